@@ -1,0 +1,115 @@
+import type {
+	IAuthenticate,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { oneBotAuth, toOneBotCredentials } from '../nodes/OneBot/transport/auth';
+
+export class OneBotV11Api implements ICredentialType {
+	name = 'oneBotV11Api';
+
+	displayName = 'OneBot API';
+
+	icon: Icon = {
+		light: 'file:../nodes/OneBot/onebot.svg',
+		dark: 'file:../nodes/OneBot/onebot.dark.svg',
+	};
+
+	documentationUrl = 'https://github.com/botuniverse/onebot-11/blob/master/communication/authorization.md';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'HTTP API URL',
+			name: 'httpUrl',
+			type: 'string',
+			default: 'http://127.0.0.1:3000',
+			placeholder: 'http://127.0.0.1:3000',
+			description:
+				"Base URL of the backend's HTTP server (NapCat/LLOneBot default port 3000, go-cqhttp 5700, Lagrange as configured). Actions are POSTed to {URL}/{action}.",
+		},
+		{
+			displayName: 'WebSocket URL',
+			name: 'wsUrl',
+			type: 'string',
+			default: 'ws://127.0.0.1:3001',
+			placeholder: 'ws://127.0.0.1:3001',
+			description:
+				"URL of the backend's forward WebSocket server (NapCat/LLOneBot default port 3001, go-cqhttp 6700). Used by the WebSocket transport and the trigger.",
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: "The backend's access_token / token setting. Leave empty if the backend has none.",
+		},
+		{
+			displayName: 'Send Token As',
+			name: 'tokenPlacement',
+			type: 'options',
+			options: [
+				{ name: 'Authorization Header (Bearer)', value: 'header' },
+				{ name: 'Access_token Query Parameter', value: 'query' },
+			],
+			default: 'header',
+			description: 'Where the token goes; use the query parameter only for backends that cannot read headers',
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect even if the TLS certificate cannot be verified',
+		},
+	];
+
+	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		const auth = oneBotAuth(toOneBotCredentials(credentials));
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), ...auth.headers },
+			qs: { ...(requestOptions.qs ?? {}), ...auth.query },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.httpUrl.replace(/\\/+$/, "")}}',
+			url: '/get_login_info',
+			method: 'POST',
+			body: {},
+			json: true,
+			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Access token missing: the backend requires one (HTTP 401)',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Access token wrong: the backend rejected it (HTTP 403)',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 'failed',
+					message: 'The backend answered get_login_info with status "failed"',
+				},
+			},
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
+	};
+}

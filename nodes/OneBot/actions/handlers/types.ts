@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OneBotOperationSpec } from '../../catalog';
+
+/** What an operation sends: the action name and its parameters. */
+export interface PreparedCall {
+	action: string;
+	params: IDataObject;
+}
+
+/**
+ * How an operation's call is prepared. The generic handler serves every catalog entry; a few
+ * operations whose wire form differs (messages, forward nodes, file uploads, custom actions)
+ * have their own.
+ */
+export interface OperationHandler {
+	/** Catalog parameters this handler reads itself; they get no generated field. */
+	ownParams: readonly string[];
+	/** Fields this handler adds, shown for the given operations. */
+	properties(show: { resource: string[]; operation: string[] }): INodeProperties[];
+	prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall>;
+	/**
+	 * When it returns true, the operation makes ONE call for all input items
+	 * (e.g. a forward message with one node per item) via `prepareBatch`.
+	 */
+	isBatch?(this: IExecuteFunctions, op: OneBotOperationSpec): boolean;
+	prepareBatch?(this: IExecuteFunctions, op: OneBotOperationSpec, itemCount: number): Promise<PreparedCall>;
+}
+
+/** Reads node parameters for one item, extracting resourceLocator values. */
+export function parameterGetter(ctx: IExecuteFunctions, itemIndex: number) {
+	return (name: string, fallback: unknown): unknown =>
+		ctx.getNodeParameter(name, itemIndex, fallback as never, { extractValue: true });
+}

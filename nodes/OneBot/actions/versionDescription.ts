@@ -1,0 +1,72 @@
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+
+import { oneBotCatalog } from '../catalog';
+import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/properties';
+import { handlerProperties, isOwnParam } from './handlers';
+
+const INT_ID = { idRegex: '^-?\\d+$', idPlaceholder: 'e.g. 123456789' };
+
+/** ParamSpec.locator → the list that fills it (methods/listSearch.ts). */
+export const ONEBOT_LOCATORS: Record<string, LocatorSpec> = {
+	group: { searchListMethod: 'searchGroups', noun: 'group', idError: 'A group ID is a number', ...INT_ID },
+	friend: { searchListMethod: 'searchFriends', noun: 'friend', idError: 'A QQ number is a number', ...INT_ID },
+	member: { searchListMethod: 'searchMembers', noun: 'member', idError: 'A QQ number is a number', ...INT_ID },
+};
+
+const nodeOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for the backend to answer each call',
+		},
+		{
+			displayName: 'Transport',
+			name: 'transport',
+			type: 'options',
+			options: [
+				{
+					name: 'HTTP',
+					value: 'http',
+					description: "POST to the backend's HTTP server (credential's HTTP API URL)",
+				},
+				{
+					name: 'WebSocket',
+					value: 'websocket',
+					description:
+						"Call over the backend's forward WebSocket server (credential's WebSocket URL); one connection serves all items",
+				},
+			],
+			default: 'http',
+		},
+	],
+};
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'OneBot',
+	name: 'oneBot',
+	icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
+	group: ['output'],
+	version: 1,
+	subtitle: '={{$parameter["operation"]}}',
+	description: 'Call any OneBot v11 action on a QQ bot backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp)',
+	defaults: { name: 'OneBot' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: 'oneBotV11Api', required: true }],
+	properties: buildCatalogProperties(oneBotCatalog, {
+		locators: ONEBOT_LOCATORS,
+		skipParam: isOwnParam,
+		extraProperties: handlerProperties(oneBotCatalog.operations),
+		trailingProperties: [nodeOptions],
+	}),
+};

@@ -1,0 +1,82 @@
+import type { OneBotResponse } from './types';
+
+export type OneBotFailureKind =
+	/** HTTP 401/403, or a WebSocket handshake refused for the token */
+	| 'auth'
+	/** HTTP 404, retcode 404/1404: the backend has no such action */
+	| 'unsupported'
+	/** status "failed" / retcode != 0 */
+	| 'failed'
+	/** the backend could not be reached (refused, DNS, TLS, closed) */
+	| 'network'
+	| 'timeout'
+	/** any other HTTP status, or a body that is not an envelope */
+	| 'protocol';
+
+/**
+ * A failed call, described without any n8n types so the transports stay testable on their own.
+ * The node turns it into a NodeApiError (see actions/errors.ts). Never carries the access token.
+ */
+export class OneBotCallError extends Error {
+	constructor(
+		readonly kind: OneBotFailureKind,
+		message: string,
+		readonly details: {
+			action: string;
+			url: string;
+			httpCode?: number;
+			response?: OneBotResponse;
+			cause?: string;
+		},
+	) {
+		super(message);
+		this.name = 'OneBotCallError';
+	}
+}
+
+/**
+ * The envelope → success or OneBotCallError. `status: "async"` counts as accepted (the action was
+ * queued); the caller reports it as such.
+ */
+export function checkEnvelope(action: string, url: string, body: unknown): OneBotResponse {
+	if (body === null || typeof body !== 'object' || !('retcode' in body || 'status' in body)) {
+		throw new OneBotCallError('protocol', `The backend at ${url} did not answer ${action} with a OneBot response`, {
+			action,
+			url,
+		});
+	}
+	const response = body as OneBotResponse;
+	const retcode = Number(response.retcode ?? 0);
+	if (response.status === 'async' || retcode === 1) return { ...response, status: 'async' };
+	if (retcode === 404 || retcode === 1404 || isNapCatUnsupported(response)) {
+		throw new OneBotCallError('unsupported', `This backend does not support action "${action}"`, {
+			action,
+			url,
+			response,
+		});
+	}
+	if (retcode === 1401 || retcode === 1403) {
+		throw new OneBotCallError('auth', authMessage(retcode === 1401 ? 401 : 403), { action, url, response });
+	}
+	if (response.status === 'failed' || retcode !== 0) {
+		const reason = [response.wording || response.message, response.msg].filter(Boolean).join(' / ');
+		throw new OneBotCallError(
+			'failed',
+			`${action} failed (retcode ${retcode})${reason ? `: ${reason}` : ''}`,
+			{ action, url, response },
+		);
+	}
+	return response;
+}
+
+/** NapCat answers an unknown action with retcode 200 and the wording "不支持的Api". */
+function isNapCatUnsupported(response: OneBotResponse): boolean {
+	const text = `${response.message ?? ''} ${response.wording ?? ''} ${response.msg ?? ''}`;
+	return /不支持的\s*api|API_NOT_FOUND|API不存在/i.test(text);
+}
+
+export function authMessage(httpCode: number): string {
+	return httpCode === 401
+		? 'Access token missing: the backend requires an access token (HTTP 401). Set it in the OneBot credential.'
+		: 'Access token wrong: the backend rejected the access token (HTTP 403). Check the OneBot credential.';
+}

@@ -1,0 +1,112 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { Agent as HttpsAgent } from 'node:https';
+
+import { oneBotAuth, type OneBotCredentials } from './auth';
+import { authMessage, checkEnvelope, OneBotCallError } from './errors';
+import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
+import { stringifyWithBigInt } from '../../shared/json';
+import { redact } from '../../shared/redact';
+
+/** POST JSON to `{base}/{action}` (protocol.md §2). One axios instance per execution. */
+export class HttpTransport implements OneBotTransport {
+	private readonly client: AxiosInstance;
+
+	private readonly base: string;
+
+	constructor(
+		private readonly credentials: OneBotCredentials,
+		private readonly options: TransportOptions,
+	) {
+		if (!/^https?:\/\//i.test(credentials.httpUrl)) {
+			throw new OneBotCallError(
+				'protocol',
+				`The credential's HTTP API URL must start with http:// or https://, got "${credentials.httpUrl}"`,
+				{ action: '', url: credentials.httpUrl },
+			);
+		}
+		this.base = credentials.httpUrl.replace(/\/+$/, '');
+		const auth = oneBotAuth(credentials);
+		this.client = axios.create({
+			timeout: options.timeoutMs,
+			headers: { 'Content-Type': 'application/json', ...auth.headers },
+			params: auth.query,
+			// Every status is inspected here; axios must not throw on them.
+			validateStatus: () => true,
+			maxRedirects: 0,
+			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
+			responseType: 'text',
+			transformResponse: (data: unknown) => data,
+			httpsAgent: credentials.allowUnauthorizedCerts ? new HttpsAgent({ rejectUnauthorized: false }) : undefined,
+		});
+	}
+
+	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
+		const url = `${this.base}/${encodeURIComponent(action).replace(/%2E/gi, '.')}`;
+		let status: number;
+		let text: string;
+		try {
+			const response = await this.client.post<string>(url, stringifyWithBigInt(params));
+			status = response.status;
+			text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
+		} catch (error) {
+			throw this.networkError(action, url, error);
+		}
+		if (status === 401 || status === 403) {
+			throw new OneBotCallError('auth', authMessage(status), { action, url, httpCode: status });
+		}
+		if (status === 404) {
+			throw new OneBotCallError('unsupported', `This backend does not support action "${action}" (HTTP 404)`, {
+				action,
+				url,
+				httpCode: status,
+			});
+		}
+		let body: unknown;
+		try {
+			body = text === '' ? null : JSON.parse(text);
+		} catch {
+			body = undefined;
+		}
+		if (status < 200 || status >= 300) {
+			if (body && typeof body === 'object' && 'retcode' in body) return checkEnvelope(action, url, body);
+			throw new OneBotCallError('protocol', `The backend at ${url} answered HTTP ${status}`, {
+				action,
+				url,
+				httpCode: status,
+				cause: this.clean(text.slice(0, 300)),
+			});
+		}
+		return checkEnvelope(action, url, body);
+	}
+
+	async close(): Promise<void> {
+		// axios keeps no connection state of its own.
+	}
+
+	private clean(text: string): string {
+		return redact(text, [this.credentials.accessToken]);
+	}
+
+	private networkError(action: string, url: string, error: unknown): OneBotCallError {
+		const err = error as AxiosError;
+		const code = err.code ?? '';
+		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
+			return new OneBotCallError(
+				'timeout',
+				`${action} to ${url} timed out after ${this.options.timeoutMs} ms`,
+				{ action, url, cause: code },
+			);
+		}
+		const reason =
+			code === 'ECONNREFUSED'
+				? 'connection refused'
+				: code === 'ENOTFOUND'
+					? 'host not found'
+					: this.clean(err.message ?? String(error));
+		return new OneBotCallError('network', `Could not reach the OneBot backend at ${url}: ${reason}`, {
+			action,
+			url,
+			cause: code || undefined,
+		});
+	}
+}

@@ -1,0 +1,22 @@
+/** The response envelope every OneBot transport returns (protocol.md §1). */
+export interface OneBotResponse {
+	status: 'ok' | 'async' | 'failed' | string;
+	retcode: number;
+	data: unknown;
+	msg?: string;
+	wording?: string;
+	message?: string;
+	echo?: unknown;
+}
+
+/** One way to call actions. Both transports implement it; one instance serves a whole execution. */
+export interface OneBotTransport {
+	/** Sends one action and resolves with the envelope, or rejects with a OneBotCallError. */
+	call(action: string, params: Record<string, unknown>): Promise<OneBotResponse>;
+	close(): Promise<void>;
+}
+
+export interface TransportOptions {
+	/** Milliseconds before a call is abandoned. */
+	timeoutMs: number;
+}

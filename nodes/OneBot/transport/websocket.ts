@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+
+import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
+import { authMessage, checkEnvelope, OneBotCallError } from './errors';
+import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
+import { stringifyWithBigInt } from '../../shared/json';
+import { redact } from '../../shared/redact';
+
+/** Largest frame accepted from the backend (a long history list still fits). */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+interface Pending {
+	action: string;
+	resolve: (response: OneBotResponse) => void;
+	reject: (error: Error) => void;
+	timer: NodeJS.Timeout;
+}
+
+/**
+ * Opens a forward WebSocket to a OneBot backend with the credential's token (header or
+ * `access_token` query). Rejects with a OneBotCallError that names the URL (never the token).
+ */
+export async function openOneBotSocket(
+	credentials: OneBotCredentials,
+	url: string,
+	timeoutMs: number,
+): Promise<WebSocket> {
+	if (!/^wss?:\/\//i.test(url)) {
+		throw new OneBotCallError('protocol', `The WebSocket URL must start with ws:// or wss://, got "${url}"`, {
+			action: '',
+			url,
+		});
+	}
+	const auth = oneBotAuth(credentials);
+	const socket = new WebSocket(withQuery(url, auth.query), {
+		headers: auth.headers,
+		handshakeTimeout: timeoutMs,
+		maxPayload: MAX_FRAME_BYTES,
+		rejectUnauthorized: !credentials.allowUnauthorizedCerts,
+	});
+	return await new Promise<WebSocket>((resolve, reject) => {
+		const fail = (error: OneBotCallError) => {
+			socket.removeAllListeners();
+			socket.on('error', () => undefined);
+			socket.terminate();
+			reject(error);
+		};
+		socket.once('open', () => {
+			socket.removeAllListeners('error');
+			socket.removeAllListeners('unexpected-response');
+			resolve(socket);
+		});
+		socket.once('unexpected-response', (_req, res) => {
+			const code = res.statusCode ?? 0;
+			res.resume();
+			fail(
+				code === 401 || code === 403
+					? new OneBotCallError('auth', authMessage(code), { action: '', url, httpCode: code })
+					: new OneBotCallError('protocol', `The WebSocket server at ${url} refused the connection (HTTP ${code})`, {
+							action: '',
+							url,
+							httpCode: code,
+						}),
+			);
+		});
+		socket.once('error', (error: Error & { code?: string }) => {
+			const reason =
+				error.code === 'ECONNREFUSED'
+					? 'connection refused'
+					: /timed out|timeout/i.test(error.message)
+						? `no answer within ${timeoutMs} ms`
+						: redact(error.message, [credentials.accessToken]);
+			fail(
+				new OneBotCallError(/timeout|timed out/i.test(reason) ? 'timeout' : 'network',
+					`Could not connect to the OneBot WebSocket at ${url}: ${reason}`, { action: '', url, cause: error.code }),
+			);
+		});
+	});
+}
+
+/**
+ * Calls actions over a forward WebSocket (protocol.md §4): `{action, params, echo}` frames,
+ * answers matched by `echo`, events on a universal connection ignored. The socket is opened on
+ * the first call and reused for every item of the execution.
+ */
+export class WebSocketTransport implements OneBotTransport {
+	private socket: WebSocket | undefined;
+
+	private connecting: Promise<WebSocket> | undefined;
+
+	private readonly pending = new Map<string, Pending>();
+
+	constructor(
+		private readonly credentials: OneBotCredentials,
+		private readonly options: TransportOptions,
+	) {}
+
+	private get url(): string {
+		return this.credentials.wsUrl;
+	}
+
+	private async connect(): Promise<WebSocket> {
+		if (this.socket && this.socket.readyState === WebSocket.OPEN) return this.socket;
+		if (!this.connecting) {
+			this.connecting = openOneBotSocket(this.credentials, this.url, this.options.timeoutMs)
+				.then((socket) => {
+					this.socket = socket;
+					socket.on('message', (data) => this.onFrame(data));
+					socket.on('close', (code) => this.failAll(`the connection closed (code ${code})`));
+					socket.on('error', (error) => this.failAll(redact(error.message, [this.credentials.accessToken])));
+					return socket;
+				})
+				.finally(() => {
+					this.connecting = undefined;
+				});
+		}
+		return await this.connecting;
+	}
+
+	private onFrame(data: WebSocket.RawData): void {
+		let frame: unknown;
+		try {
+			frame = JSON.parse(data.toString());
+		} catch {
+			return; // not JSON: not an answer to us
+		}
+		if (frame === null || typeof frame !== 'object' || !('echo' in frame)) return; // an event
+		const echo = (frame as { echo: unknown }).echo;
+		if (typeof echo !== 'string') return;
+		const entry = this.pending.get(echo);
+		if (!entry) return;
+		this.pending.delete(echo);
+		clearTimeout(entry.timer);
+		try {
+			entry.resolve(checkEnvelope(entry.action, this.url, frame));
+		} catch (error) {
+			entry.reject(error as Error);
+		}
+	}
+
+	private failAll(reason: string): void {
+		for (const [echo, entry] of this.pending) {
+			clearTimeout(entry.timer);
+			entry.reject(
+				new OneBotCallError('network', `${entry.action} over ${this.url} failed: ${reason}`, {
+					action: entry.action,
+					url: this.url,
+				}),
+			);
+			this.pending.delete(echo);
+		}
+	}
+
+	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
+		const socket = await this.connect();
+		const echo = randomUUID();
+		const frame = stringifyWithBigInt({ action, params, echo });
+		return await new Promise<OneBotResponse>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.pending.delete(echo);
+				reject(
+					new OneBotCallError('timeout', `${action} over ${this.url} got no answer within ${this.options.timeoutMs} ms`, {
+						action,
+						url: this.url,
+					}),
+				);
+			}, this.options.timeoutMs);
+			this.pending.set(echo, { action, resolve, reject, timer });
+			socket.send(frame, (error) => {
+				if (!error) return;
+				clearTimeout(timer);
+				this.pending.delete(echo);
+				reject(
+					new OneBotCallError('network', `${action} could not be sent over ${this.url}: ${error.message}`, {
+						action,
+						url: this.url,
+					}),
+				);
+			});
+		});
+	}
+
+	async close(): Promise<void> {
+		this.failAll('the node finished');
+		const socket = this.socket;
+		this.socket = undefined;
+		if (!socket || socket.readyState === WebSocket.CLOSED) return;
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(() => {
+				socket.terminate();
+				resolve();
+			}, 1000);
+			socket.once('close', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+			socket.close(1000);
+		});
+	}
+}

@@ -1,0 +1,248 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { Catalog, OperationSpec, ParamSpec } from './types';
+
+/** How a `ParamSpec.locator` becomes a resourceLocator. */
+export interface LocatorSpec {
+	/** The node's `methods.listSearch` method that lists the entries. */
+	searchListMethod: string;
+	/** e.g. "group" → "Select a group..." */
+	noun: string;
+	/** Regex the By-ID value must match, and the message when it does not. */
+	idRegex: string;
+	idError: string;
+	idPlaceholder: string;
+}
+
+export interface CatalogPropertyOptions {
+	locators: Record<string, LocatorSpec>;
+	/**
+	 * Parameters that a hand-written handler reads itself (e.g. `message` for the message
+	 * builder): they are not generated.
+	 */
+	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean;
+	/** Extra properties inserted right after the operation pickers (e.g. handler-specific fields). */
+	extraProperties?: INodeProperties[];
+	/** Properties appended at the end (e.g. node-wide options). */
+	trailingProperties?: INodeProperties[];
+}
+
+export const ADDITIONAL_FIELDS = 'additionalFields';
+
+/** "group_id" → "Group ID", ".get_word_slices" → "Get Word Slices". */
+export function toDisplayName(name: string): string {
+	const words = name
+		.replace(/^[._]+/, '')
+		.split(/[_\s]+|(?<=[a-z])(?=[A-Z])/)
+		.filter(Boolean);
+	return words
+		.map((word) => {
+			const lower = word.toLowerCase();
+			if (['id', 'qq', 'url', 'uin', 'ai', 'ocr', 'ip', 'csrf', 'json', 'xml', 'md5'].includes(lower)) {
+				return lower === 'uin' ? 'UIN' : lower.toUpperCase();
+			}
+			return lower.charAt(0).toUpperCase() + lower.slice(1);
+		})
+		.join(' ');
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+	return a.name.localeCompare(b.name);
+}
+
+function paramDescription(param: ParamSpec): string | undefined {
+	const parts: string[] = [];
+	if (param.description) parts.push(param.description);
+	if (param.type === 'idList' || param.type === 'stringList') {
+		parts.push('Comma-separated, or a JSON array.');
+	}
+	if (param.aliases && param.aliases.length > 0) {
+		parts.push(`Also read as: ${param.aliases.join(', ')}.`);
+	}
+	return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** One catalog parameter as an n8n property (without displayOptions). */
+export function paramToProperty(param: ParamSpec, options: CatalogPropertyOptions): INodeProperties {
+	const base = {
+		displayName: param.displayName ?? toDisplayName(param.name),
+		name: param.name,
+		required: param.required === true ? true : undefined,
+		description: paramDescription(param),
+	};
+	const locator = param.locator ? options.locators[param.locator] : undefined;
+	if (locator && (param.type === 'id' || param.type === 'stringId')) {
+		return {
+			...base,
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: `Select a ${locator.noun}...`,
+					typeOptions: { searchListMethod: locator.searchListMethod, searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: locator.idPlaceholder,
+					validation: [
+						{
+							type: 'regex',
+							properties: { regex: locator.idRegex, errorMessage: locator.idError },
+						},
+					],
+				},
+			],
+		} as INodeProperties;
+	}
+	switch (param.type) {
+		case 'boolean':
+			return { ...base, type: 'boolean', default: typeof param.default === 'boolean' ? param.default : false };
+		case 'number':
+		case 'integer':
+		case 'duration':
+			return {
+				...base,
+				type: 'number',
+				default: typeof param.default === 'number' ? param.default : 0,
+				typeOptions: param.type === 'number' ? undefined : { minValue: param.type === 'duration' ? 0 : undefined, numberPrecision: 0 },
+			} as INodeProperties;
+		case 'options': {
+			const opts = [...(param.options ?? [])].sort(byName) as INodePropertyOptions[];
+			const fallback = opts.length > 0 ? opts[0].value : '';
+			const def = opts.some((o) => o.value === param.default) ? param.default : fallback;
+			return { ...base, type: 'options', options: opts, default: def as string | number | boolean };
+		}
+		case 'json':
+			return {
+				...base,
+				type: 'json',
+				default: typeof param.default === 'string' ? param.default : '',
+			};
+		case 'message':
+			return {
+				...base,
+				type: 'string',
+				default: '',
+				typeOptions: { rows: 2 },
+				description: base.description ?? 'Text with CQ codes, or a JSON array of message segments',
+			};
+		case 'id':
+		case 'stringId':
+			return {
+				...base,
+				type: 'string',
+				default: param.default === null || param.default === undefined ? '' : String(param.default),
+				placeholder: param.type === 'id' ? 'e.g. 123456789' : 'e.g. 3349562745675483136',
+			};
+		default:
+			return {
+				...base,
+				type: 'string',
+				default: param.default === null || param.default === undefined ? '' : String(param.default),
+			};
+	}
+}
+
+function stripUndefined<T extends object>(value: T): T {
+	return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * Builds every property of a catalog-driven node: the resource picker, one operation picker
+ * per resource, each operation's required parameters, and an "Additional Fields" collection
+ * with its optional parameters. Identical properties shared by several operations are emitted
+ * once, shown for all of them.
+ */
+export function buildCatalogProperties(
+	catalog: Catalog,
+	options: CatalogPropertyOptions,
+): INodeProperties[] {
+	const { resources, operations } = catalog;
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: resources
+				.map((r) => ({ name: r.name, value: r.value, description: r.description }))
+				.sort(byName),
+			default: resources[0].value,
+		},
+	];
+
+	for (const resource of resources) {
+		const ops = operations.filter((op) => op.resource === resource.value).sort(byName);
+		if (ops.length === 0) continue;
+		properties.push({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource.value] } },
+			options: ops.map((op) => ({
+				name: op.name,
+				value: op.value,
+				action: op.action,
+				description: op.description,
+			})),
+			default: ops[0].value,
+		});
+	}
+
+	properties.push(...(options.extraProperties ?? []));
+
+	// Merge identical generated properties: key = the property without displayOptions.
+	const merged = new Map<string, { property: INodeProperties; resources: Set<string>; ops: string[] }>();
+	const add = (key: string, property: INodeProperties, op: OperationSpec) => {
+		const entry = merged.get(key);
+		if (entry) {
+			entry.resources.add(op.resource);
+			entry.ops.push(op.value);
+		} else {
+			merged.set(key, { property, resources: new Set([op.resource]), ops: [op.value] });
+		}
+	};
+
+	for (const op of operations) {
+		const params = op.params.filter((p) => !options.skipParam?.(op, p));
+		for (const param of params.filter((p) => p.required)) {
+			const property = stripUndefined(paramToProperty(param, options));
+			add(`req:${JSON.stringify(property)}`, property, op);
+		}
+		const optional = params.filter((p) => !p.required);
+		if (optional.length > 0) {
+			const property: INodeProperties = stripUndefined({
+				displayName: 'Additional Fields',
+				name: ADDITIONAL_FIELDS,
+				type: 'collection',
+				placeholder: 'Add Field',
+				default: {},
+				description: 'Optional parameters; a parameter left out takes the backend default',
+				options: optional
+					.map((p) => {
+						const property = paramToProperty(p, options);
+						delete property.required;
+						return property;
+					})
+					.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			});
+			add(`opt:${JSON.stringify(property)}`, property, op);
+		}
+	}
+
+	for (const { property, resources: rs, ops } of merged.values()) {
+		properties.push({
+			...property,
+			displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() } },
+		});
+	}
+
+	properties.push(...(options.trailingProperties ?? []));
+	return properties;
+}

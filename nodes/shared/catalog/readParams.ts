@@ -1,0 +1,107 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { ADDITIONAL_FIELDS } from './properties';
+import type { OperationSpec, ParamSpec } from './types';
+import {
+	InputError,
+	parseJson,
+	requirePresent,
+	toBoolean,
+	toInt64,
+	toList,
+	toNonNegativeInteger,
+	toNumber,
+	toStringId,
+} from '../validation';
+
+/** Reads one node parameter by name (with resourceLocator values extracted). */
+export type ParameterGetter = (name: string, fallback: unknown) => unknown;
+
+/** A resourceLocator value as stored inside a collection: `{ __rl, mode, value }`. */
+function unwrapLocator(value: unknown): unknown {
+	if (value !== null && typeof value === 'object' && '__rl' in value) {
+		return (value as { __rl: unknown; value?: unknown }).value;
+	}
+	return value;
+}
+
+function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * Converts an editor value to the wire value of its catalog type, or throws an InputError that
+ * names the field and what was expected.
+ */
+export function coerceParam(param: ParamSpec, raw: unknown): unknown {
+	const field = param.name;
+	const value = unwrapLocator(raw);
+	switch (param.type) {
+		case 'id':
+			return toInt64(field, value);
+		case 'stringId':
+			return toStringId(field, value);
+		case 'idList':
+			return toList(field, value).map((v, i) => toInt64(`${field}[${i}]`, v));
+		case 'stringList':
+			return toList(field, value).map((v) => String(v));
+		case 'integer':
+			return toInt64(field, value);
+		case 'duration':
+			return toNonNegativeInteger(field, value);
+		case 'number':
+			return toNumber(field, value);
+		case 'boolean':
+			return toBoolean(field, value);
+		case 'json':
+			return parseJson(field, value);
+		case 'message': {
+			if (typeof value !== 'string') return value;
+			const text = value.trim();
+			if (text.startsWith('[') || text.startsWith('{')) {
+				try {
+					return JSON.parse(text) as unknown;
+				} catch {
+					return value;
+				}
+			}
+			return value;
+		}
+		case 'options':
+			return value;
+		default:
+			if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+			return String(value);
+	}
+}
+
+/**
+ * Reads and checks every parameter of an operation: required ones from their own fields,
+ * optional ones from "Additional Fields" (only those the user added are sent).
+ */
+export function readOperationParams(
+	get: ParameterGetter,
+	operation: OperationSpec,
+	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean,
+): IDataObject {
+	const params: IDataObject = {};
+	const wanted = operation.params.filter((p) => !skipParam?.(operation, p));
+	for (const param of wanted.filter((p) => p.required)) {
+		const value = unwrapLocator(get(param.name, undefined));
+		if (param.type !== 'boolean') requirePresent(param.name, value);
+		params[param.name] = coerceParam(param, value) as IDataObject[string];
+	}
+	const optional = wanted.filter((p) => !p.required);
+	if (optional.length > 0) {
+		const extra = (get(ADDITIONAL_FIELDS, {}) ?? {}) as IDataObject;
+		for (const param of optional) {
+			if (!(param.name in extra)) continue;
+			const value = unwrapLocator(extra[param.name]);
+			if (isBlank(value) && param.type !== 'string') continue;
+			params[param.name] = coerceParam(param, value) as IDataObject[string];
+		}
+	}
+	return params;
+}
+
+export { InputError };

@@ -1,0 +1,99 @@
+/**
+ * The shape of an endpoint catalog. Both platforms describe every operation as data of this
+ * shape (OneBot: `nodes/OneBot/catalog/actions.json`, Heychat: `nodes/Heychat/catalog/endpoints.json`),
+ * and the node properties, the generic call and the README tables are all generated from it.
+ */
+
+/** How a parameter is shown in n8n and checked before it is sent. */
+export type ParamType =
+	/** free text */
+	| 'string'
+	/** a number (float allowed) */
+	| 'number'
+	/** an integer; a digit string is accepted too */
+	| 'integer'
+	/** a non-negative integer (durations, counts) */
+	| 'duration'
+	| 'boolean'
+	/**
+	 * An id that must be an integer (OneBot: QQ number, group number, message id; int64).
+	 * Entered as a string; sent as a JSON number (BigInt-safe) on OneBot.
+	 */
+	| 'id'
+	/** An id kept as a string end to end (Heychat ids exceed 2^53). */
+	| 'stringId'
+	/** a list of ids, entered comma-separated or as a JSON array */
+	| 'idList'
+	/** a list of strings, entered comma-separated or as a JSON array */
+	| 'stringList'
+	/** any JSON value, entered as JSON text */
+	| 'json'
+	/** one of `options` */
+	| 'options'
+	/** a OneBot message (string, segment, or segment array) */
+	| 'message';
+
+export interface ParamOption {
+	name: string;
+	value: string | number | boolean;
+	description?: string;
+}
+
+export interface ParamSpec {
+	/** The name on the wire (body/query key). */
+	name: string;
+	/** Shown in the editor; derived from `name` when absent. */
+	displayName?: string;
+	type: ParamType;
+	/** Required parameters are top-level fields; optional ones go into "Additional Fields". */
+	required?: boolean;
+	/** Default shown in the editor (for optional parameters: the backend's default, informative only). */
+	default?: string | number | boolean | null;
+	description?: string;
+	/** For `type: 'options'`. */
+	options?: ParamOption[];
+	/**
+	 * Name of a searchable list (a `listSearch` method of the node) that turns this parameter into a
+	 * resourceLocator with "From List" and "By ID" modes.
+	 */
+	locator?: string;
+	/** Heychat: where the parameter goes. OneBot: always the action's params object. */
+	in?: 'body' | 'query';
+	/** Other names some backends read for the same value (documentation only). */
+	aliases?: string[];
+}
+
+export interface OperationSpec {
+	/** The operation value. OneBot: the action name; Heychat: the endpoint name. Unique per node. */
+	value: string;
+	/** The resource this operation is listed under. */
+	resource: string;
+	/** Display name in the operation picker, e.g. "Send Group Message". */
+	name: string;
+	/** The picker's action label, e.g. "Send a group message". */
+	action: string;
+	/** Shown under the operation; says which backends support it. */
+	description: string;
+	params: ParamSpec[];
+	/**
+	 * The key of a hand-written handler for operations whose wire form differs (messages, forward
+	 * nodes, uploads). Absent: the generic catalog-driven call handles it.
+	 */
+	handler?: string;
+	/**
+	 * When the result is a list, where it is: `true` for `data` itself, or a dotted path inside
+	 * `data` (e.g. `files`). Each element becomes one output item.
+	 */
+	list?: true | string;
+}
+
+export interface ResourceSpec {
+	value: string;
+	name: string;
+	description?: string;
+}
+
+export interface Catalog {
+	resources: ResourceSpec[];
+	operations: OperationSpec[];
+}

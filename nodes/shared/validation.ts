@@ -1,0 +1,143 @@
+/**
+ * Input checks that run before anything is sent. Each throws an InputError naming the field and
+ * what was expected; the node turns it into a NodeOperationError for the item.
+ */
+
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'InputError';
+	}
+}
+
+const INTEGER = /^-?\d+$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function describe(value: unknown): string {
+	if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '...' : value}"`;
+	if (value === undefined) return 'nothing';
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
+function isEmpty(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A value that must be present (not undefined, null or blank). */
+export function requirePresent(field: string, value: unknown): void {
+	if (isEmpty(value)) throw new InputError(field, `"${field}" is required`);
+}
+
+/**
+ * An int64 id (QQ number, group id, message id): a number or a string of digits.
+ * Returns a number when it is a safe integer, otherwise a BigInt (serialised as a bare JSON number).
+ */
+export function toInt64(field: string, value: unknown): number | bigint {
+	if (typeof value === 'bigint') {
+		if (value < INT64_MIN || value > INT64_MAX) throw rangeError(field, value);
+		return value;
+	}
+	if (typeof value === 'number') {
+		if (!Number.isInteger(value)) throw integerError(field, value);
+		return value;
+	}
+	if (typeof value === 'string' && INTEGER.test(value.trim())) {
+		const big = BigInt(value.trim());
+		if (big < INT64_MIN || big > INT64_MAX) throw rangeError(field, value);
+		const asNumber = Number(big);
+		return Number.isSafeInteger(asNumber) ? asNumber : big;
+	}
+	throw integerError(field, value);
+}
+
+function integerError(field: string, value: unknown): InputError {
+	return new InputError(
+		field,
+		`"${field}" must be an integer (a number or a string of digits), got ${describe(value)}`,
+	);
+}
+
+function rangeError(field: string, value: unknown): InputError {
+	return new InputError(field, `"${field}" must fit in a 64-bit integer, got ${describe(value)}`);
+}
+
+/** An integer that must be >= 0 (durations in seconds, counts). */
+export function toNonNegativeInteger(field: string, value: unknown): number | bigint {
+	const n = toInt64(field, value);
+	if (n < 0) {
+		throw new InputError(field, `"${field}" must be zero or a positive integer, got ${describe(value)}`);
+	}
+	return n;
+}
+
+export function toNumber(field: string, value: unknown): number {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isFinite(n)) {
+		throw new InputError(field, `"${field}" must be a number, got ${describe(value)}`);
+	}
+	return n;
+}
+
+export function toBoolean(field: string, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 1 || value === '1') return true;
+	if (value === 'false' || value === 0 || value === '0') return false;
+	throw new InputError(field, `"${field}" must be true or false, got ${describe(value)}`);
+}
+
+/** A string id kept as text end to end (never converted to a number). */
+export function toStringId(field: string, value: unknown): string {
+	if (typeof value === 'number') {
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError(
+				field,
+				`"${field}" lost precision as a number (${value}); pass it as a string`,
+			);
+		}
+		return String(value);
+	}
+	if (typeof value === 'bigint') return value.toString();
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	throw new InputError(field, `"${field}" must be a non-empty id, got ${describe(value)}`);
+}
+
+/** Parses JSON text (or passes through an already parsed value). */
+export function parseJson(field: string, value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch (error) {
+		throw new InputError(
+			field,
+			`"${field}" must be valid JSON: ${(error as Error).message}`,
+		);
+	}
+}
+
+/** A list entered as a JSON array or as comma-separated text. */
+export function toList(field: string, value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (typeof value === 'string') {
+		const text = value.trim();
+		if (text === '') return [];
+		if (text.startsWith('[')) {
+			const parsed = parseJson(field, text);
+			if (!Array.isArray(parsed)) throw new InputError(field, `"${field}" must be a list`);
+			return parsed;
+		}
+		return text
+			.split(',')
+			.map((part) => part.trim())
+			.filter((part) => part !== '');
+	}
+	if (typeof value === 'number' || typeof value === 'bigint') return [value];
+	throw new InputError(field, `"${field}" must be a list (comma-separated or a JSON array)`);
+}
