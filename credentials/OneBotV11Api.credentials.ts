@@ -51,7 +51,7 @@ export class OneBotV11Api implements ICredentialType {
 		},
 		{
 			displayName: 'Send Token As',
-			name: 'tokenPlacement',
+			name: 'authLocation',
 			type: 'options',
 			options: [
 				{ name: 'Authorization Header (Bearer)', value: 'header' },
@@ -62,7 +62,7 @@ export class OneBotV11Api implements ICredentialType {
 		},
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'allowUnauthorizedCerts',
+			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
 			description: 'Whether to connect even if the TLS certificate cannot be verified',
@@ -85,7 +85,7 @@ export class OneBotV11Api implements ICredentialType {
 			method: 'POST',
 			body: {},
 			json: true,
-			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 		rules: [
 			{

@@ -1,17 +1,75 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import { route } from './actions/router';
-import { versionDescription } from './actions/versionDescription';
+import { errorItemJson } from './actions/errors';
+import { oneBotProperties } from './actions/properties';
+import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
 
 export class OneBot implements INodeType {
-	description: INodeTypeDescription = versionDescription;
+	description: INodeTypeDescription = {
+		displayName: 'OneBot',
+		name: 'oneBot',
+		icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Call any OneBot v11 action on a QQ bot backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp)',
+		defaults: { name: 'OneBot' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'oneBotV11Api', required: true }],
+		properties: oneBotProperties,
+	};
 
 	methods = {
 		listSearch: { searchGroups, searchFriends, searchMembers },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		const items = this.getInputData();
+		const returnData: INodeExecutionData[] = [];
+		let run: OneBotRun | undefined;
+		try {
+			run = await startRun.call(this);
+			if (isBatch.call(this, run)) {
+				// One call for all items: its result is paired with every input item.
+				const pairedItem = items.map((_, item) => ({ item }));
+				try {
+					const results = await runBatch.call(this, run, items.length);
+					for (const json of results) returnData.push({ json, pairedItem });
+				} catch (error) {
+					const nodeError = itemError.call(this, run, error, 0);
+					if (!this.continueOnFail()) throw nodeError;
+					returnData.push({ json: errorItemJson(nodeError), pairedItem });
+				}
+				return [returnData];
+			}
+			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+				try {
+					const results = await runItem.call(this, run, itemIndex);
+					returnData.push(
+						...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(results), {
+							itemData: { item: itemIndex },
+						}),
+					);
+				} catch (error) {
+					const nodeError = itemError.call(this, run, error, itemIndex);
+					if (!this.continueOnFail()) throw nodeError;
+					returnData.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+				}
+			}
+		} catch (error) {
+			throw itemError.call(this, run, error, 0);
+		} finally {
+			await run?.transport.close();
+		}
+		return [returnData];
 	}
 }

@@ -112,14 +112,13 @@ export function toStringId(field: string, value: unknown): string {
 /** Parses JSON text (or passes through an already parsed value). */
 export function parseJson(field: string, value: unknown): unknown {
 	if (typeof value !== 'string') return value;
+	let problem: string;
 	try {
-		return JSON.parse(value);
+		return JSON.parse(value) as unknown;
 	} catch (error) {
-		throw new InputError(
-			field,
-			`"${field}" must be valid JSON: ${(error as Error).message}`,
-		);
+		problem = (error as Error).message;
 	}
+	throw new InputError(field, `"${field}" must be valid JSON: ${problem}`);
 }
 
 /** A list entered as a JSON array or as comma-separated text. */

@@ -22,6 +22,14 @@ if [ -n "${N8N_NODE_HOME:-}" ]; then
 	export npm_config_nodedir="${N8N_NODE_HOME}"
 fi
 
+case "${N8N_VERSION}" in
+	1.* | 2.[0-8].*) ;;
+	*) if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
+		log "n8n ${N8N_VERSION} needs Node 24; this is $(node --version). Set N8N_NODE_HOME=\$(bash scripts/n8n/install-node.sh 24)"
+		exit 1
+	fi ;;
+esac
+
 # Answers when the n8n in $1 starts far enough to print its version.
 n8n_answers() {
 	local dir="$1" scratch out
@@ -66,7 +74,8 @@ OVERRIDES="${N8N_NPM_OVERRIDES:-${OVERRIDES}}"
 WORK="${DEST}.partial"
 rm -rf "${WORK}"
 mkdir -p "${WORK}"
-printf '{\n  "private": true,\n  "description": "scratch install of n8n %s for n8n-nodes-onebot-heychat",\n  "overrides": %s\n}\n' \
+# allowScripts (npm 11): sqlite3 and isolated-vm must build; @scarf/scarf only phones home.
+printf '{\n  "private": true,\n  "description": "scratch install of n8n %s for n8n-nodes-onebot-heychat",\n  "overrides": %s,\n  "allowScripts": {"sqlite3": true, "isolated-vm": true, "@scarf/scarf": false}\n}\n' \
 	"${N8N_VERSION}" "${OVERRIDES}" >"${WORK}/package.json"
 
 log "installing n8n@${N8N_VERSION} into ${WORK} with node $(node --version) (takes several minutes the first time)"
@@ -75,12 +84,12 @@ cd "${WORK}"
 case "${N8N_VERSION}" in
 	1.* | 2.[0-8].*)
 		# Every dependency's install script runs (sqlite3 builds from source); none needs the internet here.
-		npm install --no-audit --no-fund --ignore-scripts=false "n8n@${N8N_VERSION}" >&2
+		npm install --no-audit --no-fund --save-exact --ignore-scripts=false "n8n@${N8N_VERSION}" >&2
 		;;
 	*)
 		# Newer n8n: some install scripts (e.g. Kafka's native build) need the internet, so run only
 		# the native builds n8n needs.
-		npm install --no-audit --no-fund --ignore-scripts "n8n@${N8N_VERSION}" >&2
+		npm install --no-audit --no-fund --save-exact --ignore-scripts "n8n@${N8N_VERSION}" >&2
 		for pkg in sqlite3 isolated-vm; do
 			if [ -d "node_modules/${pkg}" ]; then
 				log "building ${pkg}"

@@ -16,7 +16,7 @@ import {
 import { redact } from '../../shared/redact';
 import { toInt64 } from '../../shared/validation';
 
-async function callList(ctx: ILoadOptionsFunctions, action: string, params: IDataObject): Promise<IDataObject[]> {
+async function callList(ctx: ILoadOptionsFunctions, action: string, params: Record<string, unknown>): Promise<IDataObject[]> {
 	const credentials = toOneBotCredentials(await ctx.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 	let kind: TransportKind = 'http';
 	try {

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-/** The credential fields, typed. */
+/** The credential's fields, typed (data keys: httpUrl, wsUrl, accessToken, authLocation, ignoreSslIssues). */
 export interface OneBotCredentials {
 	httpUrl: string;
 	wsUrl: string;
@@ -16,8 +16,8 @@ export function toOneBotCredentials(data: ICredentialDataDecryptedObject): OneBo
 		httpUrl: String(data.httpUrl ?? '').trim(),
 		wsUrl: String(data.wsUrl ?? '').trim(),
 		accessToken: String(data.accessToken ?? ''),
-		tokenPlacement: data.tokenPlacement === 'query' ? 'query' : 'header',
-		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
+		tokenPlacement: data.authLocation === 'query' ? 'query' : 'header',
+		allowUnauthorizedCerts: data.ignoreSslIssues === true,
 	};
 }
 

@@ -163,6 +163,7 @@ export function buildCatalogProperties(
 	options: CatalogPropertyOptions,
 ): INodeProperties[] {
 	const { resources, operations } = catalog;
+	const firstResource = resources[0].value;
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Resource',
@@ -172,13 +173,14 @@ export function buildCatalogProperties(
 			options: resources
 				.map((r) => ({ name: r.name, value: r.value, description: r.description }))
 				.sort(byName),
-			default: resources[0].value,
+			default: firstResource,
 		},
 	];
 
 	for (const resource of resources) {
 		const ops = operations.filter((op) => op.resource === resource.value).sort(byName);
 		if (ops.length === 0) continue;
+		const firstOperation = ops[0].value;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -191,7 +193,7 @@ export function buildCatalogProperties(
 				action: op.action,
 				description: op.description,
 			})),
-			default: ops[0].value,
+			default: firstOperation,
 		});
 	}
 

@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OneBotOperationSpec } from '../../catalog';
 import { parseCQString } from '../../message/cqcode';
-import { readOperationParams } from '../../../shared/catalog/readParams';
 import { InputError, requirePresent, toInt64 } from '../../../shared/validation';
-import { parameterGetter, type OperationHandler, type PreparedCall } from './types';
+import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 interface NodeInput {
 	name?: string;
@@ -127,14 +126,14 @@ export const forwardHandler: OperationHandler = {
 		return this.getNodeParameter('forwardSource', 0, 'list') === 'items';
 	},
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
-		const params = readOperationParams(parameterGetter(this, itemIndex), op, (_o, p) => OWN.includes(p.name));
+		const params = readCatalogParams(this, itemIndex, op, OWN);
 		const list = this.getNodeParameter('forwardNodes.node', itemIndex, []) as NodeInput[];
 		if (list.length === 0) throw new InputError('forwardNodes', '"Messages" must contain at least one message');
 		params.messages = list.map((entry, i) => buildForwardNode(entry, `forwardNodes[${i}]`));
 		return { action: op.value, params };
 	},
 	async prepareBatch(this: IExecuteFunctions, op: OneBotOperationSpec, itemCount: number): Promise<PreparedCall> {
-		const params = readOperationParams(parameterGetter(this, 0), op, (_o, p) => OWN.includes(p.name));
+		const params = readCatalogParams(this, 0, op, OWN);
 		const nodes: IDataObject[] = [];
 		for (let i = 0; i < itemCount; i++) {
 			nodes.push(

@@ -1,14 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { readOperationParams } from '../../../shared/catalog/readParams';
-import { parameterGetter, type OperationHandler, type PreparedCall } from './types';
+import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 /** Every catalog operation without a handler of its own: the catalog says what to send. */
 export const genericHandler: OperationHandler = {
 	ownParams: [],
 	properties: () => [],
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
-		return { action: op.value, params: readOperationParams(parameterGetter(this, itemIndex), op) };
+		return { action: op.value, params: readCatalogParams(this, itemIndex, op) };
 	},
 };

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import type { ParamSpec } from '../../../shared/catalog/types';
+import type { OperationSpec, ParamSpec } from '../../../shared/catalog/types';
 import { customHandler } from './custom';
 import { forwardHandler } from './forward';
 import { genericHandler } from './generic';
@@ -17,12 +17,12 @@ const HANDLERS: Record<string, OperationHandler> = {
 	custom: customHandler,
 };
 
-export function handlerFor(op: OneBotOperationSpec): OperationHandler {
+export function handlerFor(op: Pick<OperationSpec, 'handler'>): OperationHandler {
 	return (op.handler && HANDLERS[op.handler]) || genericHandler;
 }
 
 /** True for catalog parameters that the operation's handler reads itself. */
-export function isOwnParam(op: OneBotOperationSpec, param: ParamSpec): boolean {
+export function isOwnParam(op: OperationSpec, param: ParamSpec): boolean {
 	return handlerFor(op).ownParams.includes(param.name);
 }
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
+import { readOperationParams } from '../../../shared/catalog/readParams';
 
 /** What an operation sends: the action name and its parameters. */
 export interface PreparedCall {
@@ -31,4 +32,14 @@ export interface OperationHandler {
 export function parameterGetter(ctx: IExecuteFunctions, itemIndex: number) {
 	return (name: string, fallback: unknown): unknown =>
 		ctx.getNodeParameter(name, itemIndex, fallback as never, { extractValue: true });
+}
+
+/** The catalog parameters of an operation for one item, except those a handler reads itself. */
+export function readCatalogParams(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	op: OneBotOperationSpec,
+	own: readonly string[] = [],
+): IDataObject {
+	return readOperationParams(parameterGetter(ctx, itemIndex), op, (_o, p) => own.includes(p.name));
 }

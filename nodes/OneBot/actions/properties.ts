@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { oneBotCatalog } from '../catalog';
 import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/properties';
@@ -50,23 +50,10 @@ const nodeOptions: INodeProperties = {
 	],
 };
 
-export const versionDescription: INodeTypeDescription = {
-	displayName: 'OneBot',
-	name: 'oneBot',
-	icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
-	group: ['output'],
-	version: 1,
-	subtitle: '={{$parameter["operation"]}}',
-	description: 'Call any OneBot v11 action on a QQ bot backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp)',
-	defaults: { name: 'OneBot' },
-	usableAsTool: true,
-	inputs: [NodeConnectionTypes.Main],
-	outputs: [NodeConnectionTypes.Main],
-	credentials: [{ name: 'oneBotV11Api', required: true }],
-	properties: buildCatalogProperties(oneBotCatalog, {
-		locators: ONEBOT_LOCATORS,
-		skipParam: isOwnParam,
-		extraProperties: handlerProperties(oneBotCatalog.operations),
-		trailingProperties: [nodeOptions],
-	}),
-};
+/** Every property of the OneBot node, generated from the catalog plus the handlers' own fields. */
+export const oneBotProperties: INodeProperties[] = buildCatalogProperties(oneBotCatalog, {
+	locators: ONEBOT_LOCATORS,
+	skipParam: isOwnParam,
+	extraProperties: handlerProperties(oneBotCatalog.operations),
+	trailingProperties: [nodeOptions],
+});

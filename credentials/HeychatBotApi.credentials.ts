@@ -1,0 +1,104 @@
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	COMMON_QUERY,
+	DEFAULT_API_URL,
+	DEFAULT_GATEWAY_URL,
+	DEFAULT_UPLOAD_URL,
+} from '../nodes/Heychat/transport/constants';
+
+export class HeychatBotApi implements ICredentialType {
+	name = 'heychatBotApi';
+
+	displayName = 'Heychat Bot API';
+
+	icon: Icon = {
+		light: 'file:../nodes/Heychat/heychat.svg',
+		dark: 'file:../nodes/Heychat/heychat.dark.svg',
+	};
+
+	documentationUrl = 'https://open.xiaoheihe.cn/zh_cn/chat_robot/home';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Bot Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				"The bot's token from the Heychat bot developer platform (机器人开发平台, open.xiaoheihe.cn). Sent as the \"token\" header.",
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: DEFAULT_API_URL,
+			description: 'Where the /chatroom/... endpoints are. Change it only for a proxy or a test server.',
+		},
+		{
+			displayName: 'Upload URL',
+			name: 'uploadUrl',
+			type: 'string',
+			default: DEFAULT_UPLOAD_URL,
+			description: 'Where files are uploaded (POST {URL}/upload). Change it only for a proxy or a test server.',
+		},
+		{
+			displayName: 'WebSocket Gateway URL',
+			name: 'gatewayUrl',
+			type: 'string',
+			default: DEFAULT_GATEWAY_URL,
+			description: 'The event gateway the Heychat trigger connects to. Change it only for a proxy or a test server.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { token: '={{$credentials.token}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.apiBaseUrl.replace(/\\/+$/, "")}}',
+			url: '/chatroom/v2/room/joined',
+			method: 'GET',
+			qs: { ...COMMON_QUERY, offset: 0, limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Heychat rejected the bot token (HTTP 401): copy it again from the bot developer platform',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Heychat refused the bot token (HTTP 403): check that the bot is enabled',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 'failed',
+					message:
+						'Heychat answered status "failed" to the joined-rooms list: the token is wrong or the bot is disabled',
+				},
+			},
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
+	};
+}

@@ -1,0 +1,45 @@
+import type { OperationSpec, ParamSpec, ResourceSpec } from '../../shared/catalog/types';
+import endpoints from './endpoints.json';
+
+/** A catalog parameter with what only Heychat needs. */
+export interface HeychatParamSpec extends ParamSpec {
+	in: 'body' | 'query';
+	/** Built by the operation's handler; not an editor field. */
+	handled?: boolean;
+	/** 'nonce': a random value is sent when the user leaves the field out. */
+	generate?: 'nonce';
+	/** Sent when the user leaves the (optional) field out. */
+	wireDefault?: string | number | boolean | unknown[];
+}
+
+/** One Heychat endpoint as an operation. */
+export interface HeychatOperationSpec extends OperationSpec {
+	method: 'GET' | 'POST';
+	/** Which credential URL: the API base URL or the upload URL. */
+	host: 'api' | 'upload';
+	path: string;
+	/** How sure the reference is about the endpoint ("certain", "uncertain", with notes). */
+	certainty: string;
+	contentType?: string;
+	/** The response shape the reference describes (informative). */
+	response?: string;
+	params: HeychatParamSpec[];
+}
+
+export interface HeychatCatalog {
+	resources: ResourceSpec[];
+	operations: HeychatOperationSpec[];
+}
+
+export const heychatCatalog = endpoints as unknown as HeychatCatalog;
+
+const byValue = new Map(heychatCatalog.operations.map((op) => [op.value, op]));
+
+export function findOperation(value: string): HeychatOperationSpec | undefined {
+	return byValue.get(value);
+}
+
+/** Parameters a handler builds itself are not generated as editor fields. */
+export function isHandledParam(_op: OperationSpec, param: ParamSpec): boolean {
+	return (param as HeychatParamSpec).handled === true;
+}

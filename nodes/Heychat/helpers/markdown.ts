@@ -1,0 +1,13 @@
+/**
+ * Heychat's current docs list markdown (msg_type 4) as the message type for text; the older plain
+ * text type 1 is no longer documented. A "Text" message is therefore sent as markdown with the
+ * characters that would format it backslash-escaped, so it shows as typed. Mention tokens
+ * (@{id:…}, #{id:…}, @{all}, @{here}) are left alone.
+ */
+export function escapeMarkdown(text: string): string {
+	return text
+		.replace(/([\\`*_~[\]<|])/g, '\\$1')
+		.replace(/^(\s{0,3})(#{1,6}|>|[-+=]|\d+[.)])(?=\s|$)/gm, (_match, indent: string, mark: string) =>
+			/^\d/.test(mark) ? `${indent}${mark.slice(0, -1)}\\${mark.slice(-1)}` : `${indent}\\${mark}`,
+		);
+}

@@ -1,0 +1,274 @@
+import {
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import { stringifyWithBigInt } from '../../shared/json';
+import {
+	COMMON_QUERY,
+	DEFAULT_API_URL,
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_UPLOAD_URL,
+	HEYCHAT_CREDENTIAL,
+} from './constants';
+import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
+import { parseJsonLossless } from './losslessJson';
+import { buildMultipart, type MultipartFile } from './multipart';
+import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
+
+export type HeychatContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** One call to the Heychat API, as the catalog (or a handler) describes it. */
+export interface HeychatCall {
+	/** The catalog operation (endpoint name), for error messages. */
+	operation: string;
+	method: 'GET' | 'POST';
+	host: 'api' | 'upload';
+	path: string;
+	/** Added after the seven common query parameters. */
+	query?: IDataObject;
+	/** A JSON body (POST). `{}` is sent when a POST has none. */
+	body?: IDataObject;
+	/** A multipart body with one file, instead of JSON. */
+	file?: MultipartFile;
+}
+
+export interface CallOptions {
+	itemIndex?: number;
+	/** Per-request timeout. */
+	timeoutMs?: number;
+	/** How many times a 429 answer is waited out and the same request sent again. */
+	maxRetries?: number;
+	/** The longest wait a 429 may ask for; longer ones fail at once. */
+	maxWaitMs?: number;
+}
+
+export interface HeychatResult {
+	/** `result` of the envelope (or `data`, or the envelope itself for shapes without either). */
+	result: unknown;
+	/** The whole envelope as received, ids intact. */
+	envelope: IDataObject;
+	/** How many requests were sent (1 + retries after 429). */
+	attempts: number;
+}
+
+export interface HeychatCredentials {
+	token: string;
+	apiBaseUrl: string;
+	uploadUrl: string;
+	gatewayUrl?: string;
+}
+
+function trimSlash(url: string): string {
+	return url.replace(/\/+$/, '');
+}
+
+export async function getHeychatCredentials(this: HeychatContext): Promise<HeychatCredentials> {
+	const raw = await this.getCredentials(HEYCHAT_CREDENTIAL);
+	return {
+		token: typeof raw.token === 'string' ? raw.token.trim() : '',
+		apiBaseUrl: trimSlash(String(raw.apiBaseUrl || DEFAULT_API_URL)),
+		uploadUrl: trimSlash(String(raw.uploadUrl || DEFAULT_UPLOAD_URL)),
+		gatewayUrl: typeof raw.gatewayUrl === 'string' ? raw.gatewayUrl : undefined,
+	};
+}
+
+/** Query values as text, the way they appear on the wire. */
+function queryString(query: IDataObject | undefined): IDataObject {
+	const out: IDataObject = { ...COMMON_QUERY };
+	for (const [key, value] of Object.entries(query ?? {})) {
+		if (value === undefined || value === null) continue;
+		out[key] = typeof value === 'object' ? stringifyWithBigInt(value) : String(value);
+	}
+	return out;
+}
+
+function bodyText(body: unknown): string {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	return JSON.stringify(body);
+}
+
+function snippet(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+/** Heychat and the SDKs count these as success; everything else is a failure. */
+function isSuccessStatus(status: unknown): boolean {
+	return status === undefined || status === 'ok' || status === true || status === 'true';
+}
+
+/**
+ * Sends one Heychat call and returns its result. Adds the common query parameters, lets the
+ * credential add the `token` header, keeps big ids as strings, waits out HTTP 429 as the
+ * X-RateLimit-* headers say (the request, and so its heychat_ack_id, is sent unchanged), and maps
+ * every failure to a NodeApiError without the token in it.
+ */
+export async function heychatRequest(
+	this: HeychatContext,
+	call: HeychatCall,
+	options: CallOptions = {},
+): Promise<HeychatResult> {
+	const node = this.getNode();
+	const credentials = await getHeychatCredentials.call(this);
+	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
+	if (!/^https?:\/\//i.test(base)) {
+		throw new NodeOperationError(
+			node,
+			`The Heychat credential's ${call.host === 'upload' ? 'Upload URL' : 'API Base URL'} must start with http:// or https://`,
+			{ itemIndex: options.itemIndex },
+		);
+	}
+	const url = `${base}${call.path}`;
+	const details = (extra: Partial<FailureDetails> = {}): FailureDetails => ({
+		operation: call.operation,
+		url,
+		itemIndex: options.itemIndex,
+		...extra,
+	});
+	const fail = (kind: Parameters<typeof heychatError>[1], message: string, extra: Partial<FailureDetails> = {}) =>
+		heychatError(node, kind, message, details(extra), credentials.token);
+
+	const request: IHttpRequestOptions = {
+		method: call.method,
+		url,
+		qs: queryString(call.query),
+		headers: { Accept: 'application/json' },
+		encoding: 'arraybuffer',
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: options.timeoutMs ?? 30_000,
+	};
+	if (call.file) {
+		const multipart = buildMultipart(call.file);
+		request.body = multipart.body;
+		request.headers = { ...request.headers, 'Content-Type': multipart.contentType };
+	} else if (call.method !== 'GET') {
+		request.body = stringifyWithBigInt(call.body ?? {});
+		request.headers = { ...request.headers, 'Content-Type': 'application/json;charset=UTF-8' };
+	}
+
+	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
+	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
+
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				HEYCHAT_CREDENTIAL,
+				// a fresh copy: n8n's authentication adds to headers/qs in place
+				{ ...request, headers: { ...request.headers }, qs: { ...request.qs } },
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const cause = error as { message?: string; code?: string; cause?: { code?: string } };
+			const code = cause.cause?.code ?? cause.code;
+			throw fail('network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
+				description: cause.message,
+			});
+		}
+
+		const status = response.statusCode;
+		const headers = (response.headers ?? {}) as HeaderBag;
+		const text = bodyText(response.body);
+
+		if (status === 429) {
+			const info = readRateLimit(headers);
+			const where = describeRateLimit(info);
+			if (info.waitMs > maxWaitMs) {
+				throw fail(
+					'rateLimit',
+					`Heychat rate limit reached: it asks to wait ${(info.waitMs / 1000).toFixed(1)} s, longer than the ${maxWaitMs / 1000} s allowed`,
+					{ httpCode: 429, description: where || undefined },
+				);
+			}
+			if (attempt > maxRetries) {
+				throw fail(
+					'rateLimit',
+					`Heychat rate limit reached: still limited after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`,
+					{
+						httpCode: 429,
+						description: `Heychat allows 300 requests per minute by default${where ? ` (${where})` : ''}. Slow the workflow down or raise "Rate Limit Retries".`,
+					},
+				);
+			}
+			this.logger?.debug(
+				`Heychat ${call.operation}: rate limited (HTTP 429${where ? `, ${where}` : ''}); retrying in ${info.waitMs} ms (retry ${attempt} of ${maxRetries})`,
+			);
+			await sleep(info.waitMs);
+			continue;
+		}
+
+		let parsed: unknown;
+		let parseError: string | undefined;
+		try {
+			parsed = text.trim() === '' ? undefined : parseJsonLossless(text);
+		} catch (error) {
+			parseError = (error as Error).message;
+		}
+		const envelope =
+			parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		const serverMessage = typeof envelope?.msg === 'string' ? envelope.msg : undefined;
+
+		if (status === 401 || status === 403) {
+			throw fail(
+				'credentials',
+				`Heychat rejected the bot token (HTTP ${status})${serverMessage ? `: ${serverMessage}` : ''}`,
+				{
+					httpCode: status,
+					serverMessage,
+					description:
+						'Check the token in the Heychat Bot API credential (copy it again from the bot developer platform, https://open.xiaoheihe.cn).',
+				},
+			);
+		}
+		if (status < 200 || status > 299) {
+			throw fail(
+				'http',
+				serverMessage
+					? `Heychat answered HTTP ${status}: ${serverMessage}`
+					: `Heychat answered HTTP ${status} to ${call.operation}`,
+				{ httpCode: status, serverMessage, description: text ? snippet(text) : undefined },
+			);
+		}
+		if (!envelope) {
+			throw fail('protocol', `Heychat did not answer ${call.operation} with a JSON object`, {
+				httpCode: status,
+				description: parseError ? `${parseError}: ${snippet(text)}` : snippet(text) || 'empty body',
+			});
+		}
+		if (!isSuccessStatus(envelope.status)) {
+			const msg = serverMessage || `status "${String(envelope.status)}"`;
+			if (serverMessage && isCredentialMessage(serverMessage)) {
+				throw fail('credentials', `Heychat rejected the bot token: ${serverMessage}`, {
+					httpCode: status === 200 ? undefined : status,
+					serverMessage,
+					description: 'Check the token in the Heychat Bot API credential.',
+				});
+			}
+			const ackId = call.body?.heychat_ack_id;
+			throw fail('failed', `Heychat ${call.operation} failed: ${msg}`, {
+				httpCode: status === 200 ? undefined : status,
+				serverMessage,
+				description:
+					serverMessage && ackId !== undefined && DUPLICATE_ACK_MESSAGE.test(serverMessage)
+						? `Heychat already has a message with ack ID ${String(ackId)} from the last 60 seconds, so this one was not posted again. ` +
+							'This happens when a send is retried after Heychat had already accepted it, or when the same Ack ID is reused.'
+						: undefined,
+			});
+		}
+		const result = envelope.result ?? envelope.data ?? envelope;
+		return { result, envelope, attempts: attempt };
+	}
+}

@@ -1,0 +1,154 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
+
+import { eventFilterProperties, sharedOptionProperties } from './trigger/properties';
+import {
+	createOneBotTrigger,
+	DEFAULT_REVERSE_PATH,
+	DEFAULT_REVERSE_PORT,
+	type OneBotTriggerTuning,
+} from './trigger/trigger';
+
+/**
+ * Starts workflows on OneBot v11 events received over a forward or reverse WebSocket
+ * (trigger/: connection modes, filters, derived fields; shared/connection: reconnects, watchdog).
+ */
+export class OneBotTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OneBot Trigger',
+		name: 'oneBotTrigger',
+		icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["connection"] === "reverse" ? "Reverse WebSocket" : "Forward WebSocket"}}',
+		description:
+			'Starts the workflow on QQ bot events from a OneBot v11 backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp) over WebSocket',
+		defaults: { name: 'OneBot Trigger' },
+		// A trigger is never an AI tool: the key is only here for the node-usable-as-tool lint rule,
+		// which wants it present (undefined = not usable as a tool, same as leaving it out).
+		usableAsTool: undefined,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'oneBotV11Api', required: true }],
+		properties: [
+			{
+				displayName: 'Connection',
+				name: 'connection',
+				type: 'options',
+				options: [
+					{
+						name: 'Forward WebSocket (Connect to the Backend)',
+						value: 'forward',
+						description: "Connect to the backend's WebSocket server at the credential's WebSocket URL (/ or /event)",
+					},
+					{
+						name: 'Reverse WebSocket (the Backend Connects Here)',
+						value: 'reverse',
+						description: "Listen on a port; the backend's WebSocket client (ws-reverse) connects to it",
+					},
+				],
+				default: 'forward',
+			},
+			{
+				displayName:
+					"Connects to the credential's WebSocket URL with its access token and reconnects by itself when the connection drops. Enable the backend's WebSocket server (NapCat/LLOneBot: \"WebSocket server\", go-cqhttp: servers → ws, Lagrange: ForwardWebSocket).",
+				name: 'forwardNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { connection: ['forward'] } },
+			},
+			{
+				displayName:
+					"Point the backend's WebSocket client (NapCat/LLOneBot: \"WebSocket client\", go-cqhttp: servers → ws-reverse universal, Lagrange: ReverseWebSocket) at ws://<n8n host>:<port><path>. It must send the credential's access token; several bots may connect at once.",
+				name: 'reverseNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { connection: ['reverse'] } },
+			},
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 65535 },
+				default: DEFAULT_REVERSE_PORT,
+				description: 'TCP port n8n listens on for backends (each active workflow needs its own port)',
+				displayOptions: { show: { connection: ['reverse'] } },
+			},
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: DEFAULT_REVERSE_PATH,
+				placeholder: DEFAULT_REVERSE_PATH,
+				description: 'URL path backends connect to; other paths are refused',
+				displayOptions: { show: { connection: ['reverse'] } },
+			},
+			...eventFilterProperties,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Connect Timeout (Seconds)',
+						name: 'connectTimeout',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10,
+						description: 'Forward WebSocket: how long one connection attempt may take',
+						displayOptions: { show: { '/connection': ['forward'] } },
+					},
+					...sharedOptionProperties,
+					{
+						displayName: 'Heartbeat Watchdog',
+						name: 'heartbeatWatchdog',
+						type: 'boolean',
+						default: true,
+						description:
+							"Whether to drop and re-open a connection when nothing arrives for 2.5 × the backend's heartbeat interval (turn off for a backend whose heartbeat interval is wrong)",
+					},
+					{
+						displayName: 'Listen Address',
+						name: 'listenAddress',
+						type: 'string',
+						default: '0.0.0.0',
+						description: 'Reverse WebSocket: the interface to listen on (127.0.0.1 for the same machine only)',
+						displayOptions: { show: { '/connection': ['reverse'] } },
+					},
+					{
+						displayName: 'Max Event Size (KB)',
+						name: 'maxEventSizeKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 4096,
+						description: 'Larger frames are skipped with a warning in the n8n log',
+					},
+					{
+						displayName: 'Ping Interval (Seconds)',
+						name: 'pingInterval',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 30,
+						description:
+							'Forward WebSocket: send a WebSocket ping this often, so a dead connection is noticed even when the backend sends no heartbeat (0: never)',
+						displayOptions: { show: { '/connection': ['forward'] } },
+					},
+				],
+			},
+		],
+	};
+
+	trigger: (this: ITriggerFunctions) => Promise<ITriggerResponse>;
+
+	/** `tuning` shortens backoff and watchdog timing in tests; n8n constructs the node without it. */
+	constructor(tuning: OneBotTriggerTuning = {}) {
+		this.trigger = createOneBotTrigger(tuning);
+	}
+}

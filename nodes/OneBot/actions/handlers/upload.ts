@@ -1,0 +1,114 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OneBotOperationSpec } from '../../catalog';
+import { buildSegment } from '../../message/segmentBuilder';
+import { binaryResolver } from './binary';
+import { InputError } from '../../../shared/validation';
+import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
+
+const OWN: readonly string[] = ['file', 'name'];
+
+/**
+ * Operations that send a file (group/private file upload, avatar, group portrait): the `file`
+ * parameter comes from an n8n binary property (sent as base64://), a URL, a path on the backend
+ * or base64 text. The file name defaults to the binary's file name.
+ */
+export const uploadHandler: OperationHandler = {
+	ownParams: OWN,
+	properties: (show): INodeProperties[] => [
+		{
+			displayName: 'File Source',
+			name: 'fileSource',
+			type: 'options',
+			options: [
+				{ name: 'Base64 Text', value: 'base64', description: 'Base64-encoded file content' },
+				{ name: 'Binary Field', value: 'binary', description: "A binary property of the input item (e.g. from Read File or HTTP Request)" },
+				{ name: 'Path on the Backend', value: 'path', description: 'A file path on the machine the OneBot backend runs on' },
+				{ name: 'URL', value: 'url', description: 'An http(s) URL the backend downloads' },
+			],
+			default: 'binary',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the input binary field containing the file',
+			displayOptions: { show: { ...show, fileSource: ['binary'] } },
+		},
+		{
+			displayName: 'File URL',
+			name: 'fileUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/report.pdf',
+			displayOptions: { show: { ...show, fileSource: ['url'] } },
+		},
+		{
+			displayName: 'File Path',
+			name: 'filePath',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '/data/files/report.pdf',
+			displayOptions: { show: { ...show, fileSource: ['path'] } },
+		},
+		{
+			displayName: 'Base64 Content',
+			name: 'fileBase64',
+			type: 'string',
+			default: '',
+			required: true,
+			displayOptions: { show: { ...show, fileSource: ['base64'] } },
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			placeholder: 'report.pdf',
+			description:
+				"The name the file gets in the chat (for file uploads). Empty: the binary's file name, or the last part of the URL/path.",
+			displayOptions: { show },
+		},
+	],
+	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
+		const params = readCatalogParams(this, itemIndex, op, OWN);
+		const source = this.getNodeParameter('fileSource', itemIndex, 'binary') as string;
+		const input: Record<string, unknown> = { type: 'file', source };
+		if (source === 'binary') input.binaryProperty = this.getNodeParameter('binaryPropertyName', itemIndex, 'data');
+		if (source === 'url') input.url = this.getNodeParameter('fileUrl', itemIndex, '');
+		if (source === 'path') input.path = this.getNodeParameter('filePath', itemIndex, '');
+		if (source === 'base64') input.base64 = this.getNodeParameter('fileBase64', itemIndex, '');
+		const segment = await buildSegment(input as never, binaryResolver(this, itemIndex));
+		// Upload actions take a plain local path (go-cqhttp reads it with os.Open), not a file:// URI.
+		params.file = source === 'path' ? String(input.path).trim() : (segment.data.file as string);
+		const nameParam = op.params.find((p) => p.name === 'name');
+		if (nameParam) {
+			const given = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
+			const fromSource =
+				typeof segment.data.name === 'string' && segment.data.name !== ''
+					? segment.data.name
+					: lastPathPart(String(input.url ?? input.path ?? ''));
+			const name = given || fromSource;
+			if (name) params.name = name;
+			else if (nameParam.required) {
+				throw new InputError('fileName', '"fileName" is required: the file source gives no file name');
+			}
+		}
+		return { action: op.value, params };
+	},
+};
+
+function lastPathPart(location: string): string {
+	const clean = location.split(/[?#]/)[0];
+	const part = clean.split(/[\\/]/).pop() ?? '';
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
+}

@@ -1,0 +1,267 @@
+import WebSocket from 'ws';
+
+import {
+	AbortedError,
+	FrameGuard,
+	ManagedConnection,
+	WebSocketLink,
+	type ConnectionLogger,
+	type ConnectionTuning,
+	type RawFrame,
+} from '../../shared/connection';
+import { redact } from '../../shared/redact';
+import { oneBotAuth, withQuery, type OneBotCredentials } from '../transport/auth';
+import { authMessage, OneBotCallError } from '../transport/errors';
+import { MAX_FRAME_BYTES } from '../transport/websocket';
+import type { OneBotEvent } from './derive';
+import { checkOneBotFrame } from './filters';
+
+export interface EventSocketOptions {
+	timeoutMs: number;
+	signal: AbortSignal;
+	/** Attached before the handshake completes, so a frame sent with the upgrade is not lost. */
+	onFrame: (data: RawFrame, isBinary: boolean) => void;
+	onActivity: () => void;
+	pingIntervalMs: number;
+	/**
+	 * After the upgrade, how long to wait for a first frame before counting the connection as
+	 * established. NapCat and LLOneBot accept the upgrade even for a wrong token, send
+	 * `{"status":"failed","retcode":1403}` and close; backends send a lifecycle frame right away
+	 * otherwise, so this wait only delays activation against a backend that sends nothing.
+	 */
+	settleMs: number;
+}
+
+/** `{"status":"failed","retcode":1401|1403}` without echo: a token refused after the upgrade. */
+export function authFailureCode(frame: RawFrame): 401 | 403 | undefined {
+	let text: string;
+	if (typeof frame === 'string') text = frame;
+	else if (Array.isArray(frame)) text = Buffer.concat(frame).toString('utf8');
+	else text = Buffer.from(frame as ArrayBuffer).toString('utf8');
+	if (text.length > 4096 || !/140[13]/.test(text)) return undefined;
+	try {
+		const value = JSON.parse(text) as Record<string, unknown>;
+		if (value === null || typeof value !== 'object' || 'echo' in value || 'post_type' in value) return undefined;
+		const code = Number(value.retcode);
+		return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Opens a forward WebSocket for events, authenticated like the action transport
+ * (`Authorization: Bearer` or `access_token`, transport/auth.ts) and failing with the same
+ * OneBotCallError messages as `openOneBotSocket` (they name the URL, never the token). It differs
+ * from `openOneBotSocket` in two ways a long-lived trigger needs: the abort signal ends a pending
+ * handshake at once, and the frame listener is attached before the `open` event.
+ */
+export async function openEventSocket(
+	credentials: OneBotCredentials,
+	url: string,
+	options: EventSocketOptions,
+): Promise<WebSocketLink> {
+	if (!/^wss?:\/\//i.test(url)) {
+		throw new OneBotCallError('protocol', `The WebSocket URL must start with ws:// or wss://, got "${url}"`, {
+			action: '',
+			url,
+		});
+	}
+	if (options.signal.aborted) throw new AbortedError();
+	const auth = oneBotAuth(credentials);
+	const socket = new WebSocket(withQuery(url, auth.query), {
+		headers: auth.headers,
+		handshakeTimeout: options.timeoutMs,
+		maxPayload: MAX_FRAME_BYTES,
+		rejectUnauthorized: !credentials.allowUnauthorizedCerts,
+	});
+	let settled = false;
+	let settle: (error?: Error) => void = () => undefined;
+	const link = new WebSocketLink(socket, {
+		onFrame: (data, isBinary) => {
+			if (!settled) {
+				const refused = authFailureCode(data);
+				if (refused) {
+					settle(new OneBotCallError('auth', `${url}: ${authMessage(refused)}`, { action: '', url, httpCode: refused }));
+					return;
+				}
+				settle();
+			}
+			options.onFrame(data, isBinary);
+		},
+		onActivity: options.onActivity,
+		pingIntervalMs: options.pingIntervalMs,
+	});
+	return await new Promise<WebSocketLink>((resolve, reject) => {
+		let settleTimer: NodeJS.Timeout | undefined;
+		settle = (error?: Error) => {
+			if (settled) return;
+			settled = true;
+			if (settleTimer) clearTimeout(settleTimer);
+			options.signal.removeEventListener('abort', onAbort);
+			socket.off('open', onOpen);
+			socket.off('unexpected-response', onResponse);
+			socket.off('error', onError);
+			socket.off('close', onClose);
+			if (!error) return resolve(link);
+			socket.terminate();
+			reject(error);
+		};
+		const onAbort = () => settle(new AbortedError());
+		const onOpen = () => {
+			if (options.settleMs <= 0) return settle();
+			settleTimer = setTimeout(() => settle(), options.settleMs);
+		};
+		const onClose = (code: number) =>
+			settle(
+				new OneBotCallError('network', `The OneBot WebSocket at ${url} closed the connection right after it opened (code ${code})`, {
+					action: '',
+					url,
+				}),
+			);
+		const onResponse = (_req: unknown, res: { statusCode?: number; resume: () => void }) => {
+			const code = res.statusCode ?? 0;
+			res.resume();
+			settle(
+				code === 401 || code === 403
+					? new OneBotCallError('auth', `${url}: ${authMessage(code)}`, { action: '', url, httpCode: code })
+					: new OneBotCallError('protocol', `The WebSocket server at ${url} refused the connection (HTTP ${code})`, {
+							action: '',
+							url,
+							httpCode: code,
+						}),
+			);
+		};
+		const onError = (error: Error & { code?: string }) => {
+			const timeout = /timed out|timeout/i.test(error.message);
+			const reason =
+				error.code === 'ECONNREFUSED'
+					? 'connection refused'
+					: timeout
+						? `no answer within ${options.timeoutMs} ms`
+						: redact(error.message, [credentials.accessToken]);
+			settle(
+				new OneBotCallError(timeout ? 'timeout' : 'network', `Could not connect to the OneBot WebSocket at ${url}: ${reason}`, {
+					action: '',
+					url,
+					cause: error.code,
+				}),
+			);
+		};
+		options.signal.addEventListener('abort', onAbort, { once: true });
+		socket.once('open', onOpen);
+		socket.once('unexpected-response', onResponse);
+		socket.once('error', onError);
+		socket.once('close', onClose);
+	});
+}
+
+export interface ForwardListenerOptions {
+	credentials: OneBotCredentials;
+	logger: ConnectionLogger;
+	maxEventBytes: number;
+	connectTimeoutMs: number;
+	pingIntervalMs: number;
+	/** See EventSocketOptions.settleMs (default 1 s). */
+	settleMs?: number;
+	/** Reconnect when nothing arrives for 2.5 × the heartbeat (or ping) interval (default true). */
+	watchdog?: boolean;
+	tuning?: Partial<ConnectionTuning>;
+	onEvent: (event: OneBotEvent) => void;
+	onFatal: (error: Error) => void;
+}
+
+/** The URL to show in messages: the credential's URL with any token removed. */
+export function displayUrl(url: string, token: string): string {
+	return redact(url, [token]);
+}
+
+/**
+ * Forward WebSocket mode: connects to the credential's WebSocket URL (`/` or `/event`), keeps the
+ * connection alive (reconnect with backoff, watchdog from the heartbeat interval, WebSocket pings)
+ * and hands every event to `onEvent`. A refused token on a reconnect is fatal.
+ */
+export class ForwardListener {
+	readonly url: string;
+
+	private readonly connection: ManagedConnection<WebSocketLink>;
+
+	private readonly guard: FrameGuard<OneBotEvent>;
+
+	constructor(private readonly options: ForwardListenerOptions) {
+		const { credentials } = options;
+		this.url = displayUrl(credentials.wsUrl, credentials.accessToken);
+		this.guard = new FrameGuard<OneBotEvent>({
+			maxBytes: options.maxEventBytes,
+			check: checkOneBotFrame,
+			logger: options.logger,
+			source: this.url,
+			secrets: [credentials.accessToken],
+		});
+		this.connection = new ManagedConnection<WebSocketLink>({
+			source: this.url,
+			logger: options.logger,
+			tuning: options.tuning,
+			idleIntervalMs: options.watchdog === false ? 0 : options.pingIntervalMs,
+			open: async (signal) =>
+				await openEventSocket(credentials, credentials.wsUrl, {
+					timeoutMs: options.connectTimeoutMs,
+					signal,
+					pingIntervalMs: options.pingIntervalMs,
+					settleMs: options.settleMs ?? 1_000,
+					onActivity: () => this.connection.feed(),
+					onFrame: (data) => this.onFrame(data),
+				}),
+			onOpen: (_link, { reconnect }) => {
+				if (!reconnect) options.logger.info(`Listening for OneBot events at ${this.url}`);
+			},
+			isFatal: (error) => error instanceof OneBotCallError && error.kind === 'auth',
+			onFatal: options.onFatal,
+			describeError: (error) => redact(error instanceof Error ? error.message : String(error), [credentials.accessToken]),
+		});
+	}
+
+	/** Frames skipped by the guard so far. */
+	get skippedFrames(): number {
+		return this.guard.skipped;
+	}
+
+	get watchdogTimeout(): number | undefined {
+		return this.connection.watchdogTimeout;
+	}
+
+	async start(): Promise<void> {
+		const path = safePath(this.options.credentials.wsUrl);
+		if (path !== undefined && /\/api\/?$/.test(path)) {
+			throw new OneBotCallError(
+				'protocol',
+				`The WebSocket URL ${this.url} points at /api, which carries no events: use the server's root (/) or /event`,
+				{ action: '', url: this.url },
+			);
+		}
+		await this.connection.start();
+	}
+
+	async close(): Promise<void> {
+		await this.connection.close();
+	}
+
+	private onFrame(data: RawFrame): void {
+		if (this.connection.isClosing) return;
+		const event = this.guard.accept(data);
+		if (!event) return;
+		if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {
+			const interval = Number(event.interval);
+			if (Number.isFinite(interval) && interval > 0) this.connection.heartbeat(interval);
+		}
+		this.options.onEvent(event);
+	}
+}
+
+function safePath(url: string): string | undefined {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return undefined;
+	}
+}

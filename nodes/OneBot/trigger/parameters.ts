@@ -1,0 +1,82 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { InputError } from '../../shared/validation';
+import { ANY_EVENT, EVENT_TYPE_VALUES } from './eventTypes';
+import { DEFAULT_DEDUPE_SIZE, defaultFilterConfig, type FilterConfig } from './filters';
+
+/** Reads a parameter with a fallback (n8n's `getNodeParameter(name, fallback)`). */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
+function splitList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
+	if (typeof value === 'number') return [String(value)];
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[,，\n]/)
+		.map((v) => v.trim())
+		.filter((v) => v !== '');
+}
+
+function idSet(field: string, value: unknown): Set<string> {
+	const out = new Set<string>();
+	for (const id of splitList(value)) {
+		if (!/^-?\d+$/.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
+		out.add(id);
+	}
+	return out;
+}
+
+/** `/pattern/flags` or a plain pattern; `g` and `y` are dropped (they would make test() stateful). */
+export function parseRegex(field: string, text: string): RegExp | undefined {
+	const source = text.trim();
+	if (source === '') return undefined;
+	const literal = /^\/(.+)\/([a-z]*)$/s.exec(source);
+	const pattern = literal ? literal[1] : source;
+	const flags = literal ? literal[2].replace(/[gy]/g, '') : '';
+	let problem: string | undefined;
+	try {
+		return new RegExp(pattern, flags);
+	} catch (error) {
+		problem = (error as Error).message;
+	}
+	throw new InputError(field, `"${field}" is not a valid regular expression: ${problem}`);
+}
+
+/** The filter configuration from the node's parameters; throws InputError for invalid values. */
+export function readFilterConfig(read: ParameterReader): FilterConfig {
+	const events = read('events', []) as unknown;
+	const eventTypes = new Set<string>();
+	for (const value of Array.isArray(events) ? events : []) {
+		const v = String(value);
+		if (v !== ANY_EVENT && !EVENT_TYPE_VALUES.has(v)) throw new InputError('events', `Unknown event type "${v}"`);
+		eventTypes.add(v);
+	}
+	const filters = (read('filters', {}) ?? {}) as IDataObject;
+	const options = (read('options', {}) ?? {}) as IDataObject;
+	const dedupe = options.deduplicate !== false;
+	const size = Number(options.dedupeSize ?? DEFAULT_DEDUPE_SIZE);
+	const messageTypes = Array.isArray(filters.messageTypes) ? filters.messageTypes.map(String) : [];
+	return defaultFilterConfig({
+		eventTypes,
+		messageTypes: new Set(messageTypes),
+		selfIds: idSet('Bot QQ Numbers', filters.selfIds),
+		groupAllow: idSet('Only Groups', filters.groupAllow),
+		groupDeny: idSet('Ignore Groups', filters.groupDeny),
+		userAllow: idSet('Only Users', filters.userAllow),
+		userDeny: idSet('Ignore Users', filters.userDeny),
+		keywords: splitList(filters.keywords).map((k) => k.toLowerCase()),
+		regex: parseRegex('Regular Expression', String(filters.regex ?? '')),
+		commandPrefixes: splitList(filters.commandPrefixes),
+		commandNames: new Set(splitList(filters.commandNames).map((c) => c.toLowerCase())),
+		onlyWhenMentioned: read('onlyWhenMentioned', false) === true,
+		ignoreSelf: read('ignoreSelf', true) !== false,
+		dedupeSize: dedupe ? (Number.isFinite(size) && size >= 1 ? Math.floor(size) : DEFAULT_DEDUPE_SIZE) : 0,
+	});
+}
+
+/** Size bound for one event, from the "Max Event Size (KB)" option. */
+export function readMaxEventBytes(read: ParameterReader, defaultBytes: number): number {
+	const options = (read('options', {}) ?? {}) as IDataObject;
+	const kb = Number(options.maxEventSizeKb);
+	return Number.isFinite(kb) && kb > 0 ? Math.floor(kb * 1024) : defaultBytes;
+}

@@ -1,0 +1,297 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import WebSocket, { WebSocketServer } from 'ws';
+
+import {
+	DEFAULT_WATCHDOG_FACTOR,
+	FrameGuard,
+	Watchdog,
+	withCap,
+	type ConnectionLogger,
+	type RawFrame,
+} from '../../shared/connection';
+import { redact } from '../../shared/redact';
+import { MAX_FRAME_BYTES } from '../transport/websocket';
+import type { OneBotEvent } from './derive';
+import { checkOneBotFrame } from './filters';
+
+/** Compares two secrets in constant time (hashing first, so lengths leak nothing either). */
+export function secretsEqual(given: string, expected: string): boolean {
+	const a = createHash('sha256').update(given, 'utf8').digest();
+	const b = createHash('sha256').update(expected, 'utf8').digest();
+	return timingSafeEqual(a, b);
+}
+
+/**
+ * The token a reverse-WS client sent: `Authorization: Bearer <t>` (standard, NapCat, LLOneBot),
+ * `Authorization: Token <t>` (go-cqhttp), any other `<scheme> <t>`, a bare header value, or the
+ * `access_token` query parameter when there is no Authorization header.
+ */
+export function tokenFromRequest(req: IncomingMessage): string | undefined {
+	const header = req.headers.authorization;
+	if (typeof header === 'string' && header.trim() !== '') {
+		const value = header.trim();
+		const space = value.indexOf(' ');
+		return space >= 0 ? value.slice(space + 1).trim() : value;
+	}
+	try {
+		const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
+		return token ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** null = accepted; otherwise 401 (no token) or 403 (wrong token). */
+export function checkReverseAuth(req: IncomingMessage, expected: string): 401 | 403 | null {
+	if (!expected) return null;
+	const given = tokenFromRequest(req);
+	if (!given) return 401;
+	return secretsEqual(given, expected) ? null : 403;
+}
+
+export function normalizePath(path: string): string {
+	let p = path.trim();
+	if (!p.startsWith('/')) p = `/${p}`;
+	if (p.length > 1) p = p.replace(/\/+$/, '');
+	return p;
+}
+
+/** One backend connected to the reverse server. */
+export interface ReverseClient {
+	/** X-Self-ID of the handshake (the bot's QQ number), if sent. */
+	selfId?: string;
+	/** X-Client-Role: Universal, Event or API. */
+	role: string;
+	remote: string;
+}
+
+export interface ReverseServerOptions {
+	port: number;
+	host: string;
+	path: string;
+	/** Expected token ('' = no authentication). */
+	accessToken: string;
+	logger: ConnectionLogger;
+	maxEventBytes: number;
+	/** Drop a connection when nothing arrives for 2.5 × its heartbeat interval (default true). */
+	watchdog?: boolean;
+	watchdogFactor?: number;
+	closeTimeoutMs?: number;
+	onEvent: (event: OneBotEvent, client: ReverseClient) => void;
+	onFatal: (error: Error) => void;
+}
+
+interface Connection {
+	socket: WebSocket;
+	client: ReverseClient;
+	watchdog: Watchdog;
+	graceTimer?: NodeJS.Timeout;
+}
+
+const REASONS: Record<number, string> = {
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	426: 'Upgrade Required',
+};
+
+function refuse(socket: Duplex, status: number): void {
+	const text = REASONS[status] ?? 'Error';
+	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}
+
+/**
+ * Reverse WebSocket mode: n8n listens on a port and path; OneBot backends ("WebSocket client" /
+ * `ws-reverse`) connect with X-Self-ID, X-Client-Role and their token. A missing token is refused
+ * with 401, a wrong one with 403, another path with 404, all before the upgrade. Several bots may
+ * be connected at once; each connection has its own heartbeat watchdog (a silent one is dropped,
+ * and the backend reconnects by itself).
+ */
+export class ReverseServer {
+	private server: Server | undefined;
+
+	private readonly wss: WebSocketServer;
+
+	private readonly connections = new Set<Connection>();
+
+	private closing = false;
+
+	private closed: Promise<void> | undefined;
+
+	private readonly path: string;
+
+	readonly guard: FrameGuard<OneBotEvent>;
+
+	constructor(private readonly options: ReverseServerOptions) {
+		this.path = normalizePath(options.path);
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+		this.guard = new FrameGuard<OneBotEvent>({
+			maxBytes: options.maxEventBytes,
+			check: checkOneBotFrame,
+			logger: options.logger,
+			source: `a backend connected to ${this.address}`,
+			secrets: [options.accessToken],
+		});
+	}
+
+	/** Where backends should connect, for messages. */
+	get address(): string {
+		return `ws://${this.options.host}:${this.port}${this.path}`;
+	}
+
+	get port(): number {
+		const address = this.server?.address();
+		return address && typeof address === 'object' ? address.port : this.options.port;
+	}
+
+	/** The backends connected now. */
+	get clients(): ReverseClient[] {
+		return [...this.connections].map((c) => c.client);
+	}
+
+	/** Listens; rejects with a message naming the address when the port cannot be opened. */
+	async start(): Promise<void> {
+		const server = createServer((_req, res) => {
+			res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
+			res.end('This endpoint accepts OneBot reverse WebSocket connections only');
+		});
+		server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+		server.on('clientError', (_error, socket) => socket.destroy());
+		await new Promise<void>((resolve, reject) => {
+			const onError = (error: Error & { code?: string }) => {
+				server.off('listening', onListening);
+				const reason =
+					error.code === 'EADDRINUSE'
+						? 'the port is already in use'
+						: error.code === 'EACCES'
+							? 'permission denied (ports below 1024 need privileges)'
+							: error.message;
+				reject(new Error(`Could not listen for OneBot reverse WebSocket connections on ${this.options.host}:${this.options.port}: ${reason}`));
+			};
+			const onListening = () => {
+				server.off('error', onError);
+				resolve();
+			};
+			server.once('error', onError);
+			server.once('listening', onListening);
+			server.listen(this.options.port, this.options.host);
+		});
+		this.server = server;
+		server.on('error', (error: Error) => {
+			if (this.closing) return;
+			this.options.onFatal(new Error(`The OneBot reverse WebSocket server on ${this.address} failed: ${error.message}`));
+		});
+		this.options.logger.info(`Waiting for OneBot backends at ${this.address}`);
+	}
+
+	/** Closes every connection and the server; resolves within the close cap. */
+	async close(): Promise<void> {
+		this.closed ??= this.doClose();
+		await this.closed;
+	}
+
+	private async doClose(): Promise<void> {
+		this.closing = true;
+		const server = this.server;
+		this.server = undefined;
+		const sockets = [...this.connections].map(
+			(c) =>
+				new Promise<void>((resolve) => {
+					c.watchdog.stop();
+					if (c.socket.readyState === WebSocket.CLOSED) return resolve();
+					c.socket.once('close', () => resolve());
+					c.socket.close(1001, 'n8n trigger stopped');
+					c.graceTimer = setTimeout(() => c.socket.terminate(), 500);
+				}),
+		);
+		const serverClosed = server
+			? new Promise<void>((resolve) => {
+					server.close(() => resolve());
+					server.closeAllConnections();
+				})
+			: Promise.resolve();
+		await withCap(Promise.all([...sockets, serverClosed]), this.options.closeTimeoutMs ?? 2_000, undefined);
+		for (const c of this.connections) {
+			if (c.graceTimer) clearTimeout(c.graceTimer);
+			c.watchdog.stop();
+			c.socket.terminate();
+		}
+		this.connections.clear();
+		this.wss.close();
+	}
+
+	private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+		socket.on('error', () => socket.destroy());
+		if (this.closing) return refuse(socket, 404);
+		let pathname: string;
+		try {
+			pathname = normalizePath(new URL(req.url ?? '/', 'http://localhost').pathname);
+		} catch {
+			return refuse(socket, 404);
+		}
+		const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+		if (pathname !== this.path) {
+			this.options.logger.warn(`Refused a WebSocket connection from ${remote} to ${pathname}: the path is ${this.path}`);
+			return refuse(socket, 404);
+		}
+		const denied = checkReverseAuth(req, this.options.accessToken);
+		if (denied !== null) {
+			this.options.logger.warn(
+				`Refused a OneBot backend from ${remote}: ${denied === 401 ? 'no access token sent' : 'wrong access token'} (HTTP ${denied})`,
+			);
+			return refuse(socket, denied);
+		}
+		const header = (name: string) => {
+			const v = req.headers[name];
+			return Array.isArray(v) ? v[0] : v;
+		};
+		const client: ReverseClient = {
+			selfId: header('x-self-id'),
+			role: header('x-client-role') ?? 'Universal',
+			remote,
+		};
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, client));
+	}
+
+	private onConnection(socket: WebSocket, client: ReverseClient): void {
+		if (this.closing) {
+			socket.terminate();
+			return;
+		}
+		const name = `bot ${client.selfId ?? '(no X-Self-ID)'} (${client.role}, ${client.remote})`;
+		const connection: Connection = {
+			socket,
+			client,
+			watchdog: new Watchdog((ms) => {
+				this.options.logger.warn(`No data from ${name} for ${ms} ms (heartbeat missed); dropping the connection`);
+				socket.terminate();
+			}, this.options.watchdogFactor ?? DEFAULT_WATCHDOG_FACTOR),
+		};
+		this.connections.add(connection);
+		this.options.logger.info(`OneBot backend connected: ${name}`);
+		socket.on('error', (error: Error) => {
+			this.options.logger.warn(`Connection error from ${name}: ${redact(error.message, [this.options.accessToken])}`);
+		});
+		socket.on('close', (code: number) => {
+			connection.watchdog.stop();
+			if (connection.graceTimer) clearTimeout(connection.graceTimer);
+			this.connections.delete(connection);
+			if (!this.closing) this.options.logger.info(`OneBot backend disconnected: ${name} (code ${code})`);
+		});
+		socket.on('pong', () => connection.watchdog.feed());
+		socket.on('message', (data: RawFrame) => {
+			connection.watchdog.feed();
+			if (this.closing) return;
+			const event = this.guard.accept(data);
+			if (!event) return;
+			if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {
+				const interval = Number(event.interval);
+				if (Number.isFinite(interval) && interval > 0) connection.watchdog.setInterval(interval);
+			}
+			this.options.onEvent(event, client);
+		});
+	}
+}

@@ -1,0 +1,96 @@
+import { redact } from '../redact';
+
+/** The part of n8n's `this.logger` the connection pieces use. */
+export interface ConnectionLogger {
+	debug(message: string, metadata?: Record<string, unknown>): void;
+	info(message: string, metadata?: Record<string, unknown>): void;
+	warn(message: string, metadata?: Record<string, unknown>): void;
+	error(message: string, metadata?: Record<string, unknown>): void;
+}
+
+/** Raw frame data as the `ws` library or an HTTP body hands it over. */
+export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
+
+/** Default bound for one event frame (a message event with a long forward list still fits). */
+export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
+
+export type FrameCheck<T> =
+	/** The frame is what we want. */
+	| { kind: 'accept'; value: T }
+	/** A valid frame we do not handle (e.g. an API answer on a universal connection): dropped silently. */
+	| { kind: 'ignore' }
+	/** An unknown shape: dropped with a warning. */
+	| { kind: 'reject'; reason: string };
+
+export interface FrameGuardOptions<T> {
+	/** Frames larger than this are skipped (bytes). */
+	maxBytes: number;
+	/** Shape check on the parsed JSON value. */
+	check: (value: unknown) => FrameCheck<T>;
+	logger: ConnectionLogger;
+	/** Where frames come from, for the warning (a URL or a peer, never with a token). */
+	source: string;
+	/** Secrets to strip from the preview in warnings. */
+	secrets?: Array<string | undefined>;
+}
+
+function byteLength(data: RawFrame): number {
+	if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
+	if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+	return data.byteLength;
+}
+
+function toText(data: RawFrame): string {
+	if (typeof data === 'string') return data;
+	if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+	if (Buffer.isBuffer(data)) return data.toString('utf8');
+	return Buffer.from(data).toString('utf8');
+}
+
+const PREVIEW_CHARS = 120;
+
+/**
+ * Turns raw frames into checked values. Anything wrong (too large, not JSON, truncated, an unknown
+ * shape) is skipped with one warning through n8n's logger and never throws, so one bad frame
+ * cannot take the trigger down.
+ */
+export class FrameGuard<T> {
+	/** Frames skipped so far (for diagnostics and tests). */
+	skipped = 0;
+
+	constructor(private readonly options: FrameGuardOptions<T>) {}
+
+	accept(data: RawFrame): T | undefined {
+		const size = byteLength(data);
+		if (size > this.options.maxBytes) {
+			return this.skip(`it is ${size} bytes, over the ${this.options.maxBytes}-byte limit`);
+		}
+		const text = toText(data);
+		let value: unknown;
+		try {
+			value = JSON.parse(text);
+		} catch (error) {
+			return this.skip(`it is not valid JSON (${(error as Error).message})`, text);
+		}
+		let result: FrameCheck<T>;
+		try {
+			result = this.options.check(value);
+		} catch (error) {
+			return this.skip(`its shape could not be checked (${(error as Error).message})`, text);
+		}
+		if (result.kind === 'accept') return result.value;
+		if (result.kind === 'ignore') return undefined;
+		return this.skip(result.reason, text);
+	}
+
+	private skip(reason: string, text?: string): undefined {
+		this.skipped++;
+		let message = `Skipped a frame from ${this.options.source}: ${reason}`;
+		if (text !== undefined) {
+			const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+			message += ` — ${JSON.stringify(preview)}`;
+		}
+		this.options.logger.warn(redact(message, this.options.secrets ?? []));
+		return undefined;
+	}
+}

@@ -1,0 +1,147 @@
+// The searchable lists of the resourceLocator fields, and the credential test.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+
+import { FakeHeychat, FAKE_ROLES, failed } from '../fakes/heychat';
+import { runCredentialTest, runListSearch } from '../harness/n8n';
+import { BIG_ROOM, byId, credentialsFor, credentialType, node } from './setup';
+
+let fake: FakeHeychat;
+before(async () => {
+	fake = await FakeHeychat.start();
+});
+after(async () => {
+	await fake.close();
+});
+beforeEach(() => fake.reset());
+
+const roomParams = { resource: 'channel', operation: 'delete_channel', room_id: byId(BIG_ROOM) };
+
+describe('listSearch', () => {
+	test('rooms: the joined rooms, filtered by name or ID', async () => {
+		const all = await runListSearch(node, 'searchRooms', credentialsFor(fake), { resource: 'room', operation: 'get_room' });
+		assert.deepEqual(all.results, [
+			{ name: 'n8n 测试房间', value: '3663316788315193344' },
+			{ name: 'Second Room', value: '3611849174284943360' },
+		]);
+		assert.equal(all.paginationToken, undefined);
+		const call = fake.lastCall('/chatroom/v2/room/joined')!;
+		assert.equal(call.query.limit, '50');
+		assert.equal(call.query.chat_os_type, 'bot');
+		const filtered = await runListSearch(node, 'searchRooms', credentialsFor(fake), {}, 'second');
+		assert.deepEqual(filtered.results.map((r) => r.value), ['3611849174284943360']);
+	});
+
+	test('rooms: the nested answer shape and pagination by offset', async () => {
+		const nested = await FakeHeychat.start({ joinedRoomsShape: 'nested' });
+		try {
+			const rooms = Array.from({ length: 50 }, (_, i) => ({ room_id: `36633167883151933${String(i).padStart(2, '0')}`, room_name: `R${i}` }));
+			nested.on('/chatroom/v2/room/joined', (call) =>
+				call.query.offset === '0' ? { body: { status: 'ok', msg: '', result: { rooms: { rooms, total: 51 } } } } : undefined,
+			);
+			const first = await runListSearch(node, 'searchRooms', credentialsFor(nested), {});
+			assert.equal(first.results.length, 50);
+			assert.equal(first.paginationToken, '50');
+			const second = await runListSearch(node, 'searchRooms', credentialsFor(nested), {}, undefined, { paginationToken: '50' });
+			assert.equal(nested.lastCall()!.query.offset, '50');
+			assert.equal(second.paginationToken, undefined);
+		} finally {
+			await nested.close();
+		}
+	});
+
+	test('channels: the selected room, categories flattened', async () => {
+		const result = await runListSearch(node, 'searchChannels', credentialsFor(fake), roomParams);
+		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room/view');
+		assert.equal(fake.lastCall()!.query.room_id, BIG_ROOM);
+		assert.deepEqual(result.results, [
+			{ name: '#默认频道 (text)', value: '3665944781964836864' },
+			{ name: '#Voice (category)', value: '3665944781964836000' },
+			{ name: '#Lobby (voice)', value: '3665944781964836999' },
+		]);
+		const voice = await runListSearch(node, 'searchChannels', credentialsFor(fake), roomParams, 'lob');
+		assert.deepEqual(voice.results.map((r) => r.value), ['3665944781964836999']);
+	});
+
+	test('channels need a room first', async () => {
+		await assert.rejects(
+			runListSearch(node, 'searchChannels', credentialsFor(fake), { resource: 'channel', operation: 'delete_channel' }),
+			/Select a room first/,
+		);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('roles of the selected room', async () => {
+		const result = await runListSearch(node, 'searchRoles', credentialsFor(fake), { resource: 'role', operation: 'delete_room_role', room_id: byId(BIG_ROOM) });
+		assert.deepEqual(result.results, FAKE_ROLES.map((r) => ({ name: r.name, value: r.id })));
+	});
+
+	test('members of the selected room', async () => {
+		const result = await runListSearch(node, 'searchRoomMembers', credentialsFor(fake), {
+			resource: 'role',
+			operation: 'grant_room_role',
+			room_id: byId(BIG_ROOM),
+		});
+		assert.deepEqual(result.results, [
+			{ name: 'n8n bot (72053518)', value: '72053518' },
+			{ name: '一号 (43028164)', value: '43028164' },
+			{ name: 'Player Two (8829926)', value: '8829926' },
+		]);
+		const call = fake.lastCall('/chatroom/v2/room/users')!;
+		assert.equal(call.query.room_id, BIG_ROOM);
+		assert.equal(call.query.heybox_id, '');
+		const filtered = await runListSearch(node, 'searchRoomMembers', credentialsFor(fake), { room_id: BIG_ROOM }, '玩家');
+		assert.deepEqual(filtered.results.map((r) => r.value), ['43028164']);
+	});
+
+	test('a failing list reports the server msg', async () => {
+		fake.failNext('/chatroom/v2/room_role/roles', '请加入房间后再操作');
+		await assert.rejects(
+			runListSearch(node, 'searchRoles', credentialsFor(fake), { room_id: byId(BIG_ROOM) }),
+			/请加入房间后再操作/,
+		);
+	});
+});
+
+describe('credential test', () => {
+	test('a good token: OK, with the common query parameters and the token header', async () => {
+		const result = await runCredentialTest(credentialType, fake.credentials());
+		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+		const call = fake.lastCall()!;
+		assert.equal(call.path, '/chatroom/v2/room/joined');
+		assert.equal(call.headers.token, fake.token);
+		assert.equal(call.query.x_os_type, 'bot');
+		assert.equal(call.query.chat_version, '1.30.0');
+	});
+
+	// n8n-workflow 2.8 drops the HTTP cause of the error RoutingNode throws, so the responseCode rules
+	// cannot match there and n8n's own 401/403 texts are shown; newer versions show the rule's text.
+	test('a wrong token: HTTP 401 is reported', async () => {
+		const result = await runCredentialTest(credentialType, fake.credentials({ token: 'nope' }));
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /rejected the bot token \(HTTP 401\)|Authorization failed - please check your credentials/);
+	});
+
+	test('a wrong token answered with status "failed": reported', async () => {
+		const strict = await FakeHeychat.start({ authFailure: 'envelope' });
+		try {
+			const result = await runCredentialTest(credentialType, strict.credentials({ token: 'nope' }));
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /status "failed"/);
+		} finally {
+			await strict.close();
+		}
+	});
+
+	test('HTTP 403: reported', async () => {
+		fake.on('/chatroom/v2/room/joined', () => ({ status: 403, body: failed('forbidden') }));
+		const result = await runCredentialTest(credentialType, fake.credentials());
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /HTTP 403|Forbidden - perhaps check your credentials/);
+	});
+
+	test('a trailing slash on the base URL is fine', async () => {
+		const result = await runCredentialTest(credentialType, fake.credentials({ apiBaseUrl: `${fake.url}/` }));
+		assert.equal(result.status, 'OK');
+	});
+});

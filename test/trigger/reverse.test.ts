@@ -1,0 +1,270 @@
+// OneBot Trigger, reverse WebSocket mode: the fake backend connects to the trigger's server.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, describe, test } from 'node:test';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import { checkReverseAuth, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
+import {
+	FakeOneBot,
+	groupMessageEvent,
+	heartbeatEvent,
+	privateMessageEvent,
+	ReverseConnectError,
+	type ReverseConnection,
+} from '../fakes/onebot';
+import { activateTrigger, activeHandles, delay, leakedHandles, runManualTrigger, type ActiveTrigger } from './context';
+import { OneBotTrigger } from './nodes';
+
+const TOKEN = 'Rev3rse-Secret-Token';
+const PATH = '/onebot/v11/ws';
+
+const node = () => new OneBotTrigger({ connection: { closeTimeoutMs: 500 } });
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const bot = FakeOneBot.start({ selfId: 10001 });
+const triggers: ActiveTrigger[] = [];
+after(async () => {
+	await Promise.all(triggers.map(async (t) => await t.close()));
+	await (await bot).close();
+});
+
+async function listen(parameters: INodeParameters = {}, token = TOKEN) {
+	const port = await freePort();
+	const trigger = await activateTrigger({
+		node: node(),
+		parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' }, ...parameters },
+		credentials: { wsUrl: 'ws://unused.invalid', accessToken: token },
+	});
+	triggers.push(trigger);
+	return { trigger, url: `ws://127.0.0.1:${port}${PATH}`, port };
+}
+
+function assertNoToken(trigger: ActiveTrigger): void {
+	for (const line of trigger.logs) assert.ok(!line.message.includes(TOKEN), `token in log: ${line.message}`);
+	assert.ok(!JSON.stringify(trigger.emitted).includes(TOKEN));
+}
+
+describe('reverse WebSocket: handshake authentication', () => {
+	test('accepts Authorization: Bearer (standard, NapCat) and emits events', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen();
+		const conn = await fake.connectReverse(url, { token: TOKEN, tokenScheme: 'Bearer' });
+		conn.pushEvent(groupMessageEvent(10001, 100, 200, 'via reverse'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'via reverse');
+		assert.equal(trigger.emits, 1, 'the lifecycle frame started nothing');
+		await trigger.waitForLog(/OneBot backend connected: bot 10001 \(Universal/, 'info');
+		assertNoToken(trigger);
+		await conn.close();
+		await trigger.close();
+	});
+
+	test('accepts Authorization: Token (go-cqhttp) and the access_token query', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen();
+		const gocq = await fake.connectReverse(url, { token: TOKEN, tokenScheme: 'Token' });
+		const query = await fake.connectReverse(`${url}?access_token=${encodeURIComponent(TOKEN)}`, { selfId: 10002 });
+		gocq.pushEvent(privateMessageEvent(10001, 5, 'token scheme'));
+		query.pushEvent(privateMessageEvent(10002, 5, 'query token'));
+		await trigger.waitForEmits(2);
+		assert.deepEqual(trigger.emitted.map((e) => e.text).sort(), ['query token', 'token scheme']);
+		await gocq.close();
+		await query.close();
+		await trigger.close();
+	});
+
+	test('refuses a missing token with 401 and a wrong one with 403, before the upgrade', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen();
+		await assert.rejects(fake.connectReverse(url, {}), (e: ReverseConnectError) => e.status === 401);
+		await assert.rejects(fake.connectReverse(url, { token: 'nope' }), (e: ReverseConnectError) => e.status === 403);
+		await assert.rejects(
+			fake.connectReverse(`${url}?access_token=nope`, {}),
+			(e: ReverseConnectError) => e.status === 403,
+		);
+		await assert.rejects(
+			fake.connectReverse(url.replace(PATH, '/other'), { token: TOKEN }),
+			(e: ReverseConnectError) => e.status === 404,
+		);
+		await trigger.waitForLog(/no access token sent \(HTTP 401\)/, 'warn');
+		await trigger.waitForLog(/wrong access token \(HTTP 403\)/, 'warn');
+		assert.equal(trigger.emits, 0);
+		assertNoToken(trigger);
+		await trigger.close();
+	});
+
+	test('without a token in the credential every backend is accepted', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({}, '');
+		const conn = await fake.connectReverse(url, {});
+		conn.pushEvent(privateMessageEvent(10001, 5, 'open door'));
+		await trigger.waitForEmits(1);
+		await conn.close();
+		await trigger.close();
+	});
+
+	test('auth helpers: header schemes, bare header, query; constant-time check', () => {
+		const req = (headers: Record<string, string>, url = '/') => ({ headers, url }) as never;
+		assert.equal(tokenFromRequest(req({ authorization: 'Bearer abc' })), 'abc');
+		assert.equal(tokenFromRequest(req({ authorization: 'Token abc' })), 'abc');
+		assert.equal(tokenFromRequest(req({ authorization: 'abc' })), 'abc');
+		assert.equal(tokenFromRequest(req({}, '/ws?access_token=q%20t')), 'q t');
+		assert.equal(tokenFromRequest(req({ authorization: 'Bearer h' }, '/ws?access_token=q')), 'h', 'header first');
+		assert.equal(checkReverseAuth(req({}), 'x'), 401);
+		assert.equal(checkReverseAuth(req({ authorization: 'Bearer y' }), 'x'), 403);
+		assert.equal(checkReverseAuth(req({ authorization: 'Bearer x' }), 'x'), null);
+		assert.equal(checkReverseAuth(req({}), ''), null);
+	});
+});
+
+describe('reverse WebSocket: several bots, filters, frames', () => {
+	test('several bots at once; the self_id filter picks one', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({ filters: { selfIds: '10002, 10003' } });
+		const conns: ReverseConnection[] = [];
+		for (const selfId of [10001, 10002, 10003]) {
+			conns.push(await fake.connectReverse(url, { token: TOKEN, selfId }));
+		}
+		conns[0].pushEvent(groupMessageEvent(10001, 1, 2, 'bot one'));
+		conns[1].pushEvent(groupMessageEvent(10002, 1, 2, 'bot two'));
+		conns[2].pushEvent(groupMessageEvent(10003, 1, 2, 'bot three'));
+		await trigger.waitForEmits(2);
+		await delay(30);
+		assert.deepEqual(trigger.emitted.map((e) => e.self_id).sort(), [10002, 10003]);
+		for (const c of conns) await c.close();
+		await trigger.close();
+	});
+
+	test('the same message from two connections is emitted once', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen();
+		const a = await fake.connectReverse(url, { token: TOKEN });
+		const b = await fake.connectReverse(url, { token: TOKEN });
+		const event = groupMessageEvent(10001, 1, 2, 'dup', { message_id: 4242 });
+		a.pushEvent(event);
+		b.pushEvent(event);
+		await trigger.waitForEmits(1);
+		await delay(30);
+		assert.equal(trigger.emits, 1);
+		await a.close();
+		await b.close();
+		await trigger.close();
+	});
+
+	test('malformed frames are skipped with a warning; the connection stays', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', maxEventSizeKb: 1 } });
+		const conn = await fake.connectReverse(url, { token: TOKEN });
+		conn.sendRaw('{{{');
+		conn.sendRaw('{"post_type":"notice","notice_ty');
+		conn.sendRaw('{"unknown":true}');
+		conn.sendRaw(JSON.stringify(privateMessageEvent(10001, 5, 'y'.repeat(3000))));
+		conn.pushEvent(privateMessageEvent(10001, 5, 'fine'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'fine');
+		assert.equal(trigger.logs.filter((l) => l.level === 'warn' && l.message.startsWith('Skipped a frame')).length, 4);
+		assert.ok(conn.isOpen);
+		await conn.close();
+		await trigger.close();
+	});
+
+	test('a bot that stops sending heartbeats is dropped by its watchdog (the backend reconnects)', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen();
+		const silent = await fake.connectReverse(url, { token: TOKEN, selfId: 10001 });
+		const lively = await fake.connectReverse(url, { token: TOKEN, selfId: 10002 });
+		silent.pushEvent(heartbeatEvent(10001, 40));
+		const closed = silent.waitForClose();
+		for (let i = 0; i < 8; i++) {
+			lively.pushEvent(heartbeatEvent(10002, 40));
+			await delay(25);
+		}
+		const { code } = await closed;
+		assert.equal(code, 1006);
+		assert.ok(lively.isOpen, 'the other bot keeps its connection');
+		await trigger.waitForLog(/No data from bot 10001 .* for 100 ms/, 'warn');
+		assert.equal(trigger.emits, 0, 'heartbeats started nothing');
+		await lively.close();
+		await trigger.close();
+	});
+});
+
+describe('reverse WebSocket: life', () => {
+	test('activation fails when the port is taken, naming the address', async () => {
+		const port = await freePort();
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+		try {
+			await assert.rejects(
+				activateTrigger({
+					node: node(),
+					parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' } },
+					credentials: { wsUrl: '', accessToken: TOKEN },
+				}),
+				new RegExp(`127\\.0\\.0\\.1:${port}: the port is already in use`),
+			);
+		} finally {
+			await new Promise<void>((resolve) => blocker.close(() => resolve()));
+		}
+	});
+
+	test('closeFunction closes the server and every backend connection, leaving no handle', async () => {
+		const fake = await bot;
+		await delay(20);
+		const before = activeHandles();
+		const { trigger, url, port } = await listen();
+		const a = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+		const b = await fake.connectReverse(url, { token: TOKEN, selfId: 2 });
+		a.pushEvent(heartbeatEvent(1, 5000));
+		await delay(20);
+		const started = Date.now();
+		await trigger.close();
+		assert.ok(Date.now() - started < 700, 'close is bounded');
+		assert.equal((await a.waitForClose()).code, 1001);
+		await b.waitForClose();
+		await assert.rejects(fake.connectReverse(`ws://127.0.0.1:${port}${PATH}`, { token: TOKEN }));
+		await delay(30);
+		assert.deepEqual(leakedHandles(before, activeHandles()), {});
+	});
+
+	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {
+		const fake = await bot;
+		const port = await freePort();
+		const run = runManualTrigger({
+			node: node(),
+			parameters: { connection: 'reverse', port, path: '/ws', options: { listenAddress: '127.0.0.1' } },
+			credentials: { wsUrl: '', accessToken: TOKEN },
+		});
+		let conn: ReverseConnection | undefined;
+		for (let i = 0; i < 100 && !conn; i++) {
+			conn = await fake.connectReverse(`ws://127.0.0.1:${port}/ws`, { token: TOKEN }).catch(async () => {
+				await delay(10);
+				return undefined;
+			});
+		}
+		assert.ok(conn, 'connected to the manual trigger');
+		conn.pushEvent(heartbeatEvent(10001, 5000));
+		conn.pushEvent(groupMessageEvent(10001, 1, 2, 'manual reverse'));
+		const { items, error } = await run.result;
+		assert.equal(error, undefined);
+		assert.deepEqual(
+			items.map((i) => i.text),
+			['manual reverse'],
+		);
+		await conn.waitForClose();
+		await assert.rejects(fake.connectReverse(`ws://127.0.0.1:${port}/ws`, { token: TOKEN }));
+	});
+});
