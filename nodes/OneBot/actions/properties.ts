@@ -53,6 +53,8 @@ const nodeOptions: INodeProperties = {
 /** Every property of the OneBot node, generated from the catalog plus the handlers' own fields. */
 export const oneBotProperties: INodeProperties[] = buildCatalogProperties(oneBotCatalog, {
 	locators: ONEBOT_LOCATORS,
+	defaultResource: 'message',
+	defaultOperations: { message: 'send_group_msg' },
 	skipParam: isOwnParam,
 	extraProperties: handlerProperties(oneBotCatalog.operations),
 	trailingProperties: [nodeOptions],

@@ -23,6 +23,10 @@ export interface CatalogPropertyOptions {
 	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean;
 	/** Extra properties inserted right after the operation pickers (e.g. handler-specific fields). */
 	extraProperties?: INodeProperties[];
+	/** The resource selected in a new node (default: the catalog's first). */
+	defaultResource?: string;
+	/** Per resource, the operation selected first (default: the first by name). */
+	defaultOperations?: Record<string, string>;
 	/** Properties appended at the end (e.g. node-wide options). */
 	trailingProperties?: INodeProperties[];
 }
@@ -59,7 +63,8 @@ function paramDescription(param: ParamSpec): string | undefined {
 	if (param.aliases && param.aliases.length > 0) {
 		parts.push(`Also read as: ${param.aliases.join(', ')}.`);
 	}
-	return parts.length > 0 ? parts.join(' ') : undefined;
+	if (parts.length === 0) return undefined;
+	return parts.reduce((text, part) => (/[.!?。]$/.test(text) ? `${text} ${part}` : `${text}. ${part}`));
 }
 
 /** One catalog parameter as an n8n property (without displayOptions). */
@@ -163,7 +168,7 @@ export function buildCatalogProperties(
 	options: CatalogPropertyOptions,
 ): INodeProperties[] {
 	const { resources, operations } = catalog;
-	const firstResource = resources[0].value;
+	const firstResource = options.defaultResource ?? resources[0].value;
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Resource',
@@ -180,7 +185,7 @@ export function buildCatalogProperties(
 	for (const resource of resources) {
 		const ops = operations.filter((op) => op.resource === resource.value).sort(byName);
 		if (ops.length === 0) continue;
-		const firstOperation = ops[0].value;
+		const firstOperation = options.defaultOperations?.[resource.value] ?? ops[0].value;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
