@@ -45,6 +45,45 @@ const show = (operation: string[], extra: IDataObject = {}) => ({
 	show: { resource: ['message'], operation, ...extra },
 });
 
+/** A message option shared by channel and private messages. */
+const ACK_ID_OPTION: INodeProperties = {
+	displayName: 'Ack ID',
+	name: 'ackId',
+	type: 'string',
+	default: '',
+	description:
+		'The heychat_ack_id. By default one is derived from the execution, run and item, so a retried send is recognised by Heychat and not posted twice.',
+};
+
+/** A message option shared by channel and private messages. */
+const IMAGE_HEIGHT_OPTION: INodeProperties = {
+	displayName: 'Image Height',
+	name: 'imageHeight',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: 0,
+	description: 'Image from a URL: its height in pixels, when it cannot be read from the image',
+};
+
+/** A message option shared by channel and private messages. */
+const IMAGE_WIDTH_OPTION: INodeProperties = {
+	displayName: 'Image Width',
+	name: 'imageWidth',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: 0,
+	description: 'Image from a URL: its width in pixels, when it cannot be read from the image',
+};
+
+/** A message option shared by channel and private messages. */
+const REUPLOAD_URL_OPTION: INodeProperties = {
+	displayName: 'Upload URL Image First',
+	name: 'reuploadUrl',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to download an image URL and upload it to the Heychat CDN before sending',
+};
+
 export const messageProperties: INodeProperties[] = [
 	{
 		displayName: 'Message Type',
@@ -194,14 +233,7 @@ export const messageProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: show(CHANNEL_MESSAGE_OPS),
 		options: [
-			{
-				displayName: 'Ack ID',
-				name: 'ackId',
-				type: 'string',
-				default: '',
-				description:
-					'The heychat_ack_id. By default one is derived from the execution, run and item, so a retried send is recognised by Heychat and not posted twice.',
-			},
+			ACK_ID_OPTION,
 			{
 				displayName: 'Append Images (Binary Fields)',
 				name: 'inlineImages',
@@ -219,22 +251,8 @@ export const messageProperties: INodeProperties[] = [
 				default: 1,
 				description: 'Send only: the channel_type field (1 = text channel)',
 			},
-			{
-				displayName: 'Image Height',
-				name: 'imageHeight',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Image from a URL: its height in pixels, when it cannot be read from the image',
-			},
-			{
-				displayName: 'Image Width',
-				name: 'imageWidth',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Image from a URL: its width in pixels, when it cannot be read from the image',
-			},
+			IMAGE_HEIGHT_OPTION,
+			IMAGE_WIDTH_OPTION,
 			{
 				displayName: 'Reply To Message ID',
 				name: 'replyTo',
@@ -242,13 +260,7 @@ export const messageProperties: INodeProperties[] = [
 				default: '',
 				description: 'The msg_id of the message to reply to (quote)',
 			},
-			{
-				displayName: 'Upload URL Image First',
-				name: 'reuploadUrl',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to download an image URL and upload it to the Heychat CDN before sending',
-			},
+			REUPLOAD_URL_OPTION,
 		],
 	},
 	{
@@ -259,37 +271,10 @@ export const messageProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: show(PRIVATE_MESSAGE_OPS),
 		options: [
-			{
-				displayName: 'Ack ID',
-				name: 'ackId',
-				type: 'string',
-				default: '',
-				description:
-					'The heychat_ack_id. By default one is derived from the execution, run and item, so a retried send is recognised by Heychat and not posted twice.',
-			},
-			{
-				displayName: 'Image Height',
-				name: 'imageHeight',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Image from a URL: its height in pixels, when it cannot be read from the image',
-			},
-			{
-				displayName: 'Image Width',
-				name: 'imageWidth',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Image from a URL: its width in pixels, when it cannot be read from the image',
-			},
-			{
-				displayName: 'Upload URL Image First',
-				name: 'reuploadUrl',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to download an image URL and upload it to the Heychat CDN before sending',
-			},
+			ACK_ID_OPTION,
+			IMAGE_HEIGHT_OPTION,
+			IMAGE_WIDTH_OPTION,
+			REUPLOAD_URL_OPTION,
 		],
 	},
 ];
