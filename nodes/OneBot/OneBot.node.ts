@@ -66,7 +66,10 @@ export class OneBot implements INodeType {
 				}
 			}
 		} catch (error) {
-			throw itemError.call(this, run, error, 0);
+			const nodeError = itemError.call(this, run, error, 0);
+			// Without a run (e.g. the credential's URL is unusable) no item got its own error item.
+			if (run || !this.continueOnFail()) throw nodeError;
+			return [items.map((_, item) => ({ json: errorItemJson(nodeError), pairedItem: { item } }))];
 		} finally {
 			await run?.transport.close();
 		}

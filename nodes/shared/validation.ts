@@ -3,6 +3,8 @@
  * what was expected; the node turns it into a NodeOperationError for the item.
  */
 
+import { parseJsonExact } from './json';
+
 export class InputError extends Error {
 	constructor(
 		readonly field: string,
@@ -47,6 +49,10 @@ export function toInt64(field: string, value: unknown): number | bigint {
 	}
 	if (typeof value === 'number') {
 		if (!Number.isInteger(value)) throw integerError(field, value);
+		// Beyond 2^53 a JS number has already lost digits (or is outside int64): never send a guess.
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError(field, `"${field}" lost precision as a number (${value}); pass it as a string of digits`);
+		}
 		return value;
 	}
 	if (typeof value === 'string' && INTEGER.test(value.trim())) {
@@ -109,12 +115,12 @@ export function toStringId(field: string, value: unknown): string {
 	throw new InputError(field, `"${field}" must be a non-empty id, got ${describe(value)}`);
 }
 
-/** Parses JSON text (or passes through an already parsed value). */
+/** Parses JSON text (or passes through an already parsed value); integers beyond 2^53 stay exact (BigInt). */
 export function parseJson(field: string, value: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	let problem: string;
 	try {
-		return JSON.parse(value) as unknown;
+		return parseJsonExact(value);
 	} catch (error) {
 		problem = (error as Error).message;
 	}

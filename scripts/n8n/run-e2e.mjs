@@ -7,7 +7,9 @@
 //
 // Usage: npm run test:e2e [-- <filter substring>...]
 // Env: N8N_VERSION (default 2.8.4), N8N_CACHE_DIR, N8N_NODE_HOME (run n8n on another Node, e.g. 24),
-//      N8N_SKIP_BUILD=1 (pack dist/ as it is), N8N_E2E_KEEP=1 (keep user folders and n8n logs).
+//      N8N_SKIP_BUILD=1 (pack dist/ as it is), N8N_E2E_KEEP=1 (keep user folders and n8n logs),
+//      N8N_E2E_CHROMIUM (a Chromium executable for the editor screenshots; default: install-chromium.sh),
+//      N8N_E2E_SCREENSHOT_DIR (where the screenshots go; default docs/screenshots).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -48,6 +50,22 @@ if (files.length === 0) {
 const wanted = process.env.N8N_VERSION ?? '2.8.4';
 if (!process.env.N8N_NODE_HOME && !/^(1\.|2\.[0-8]\.)/.test(wanted) && Number(process.versions.node.split('.')[0]) < 24) {
 	process.env.N8N_NODE_HOME = step('install-node.sh', ['24']);
+}
+
+// The editor screenshots need Chromium (Debian's package, installed with apt-get if missing). Without
+// it (no apt-get, no root) the screenshot test is skipped with the reason, the rest still runs.
+if (files.some((f) => f.includes('editor.e2e')) && !process.env.N8N_E2E_CHROMIUM) {
+	const started = Date.now();
+	const res = spawnSync('bash', [join(here, 'install-chromium.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	const path = res.stdout.trim().split('\n').pop();
+	if (res.status === 0 && path) {
+		process.env.N8N_E2E_CHROMIUM = path;
+		console.error(`[e2e] chromium: ${path} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+	} else {
+		const reason = res.stderr.trim().split('\n').pop() || `install-chromium.sh exited ${res.status}`;
+		process.env.N8N_E2E_CHROMIUM_SKIP = `no Chromium for the editor screenshots: ${reason}`;
+		console.error(`[e2e] ${process.env.N8N_E2E_CHROMIUM_SKIP}`);
+	}
 }
 
 const work = mkdtempSync(join(tmpdir(), 'n8n-e2e-run-'));

@@ -99,6 +99,8 @@ export interface GatewayConnection {
 	/** Text frames the client sent (PING included). */
 	received: string[];
 	at: number;
+	/** Set when the connection closed (by either side). */
+	closed?: { code: number; at: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +257,14 @@ function firstValues(params: URLSearchParams): Record<string, string> {
 export class FakeHeychat {
 	readonly calls: HeychatCall[] = [];
 	readonly gatewayConnections: GatewayConnection[] = [];
-	readonly token: string;
+	/** The token the fake accepts; assign another one to emulate a rotated token (gateway and HTTP). */
+	token: string;
+	/** Whether a text `PING` on the gateway gets an answer (set false to test a client's watchdog). */
+	answerPing = true;
+	/** The gateway's answer to `PING` (the real server may append a suffix, e.g. `PONG, tag: []`). */
+	pongText = 'PONG';
+	/** Called for every accepted gateway connection, right after it opened (e.g. to close it at once). */
+	onGatewayConnection: ((connection: GatewayConnection) => void) | undefined;
 	private readonly options: Required<FakeHeychatOptions>;
 	private readonly handlers = new Map<string, HeychatHandler[]>();
 	private readonly files = new Map<string, { data: Buffer; mimeType: string }>();
@@ -263,6 +272,7 @@ export class FakeHeychat {
 	private server!: Server;
 	private wss!: WebSocketServer;
 	private port = 0;
+	private stopped = false;
 	private msgCounter = 0n;
 	private sequence = 8830551;
 	private uploadCounter = 0;
@@ -413,16 +423,50 @@ export class FakeHeychat {
 		}
 	}
 
+	/** Gateway connections that are open now. */
+	openGatewayConnections(): GatewayConnection[] {
+		return this.gatewayConnections.filter((c) => c.socket.readyState === WebSocket.OPEN);
+	}
+
+	/** Resolves when `connection` (default: the newest) has closed. */
+	async waitForGatewayClose(connection?: GatewayConnection, timeoutMs = 5000): Promise<{ code: number; at: number }> {
+		const target = connection ?? this.gatewayConnections[this.gatewayConnections.length - 1];
+		if (!target) throw new Error('no gateway connection');
+		const started = Date.now();
+		while (!target.closed) {
+			if (Date.now() - started > timeoutMs) throw new Error(`gateway connection still open after ${timeoutMs} ms`);
+			await new Promise((r) => setTimeout(r, 5));
+		}
+		return target.closed;
+	}
+
 	// ------------------------------------------------------------------ lifecycle
 
-	async close(): Promise<void> {
+	/**
+	 * Stops the whole fake like a crashed server: gateway connections end abnormally (1006), the
+	 * port stops listening (clients get "connection refused"). `restart()` listens on the same port.
+	 */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
 		for (const connection of this.gatewayConnections) connection.socket.terminate();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 
-	private async listen(): Promise<void> {
+	/** Listens again on the port it had before `stop()`. */
+	async restart(): Promise<void> {
+		if (!this.stopped) return;
+		await this.listen(this.port);
+		this.stopped = false;
+	}
+
+	async close(): Promise<void> {
+		await this.stop();
+	}
+
+	private async listen(port = 0): Promise<void> {
 		this.server = createServer((req, res) => {
 			void this.handleHttp(req, res);
 		});
@@ -451,11 +495,15 @@ export class FakeHeychat {
 				ws.on('message', (data, isBinary) => {
 					const text = isBinary ? '' : data.toString();
 					connection.received.push(text);
-					if (text.toUpperCase() === 'PING') ws.send('PONG');
+					if (text.toUpperCase() === 'PING' && this.answerPing) ws.send(this.pongText);
 				});
+				ws.on('close', (code) => {
+					connection.closed = { code, at: Date.now() };
+				});
+				this.onGatewayConnection?.(connection);
 			});
 		});
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+		await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
 		this.port = (this.server.address() as AddressInfo).port;
 	}
 

@@ -41,6 +41,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { HeychatBotApi } from '../../credentials/HeychatBotApi.credentials';
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { HarnessCredentialsHelper } from '../harness/n8n';
 
@@ -84,10 +85,18 @@ export function oneBotCredential(data: ICredentialDataDecryptedObject) {
 	return { oneBotV11Api: { data, type: new OneBotV11Api() } };
 }
 
+export function heychatCredential(data: ICredentialDataDecryptedObject) {
+	return { heychatBotApi: { data, type: new HeychatBotApi() } };
+}
+
+const CREDENTIALS = { oneBotV11Api: oneBotCredential, heychatBotApi: heychatCredential };
+
 interface Setup {
 	node: INodeType;
 	parameters?: INodeParameters;
 	credentials?: ICredentialDataDecryptedObject;
+	/** Which credential type `credentials` are for (default oneBotV11Api). */
+	credentialType?: keyof typeof CREDENTIALS;
 	workflowId?: string;
 }
 
@@ -103,7 +112,8 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 		parameters: structuredClone(setup.parameters ?? {}),
 		webhookId: 'test-webhook-id',
 	};
-	if (setup.credentials) node.credentials = { oneBotV11Api: { id: 'cred-1', name: 'OneBot account' } };
+	const credentialType = setup.credentialType ?? 'oneBotV11Api';
+	if (setup.credentials) node.credentials = { [credentialType]: { id: 'cred-1', name: 'Test account' } };
 	const workflow = new Workflow({
 		id: setup.workflowId ?? 'wf-trigger-test',
 		name: 'Trigger test',
@@ -113,7 +123,7 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 		nodeTypes: new SingleNodeTypes(typeName, setup.node),
 		settings: { executionOrder: 'v1' },
 	});
-	const helper = new HarnessCredentialsHelper(setup.credentials ? oneBotCredential(setup.credentials) : {});
+	const helper = new HarnessCredentialsHelper(setup.credentials ? CREDENTIALS[credentialType](setup.credentials) : {});
 	const base = 'http://localhost:5678';
 	const additionalData = {
 		credentialsHelper: helper,

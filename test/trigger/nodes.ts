@@ -2,3 +2,4 @@
 // codex file `X.node.json` first (Node's resolution tries `.json` before tsx's `.ts`).
 export { OneBotTrigger } from '../../nodes/OneBot/OneBotTrigger.node.ts';
 export { OneBotWebhookTrigger } from '../../nodes/OneBot/OneBotWebhookTrigger.node.ts';
+export { HeychatTrigger } from '../../nodes/Heychat/HeychatTrigger.node.ts';

@@ -6,6 +6,7 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
+	type ITriggerFunctions,
 } from 'n8n-workflow';
 
 import { stringifyWithBigInt } from '../../shared/json';
@@ -69,7 +70,7 @@ function trimSlash(url: string): string {
 	return url.replace(/\/+$/, '');
 }
 
-export async function getHeychatCredentials(this: HeychatContext): Promise<HeychatCredentials> {
+export async function getHeychatCredentials(this: HeychatContext | ITriggerFunctions): Promise<HeychatCredentials> {
 	const raw = await this.getCredentials(HEYCHAT_CREDENTIAL);
 	return {
 		token: typeof raw.token === 'string' ? raw.token.trim() : '',

@@ -55,7 +55,8 @@ export function toNodeError(
 			body.retcode = response.retcode;
 			if (response.msg !== undefined) body.msg = clean(response.msg) ?? '';
 			if (response.wording !== undefined) body.wording = clean(response.wording) ?? '';
-			if (response.status !== undefined) body.status = response.status;
+			// Not `status`: NodeApiError takes a `status` key of its error body for the HTTP code.
+			if (response.status !== undefined) body.onebotStatus = response.status;
 		}
 		return new NodeApiError(node, body, {
 			message: clean(error.message),

@@ -9,6 +9,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { parseJsonExact } from '../../shared/json';
 import { normalizeMessage, type Segment } from './cqcode';
 import { describeValue, MessageInputError } from './errors';
 import { buildMessageFromSegments, type ResolveBinary, type SegmentInput } from './segmentBuilder';
@@ -325,7 +326,7 @@ function parseSegmentsJson(value: unknown): Segment[] {
 		if (value.trim() === '') throw emptyError(field);
 		let problem: string | undefined;
 		try {
-			parsed = JSON.parse(value);
+			parsed = parseJsonExact(value);
 		} catch (error) {
 			problem = (error as Error).message;
 		}

@@ -65,14 +65,15 @@ export async function openOneBotSocket(
 			);
 		});
 		socket.once('error', (error: Error & { code?: string }) => {
+			const timedOut = error.code !== 'ECONNREFUSED' && /timed out|timeout/i.test(error.message);
 			const reason =
 				error.code === 'ECONNREFUSED'
 					? 'connection refused'
-					: /timed out|timeout/i.test(error.message)
+					: timedOut
 						? `no answer within ${timeoutMs} ms`
 						: redact(error.message, [credentials.accessToken]);
 			fail(
-				new OneBotCallError(/timeout|timed out/i.test(reason) ? 'timeout' : 'network',
+				new OneBotCallError(timedOut ? 'timeout' : 'network',
 					`Could not connect to the OneBot WebSocket at ${url}: ${reason}`, { action: '', url, cause: error.code }),
 			);
 		});

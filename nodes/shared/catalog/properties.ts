@@ -71,7 +71,7 @@ function paramDescription(param: ParamSpec): string | undefined {
 export function paramToProperty(param: ParamSpec, options: CatalogPropertyOptions): INodeProperties {
 	const base = {
 		displayName: param.displayName ?? toDisplayName(param.name),
-		name: param.name,
+		name: param.property ?? param.name,
 		required: param.required === true ? true : undefined,
 		description: paramDescription(param),
 	};

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseJsonExact } from '../json';
 import { ADDITIONAL_FIELDS } from './properties';
 import type { OperationSpec, ParamSpec } from './types';
 import {
@@ -60,7 +61,7 @@ export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 			const text = value.trim();
 			if (text.startsWith('[') || text.startsWith('{')) {
 				try {
-					return JSON.parse(text) as unknown;
+					return parseJsonExact(text);
 				} catch {
 					return value;
 				}
@@ -87,7 +88,7 @@ export function readOperationParams(
 	const params: IDataObject = {};
 	const wanted = operation.params.filter((p) => !skipParam?.(operation, p));
 	for (const param of wanted.filter((p) => p.required)) {
-		const value = unwrapLocator(get(param.name, undefined));
+		const value = unwrapLocator(get(param.property ?? param.name, undefined));
 		if (param.type !== 'boolean') requirePresent(param.name, value);
 		params[param.name] = coerceParam(param, value) as IDataObject[string];
 	}
@@ -95,8 +96,9 @@ export function readOperationParams(
 	if (optional.length > 0) {
 		const extra = (get(ADDITIONAL_FIELDS, {}) ?? {}) as IDataObject;
 		for (const param of optional) {
-			if (!(param.name in extra)) continue;
-			const value = unwrapLocator(extra[param.name]);
+			const key = param.property ?? param.name;
+			if (!(key in extra)) continue;
+			const value = unwrapLocator(extra[key]);
 			if (isBlank(value) && param.type !== 'string') continue;
 			params[param.name] = coerceParam(param, value) as IDataObject[string];
 		}

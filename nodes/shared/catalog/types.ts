@@ -42,6 +42,11 @@ export interface ParamOption {
 export interface ParamSpec {
 	/** The name on the wire (body/query key). */
 	name: string;
+	/**
+	 * The node parameter's name when it differs from `name` (a wire name such as `operation` that
+	 * would collide with the node's own resource/operation/options fields).
+	 */
+	property?: string;
 	/** Shown in the editor; derived from `name` when absent. */
 	displayName?: string;
 	type: ParamType;

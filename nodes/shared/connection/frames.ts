@@ -32,6 +32,11 @@ export interface FrameGuardOptions<T> {
 	source: string;
 	/** Secrets to strip from the preview in warnings. */
 	secrets?: Array<string | undefined>;
+	/**
+	 * Parses the frame text (default `JSON.parse`). Must throw for text that is not JSON, e.g. a
+	 * parser that keeps integers beyond 2^53 as digit strings.
+	 */
+	parse?: (text: string) => unknown;
 }
 
 function byteLength(data: RawFrame): number {
@@ -68,7 +73,7 @@ export class FrameGuard<T> {
 		const text = toText(data);
 		let value: unknown;
 		try {
-			value = JSON.parse(text);
+			value = this.options.parse ? this.options.parse(text) : JSON.parse(text);
 		} catch (error) {
 			return this.skip(`it is not valid JSON (${(error as Error).message})`, text);
 		}

@@ -105,7 +105,7 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
+export const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
 
 /** A 16-character id like the ones n8n gives workflows. */
 export function newWorkflowId(): string {
@@ -147,6 +147,11 @@ export function nodeOutput(run: RunData, nodeName: string, output = 0, runIndex 
 	const runs = run.data?.resultData?.runData?.[nodeName];
 	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run.data?.resultData?.runData ?? {}).join(', ')}`);
 	return runs[runIndex]?.data?.main?.[output] ?? [];
+}
+
+/** The JSON of every item a node put out (first output, first run). */
+export function nodeJson(run: RunData, nodeName: string, output = 0, runIndex = 0): Array<Record<string, unknown>> {
+	return nodeOutput(run, nodeName, output, runIndex).map((i) => i.json);
 }
 
 export function nodeError(run: RunData, nodeName: string, runIndex = 0): NodeRun['error'] | undefined {
@@ -304,6 +309,21 @@ export class N8nInstance {
 		return wf.id as string;
 	}
 
+	/**
+	 * Imports a credential with a fixed id (`n8n import:credentials`; n8n encrypts the plain data), so
+	 * workflows that reference it by id (e.g. the examples' placeholders) find it.
+	 */
+	async importCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<string> {
+		const file = join(this.userFolder, `credential-${credential.id}.json`);
+		writeFileSync(file, JSON.stringify([credential], null, 2));
+		const res = await this.cli(['import:credentials', `--input=${file}`]);
+		rmSync(file, { force: true });
+		if (res.code !== 0 || !/Successfully imported 1 credential/.test(res.stdout + res.stderr)) {
+			throw new Error(`import:credentials failed (${res.code}):\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		}
+		return credential.id;
+	}
+
 	/** `n8n execute --id=<id> --rawOutput`, with the printed execution parsed. */
 	async execute(id: string, opts: { timeoutMs?: number } = {}): Promise<ExecuteResult> {
 		const res = await this.cli(['execute', `--id=${id}`, '--rawOutput'], opts);
@@ -383,7 +403,7 @@ export interface Execution extends RunData {
 	stoppedAt?: string | null;
 }
 
-const OWNER = { email: 'e2e-owner@example.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd' };
+export const OWNER = { email: 'e2e-owner@example.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd' };
 
 export class N8nServer {
 	readonly instance: N8nInstance;
@@ -610,6 +630,21 @@ export class N8nServer {
 			await sleep(300);
 		}
 		throw new Error(`workflow ${workflowId}: ${last.length} of ${count} executions after ${timeoutMs} ms`);
+	}
+
+	/**
+	 * Waits `quietMs` and checks that the workflow still has exactly `count` executions (none started
+	 * by filtered events or after deactivation). Returns the executions, oldest first.
+	 */
+	async expectExecutionCount(workflowId: string, count: number, quietMs = 1500): Promise<Execution[]> {
+		await sleep(quietMs);
+		const all = await this.executions(workflowId);
+		if (all.length !== count) {
+			throw new Error(
+				`workflow ${workflowId}: expected ${count} executions, found ${all.length}: ${JSON.stringify(all.map((e) => ({ id: e.id, status: e.status })))}`,
+			);
+		}
+		return all.reverse();
 	}
 
 	/** Node types n8n knows (the editor's /types/nodes.json). */

@@ -83,7 +83,7 @@ export const uploadHandler: OperationHandler = {
 		if (source === 'url') input.url = this.getNodeParameter('fileUrl', itemIndex, '');
 		if (source === 'path') input.path = this.getNodeParameter('filePath', itemIndex, '');
 		if (source === 'base64') input.base64 = this.getNodeParameter('fileBase64', itemIndex, '');
-		const segment = await buildSegment(input as never, binaryResolver(this, itemIndex));
+		const segment = await buildFileSegment(input, binaryResolver(this, itemIndex));
 		// Upload actions take a plain local path (go-cqhttp reads it with os.Open), not a file:// URI.
 		params.file = source === 'path' ? String(input.path).trim() : (segment.data.file as string);
 		const nameParam = op.params.find((p) => p.name === 'name');
@@ -102,6 +102,29 @@ export const uploadHandler: OperationHandler = {
 		return { action: op.value, params };
 	},
 };
+
+/** The segment builder's media inputs → this handler's fields, for error messages. */
+const UPLOAD_FIELDS: Record<string, string> = {
+	source: 'fileSource',
+	binaryProperty: 'binaryPropertyName',
+	url: 'fileUrl',
+	path: 'filePath',
+	base64: 'fileBase64',
+};
+
+/** Builds the file like a `file` segment; its input errors name this handler's fields, not a segment's. */
+async function buildFileSegment(input: Record<string, unknown>, resolve: ReturnType<typeof binaryResolver>) {
+	let failure: unknown;
+	try {
+		return await buildSegment(input as never, resolve);
+	} catch (error) {
+		failure = error;
+	}
+	const field = failure instanceof InputError ? UPLOAD_FIELDS[failure.field] : undefined;
+	if (!field) throw failure;
+	const detail = (failure as Error).message.replace(/^Segment \d+ \([^)]*\): "[^"]*" /, '');
+	throw new InputError(field, `"${field}" ${detail}`);
+}
 
 function lastPathPart(location: string): string {
 	const clean = location.split(/[?#]/)[0];

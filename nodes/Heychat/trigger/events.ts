@@ -1,0 +1,212 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FrameCheck } from '../../shared/connection';
+
+/**
+ * Heychat gateway events (../shared/reference/heychat/heychat-api.md §4.4–4.5). Every frame is
+ * `{sequence, type, notify_type, data, timestamp}`; `type` is a string on the wire (one doc table
+ * says int64, so a number is accepted too). The four documented types are listed here; anything
+ * else is "unknown" and passes only when the user selects "All".
+ */
+
+/** The "All" choice: every frame with a Heychat envelope, unknown types included. */
+export const ALL_EVENTS = '*';
+
+export interface HeychatEventType {
+	/** The wire `type`. */
+	value: string;
+	/** Option label in the node. */
+	name: string;
+	/** The `typeName` field of emitted items. */
+	typeName: string;
+	description: string;
+}
+
+export const HEYCHAT_EVENT_TYPES: readonly HeychatEventType[] = [
+	{
+		value: '50',
+		name: 'Bot Command',
+		typeName: 'botCommand',
+		description: 'A user ran one of the bot\'s slash commands in a channel (type "50")',
+	},
+	{
+		value: 'card_message_btn_click',
+		name: 'Card Button Click',
+		typeName: 'cardButtonClick',
+		description: 'A user clicked a card button whose event is "server" (type "card_message_btn_click")',
+	},
+	{
+		value: '3001',
+		name: 'Member Joined or Left',
+		typeName: 'memberJoinLeave',
+		description: 'A user joined or left a room the bot is in (type "3001")',
+	},
+	{
+		value: '5003',
+		name: 'Reaction Added or Removed',
+		typeName: 'reaction',
+		description: 'A user added or removed an emoji reaction on a channel message (type "5003")',
+	},
+];
+
+export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(HEYCHAT_EVENT_TYPES.map((t) => t.value));
+
+export const DEFAULT_EVENT_TYPES: readonly string[] = ['50'];
+
+/** A frame that has the gateway envelope: a JSON object with a type and a `data` object. */
+export interface HeychatFrame {
+	/** The frame as sent (big integers already kept as digit strings by the parser). */
+	raw: Record<string, unknown>;
+	/** `type` as a string. */
+	type: string;
+	data: Record<string, unknown>;
+	/** `sequence` as a string, when there is one. */
+	sequence?: string;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Ids as strings, whether they arrived as numbers or strings; never converted through Number. */
+export function idText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'bigint') return value.toString();
+	return undefined;
+}
+
+/** Shape check for gateway frames (after PONG frames were taken out). */
+export function checkHeychatFrame(value: unknown): FrameCheck<HeychatFrame> {
+	if (!isPlainObject(value)) return { kind: 'reject', reason: 'it is not a JSON object' };
+	const type = idText(value.type);
+	if (type === undefined) return { kind: 'reject', reason: 'it has no "type", so it is not a Heychat event' };
+	if (!isPlainObject(value.data)) {
+		return { kind: 'reject', reason: `it has no "data" object (type "${type}"), so it is not a Heychat event` };
+	}
+	return { kind: 'accept', value: { raw: value, type, data: value.data, sequence: idText(value.sequence) } };
+}
+
+/** The fields the trigger adds to every emitted event (only those that apply are set). */
+export interface DerivedFields {
+	/** The wire type as a string: "50", "3001", "5003", "card_message_btn_click", ... */
+	eventType: string;
+	/** botCommand, memberJoinLeave, reaction, cardButtonClick, or unknown. */
+	typeName: string;
+	/** Bot command: the command name as sent, e.g. "/weather". */
+	command?: string;
+	/** Bot command: the command's id. */
+	commandId?: string;
+	/** Bot command: option name → value (values as sent; Heychat sends strings). */
+	options?: IDataObject;
+	/** Bot command: the bot the command belongs to. */
+	botId?: string;
+	roomId?: string;
+	channelId?: string;
+	/** The user who ran the command, clicked, reacted, joined or left. */
+	userId?: string;
+	/** The command message, the reacted message or the clicked card message. */
+	msgId?: string;
+	/** Member event: true for a join (state 1), false for a leave (state 0). */
+	joined?: boolean;
+	/** Reaction: true when added (is_add 1), false when removed (is_add 0). */
+	added?: boolean;
+	/** Reaction: the emoji string, e.g. "[cube_doge]". */
+	emoji?: string;
+	/** Card button click: the button's value and label. */
+	buttonValue?: string;
+	buttonText?: string;
+}
+
+export function typeNameOf(type: string): string {
+	return HEYCHAT_EVENT_TYPES.find((t) => t.value === type)?.typeName ?? 'unknown';
+}
+
+function child(data: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+	const value = data[key];
+	return isPlainObject(value) ? value : undefined;
+}
+
+/** 1 / "1" / true → true, 0 / "0" / false → false, anything else → undefined. */
+function flag(value: unknown): boolean | undefined {
+	if (value === 1 || value === '1' || value === true) return true;
+	if (value === 0 || value === '0' || value === false) return false;
+	return undefined;
+}
+
+function text(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return undefined;
+}
+
+/**
+ * `command_info.options` as an object of name → value. An option that holds its own `options`
+ * (a sub-command, option types 1 and 2) becomes a nested object.
+ */
+export function optionsObject(options: unknown, depth = 0): IDataObject {
+	const out: IDataObject = {};
+	if (!Array.isArray(options) || depth > 8) return out;
+	for (const option of options) {
+		if (!isPlainObject(option)) continue;
+		const name = text(option.name);
+		if (name === undefined || name === '') continue;
+		if (option.value === undefined && Array.isArray(option.options)) {
+			out[name] = optionsObject(option.options, depth + 1);
+		} else {
+			out[name] = (option.value ?? null) as IDataObject[string];
+		}
+	}
+	return out;
+}
+
+/**
+ * Reads the derived fields, accepting every shape the sources disagree on: rooms and channels in
+ * `room_base_info` / `channel_base_info` or flat (`room_id`, `channel_id`), the user in
+ * `sender_info`, `user_info` or flat `user_id`.
+ */
+export function deriveFields(frame: HeychatFrame): DerivedFields {
+	const { data, type } = frame;
+	const room = child(data, 'room_base_info');
+	const channel = child(data, 'channel_base_info');
+	const user = child(data, 'sender_info') ?? child(data, 'user_info');
+	const fields: DerivedFields = {
+		eventType: type,
+		typeName: typeNameOf(type),
+		roomId: idText(room?.room_id) ?? idText(data.room_id),
+		channelId: idText(channel?.channel_id) ?? idText(data.channel_id),
+		userId: idText(user?.user_id) ?? idText(data.user_id),
+		msgId: idText(data.msg_id),
+	};
+	switch (type) {
+		case '50': {
+			const info = child(data, 'command_info');
+			fields.command = text(info?.name);
+			fields.commandId = idText(info?.id);
+			fields.options = optionsObject(info?.options);
+			fields.botId = idText(data.bot_id);
+			break;
+		}
+		case '3001':
+			fields.joined = flag(data.state);
+			break;
+		case '5003':
+			fields.added = flag(data.is_add);
+			fields.emoji = text(data.emoji);
+			break;
+		case 'card_message_btn_click':
+			fields.buttonValue = text(data.value);
+			fields.buttonText = text(data.text);
+			break;
+	}
+	return fields;
+}
+
+/** The item to emit: the frame as sent plus the derived fields that apply. */
+export function toItem(frame: HeychatFrame, fields: DerivedFields = deriveFields(frame)): IDataObject {
+	const item: IDataObject = { ...(frame.raw as IDataObject) };
+	for (const [key, value] of Object.entries(fields)) {
+		if (value !== undefined) item[key] = value as IDataObject[string];
+	}
+	return item;
+}

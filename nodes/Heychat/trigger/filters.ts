@@ -1,0 +1,133 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { BoundedSet } from '../../shared/connection';
+import { InputError } from '../../shared/validation';
+import { ALL_EVENTS, deriveFields, KNOWN_EVENT_TYPES, toItem, type HeychatFrame } from './events';
+
+/** Everything that decides whether a Heychat event starts an execution. */
+export interface HeychatFilterConfig {
+	/** Selected wire types; ALL_EVENTS lets every type through (empty: the four known types). */
+	eventTypes: ReadonlySet<string>;
+	/** Normalised command names (see normaliseCommand); empty: every command. */
+	commandNames: ReadonlySet<string>;
+	/** Room ids; empty: every room. */
+	roomIds: ReadonlySet<string>;
+	/** Channel ids; empty: every channel. */
+	channelIds: ReadonlySet<string>;
+	/** Remember this many keys and drop repeats (0: no de-duplication). */
+	dedupeSize: number;
+}
+
+export const DEFAULT_DEDUPE_SIZE = 1000;
+
+export function defaultHeychatFilterConfig(overrides: Partial<HeychatFilterConfig> = {}): HeychatFilterConfig {
+	return {
+		eventTypes: new Set(['50']),
+		commandNames: new Set(),
+		roomIds: new Set(),
+		channelIds: new Set(),
+		dedupeSize: DEFAULT_DEDUPE_SIZE,
+		...overrides,
+	};
+}
+
+/** "/Weather", "weather " and "weather" all name the same command. */
+export function normaliseCommand(name: string): string {
+	return name.trim().replace(/^\/+/, '').toLowerCase();
+}
+
+export type HeychatFilterResult = { pass: true; item: IDataObject } | { pass: false; reason: string };
+
+function drop(reason: string): HeychatFilterResult {
+	return { pass: false, reason };
+}
+
+/**
+ * Applies the filters and builds the item to emit. Keeps the de-duplication memory (a bot
+ * command's msg_id; a frame's sequence within one connection), so one instance serves one trigger.
+ */
+export class HeychatEventFilter {
+	private readonly seen: BoundedSet | undefined;
+
+	constructor(readonly config: HeychatFilterConfig) {
+		this.seen = config.dedupeSize > 0 ? new BoundedSet(config.dedupeSize) : undefined;
+	}
+
+	/** `connection` numbers the gateway connection the frame came on (sequences restart per connection). */
+	apply(frame: HeychatFrame, connection = 0): HeychatFilterResult {
+		const c = this.config;
+		const types = c.eventTypes;
+		if (!types.has(ALL_EVENTS)) {
+			const selected = types.size > 0 ? types.has(frame.type) : KNOWN_EVENT_TYPES.has(frame.type);
+			if (!selected) return drop(`event type "${frame.type}" is not selected`);
+		}
+
+		const fields = deriveFields(frame);
+		if (frame.type === '50' && c.commandNames.size > 0) {
+			const name = fields.command === undefined ? '' : normaliseCommand(fields.command);
+			if (!c.commandNames.has(name)) return drop(`command "${fields.command ?? '(none)'}" is not in the command list`);
+		}
+		if (c.roomIds.size > 0 && (fields.roomId === undefined || !c.roomIds.has(fields.roomId))) {
+			return drop(`room ${fields.roomId ?? '(none)'} is not in the room list`);
+		}
+		if (c.channelIds.size > 0 && (fields.channelId === undefined || !c.channelIds.has(fields.channelId))) {
+			return drop(`channel ${fields.channelId ?? '(none)'} is not in the channel list`);
+		}
+
+		if (this.seen) {
+			if (frame.sequence !== undefined && this.seen.has(`seq:${connection}:${frame.sequence}`)) {
+				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
+			}
+			if (frame.type === '50' && fields.msgId !== undefined && this.seen.has(`cmd:${fields.msgId}`)) {
+				return drop(`command message ${fields.msgId} was already delivered`);
+			}
+			if (frame.sequence !== undefined) this.seen.add(`seq:${connection}:${frame.sequence}`);
+			if (frame.type === '50' && fields.msgId !== undefined) this.seen.add(`cmd:${fields.msgId}`);
+		}
+		return { pass: true, item: toItem(frame, fields) };
+	}
+}
+
+function splitList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
+	if (typeof value === 'number') return [String(value)];
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[,，\n]/)
+		.map((v) => v.trim())
+		.filter((v) => v !== '');
+}
+
+function idSet(field: string, value: unknown): Set<string> {
+	const out = new Set<string>();
+	for (const id of splitList(value)) {
+		if (!/^\d+$/.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
+		out.add(id);
+	}
+	return out;
+}
+
+/** Reads a parameter with a fallback (n8n's `getNodeParameter(name, fallback)`). */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
+/** The filter configuration from the node's parameters; throws InputError for invalid values. */
+export function readHeychatFilterConfig(read: ParameterReader): HeychatFilterConfig {
+	const events = read('events', []);
+	const eventTypes = new Set<string>();
+	for (const value of Array.isArray(events) ? events : []) {
+		const v = String(value);
+		if (v !== ALL_EVENTS && !KNOWN_EVENT_TYPES.has(v)) throw new InputError('events', `Unknown event type "${v}"`);
+		eventTypes.add(v);
+	}
+	const filters = (read('filters', {}) ?? {}) as IDataObject;
+	const options = (read('options', {}) ?? {}) as IDataObject;
+	const size = Number(options.dedupeSize ?? DEFAULT_DEDUPE_SIZE);
+	return {
+		eventTypes,
+		commandNames: new Set(splitList(filters.commandNames).map(normaliseCommand).filter((n) => n !== '')),
+		roomIds: idSet('Only Rooms', filters.roomIds),
+		channelIds: idSet('Only Channels', filters.channelIds),
+		dedupeSize:
+			options.deduplicate === false ? 0 : Number.isFinite(size) && size >= 1 ? Math.floor(size) : DEFAULT_DEDUPE_SIZE,
+	};
+}

@@ -1,0 +1,115 @@
+// Shared set-up for the OneBot action-node tests: the node and credential, a runner bound to a
+// fake backend, and helpers to read exactly what the backend received.
+// The harness is imported first: it prepares the environment n8n-core reads when it loads.
+import { runNode, type RunNodeOptions, type RunNodeResult } from '../harness/n8n';
+
+import { createServer, type Server } from 'node:net';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
+import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
+import type { FakeOneBot, OneBotCall } from '../fakes/onebot';
+
+export const node = new OneBot();
+export const credentialType = new OneBotV11Api();
+
+/** A distinctive token: any text containing it is a leak. */
+export const TOKEN = 'Tk-n8n-0neB0t-5ecret-7f3a9c';
+
+/** A 19-digit QQ id, above 2^53 and inside int64 (Number() would change its last digits). */
+export const BIG_ID = '7234567890123456789';
+
+export function credentialData(fake: FakeOneBot, overrides: Record<string, unknown> = {}): Record<string, string | boolean> {
+	return {
+		httpUrl: fake.httpUrl,
+		wsUrl: fake.wsUrl,
+		accessToken: TOKEN,
+		authLocation: 'header',
+		ignoreSslIssues: false,
+		...(overrides as Record<string, string | boolean>),
+	};
+}
+
+export function credentialsFor(fake: FakeOneBot, overrides: Record<string, unknown> = {}): RunNodeOptions['credentials'] {
+	return { oneBotV11Api: { data: credentialData(fake, overrides), type: credentialType } };
+}
+
+/** A resourceLocator value in "By ID" mode, as a saved workflow stores it. */
+export function byId(value: string): { __rl: true; mode: 'id'; value: string } {
+	return { __rl: true, mode: 'id', value };
+}
+
+export interface RunOptions extends Partial<Omit<RunNodeOptions, 'node' | 'parameters'>> {
+	credentialOverrides?: Record<string, unknown>;
+}
+
+/** Runs the OneBot node through n8n-core's WorkflowExecute against the fake. */
+export async function run(fake: FakeOneBot, parameters: INodeParameters, options: RunOptions = {}): Promise<RunNodeResult> {
+	const { credentialOverrides, ...rest } = options;
+	return await runNode({ node, parameters, credentials: credentialsFor(fake, credentialOverrides), ...rest });
+}
+
+/** A port nothing listens on (bound, then released). */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server: Server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const port = (server.address() as { port: number }).port;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const BIG_MARK = '@@exact-bigint@@';
+
+/**
+ * JSON.parse that keeps integer literals beyond 2^53 exact, as BigInt. Written for the test only
+ * (quotes unsafe integers outside strings, then turns the marked strings back into BigInt).
+ */
+export function parseExact(text: string): unknown {
+	let out = '';
+	let i = 0;
+	while (i < text.length) {
+		const ch = text[i];
+		if (ch === '"') {
+			let j = i + 1;
+			while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+			out += text.slice(i, j + 1);
+			i = j + 1;
+		} else if (ch === '-' || (ch >= '0' && ch <= '9')) {
+			let j = i + 1;
+			while (j < text.length && /[0-9eE+\-.]/.test(text[j])) j++;
+			const token = text.slice(i, j);
+			out += /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? `"${BIG_MARK}${token}"` : token;
+			i = j;
+		} else {
+			out += ch;
+			i++;
+		}
+	}
+	return JSON.parse(out, (_key, value: unknown) =>
+		typeof value === 'string' && value.startsWith(BIG_MARK) ? BigInt(value.slice(BIG_MARK.length)) : value,
+	);
+}
+
+/** The params of a call exactly as they were on the wire (big ids as BigInt). */
+export function wireParams(call: OneBotCall): Record<string, unknown> {
+	const parsed = parseExact(call.rawBody) as Record<string, unknown>;
+	return (call.transport === 'ws' ? parsed.params : parsed) as Record<string, unknown>;
+}
+
+/** Everything an error exposes to a user or a log, as one string. */
+export function errorText(result: RunNodeResult): string {
+	const error = result.error as (Error & { description?: unknown; context?: unknown; cause?: unknown; errorResponse?: unknown }) | undefined;
+	return JSON.stringify({
+		message: error?.message,
+		description: error?.description,
+		context: error?.context,
+		errorResponse: error?.errorResponse,
+		stack: error?.stack,
+		runError: result.runError,
+		output: result.output,
+	});
+}
