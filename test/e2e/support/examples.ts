@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { N8nInstance } from './n8n';
-import { readPackageInfo, repoRoot } from './n8n';
+import { repoRoot } from './n8n';
 
 export const examplesDir = join(repoRoot, 'examples');
 
@@ -97,25 +97,4 @@ export function nodeNamed(workflow: ExampleWorkflow, name: string): ExampleNode 
 
 export function nodesOfType(workflow: ExampleWorkflow, type: string): ExampleNode[] {
 	return workflow.nodes.filter((n) => n.type === type);
-}
-
-/**
- * The workflow without the nodes of this package that package.json does not declare yet (a node
- * being written), and without their connections; `removed` names them. n8n cannot activate a
- * workflow with an unknown node type, so a test runs the rest of the example.
- */
-export function declaredOnly(workflow: ExampleWorkflow): { workflow: ExampleWorkflow; removed: ExampleNode[] } {
-	const pkg = readPackageInfo();
-	const known = new Set([...pkg.nodeTypes, ...pkg.toolNodeTypes]);
-	const removed = workflow.nodes.filter((n) => n.type.startsWith(`${pkg.name}.`) && !known.has(n.type));
-	if (removed.length === 0) return { workflow, removed };
-	const gone = new Set(removed.map((n) => n.name));
-	const connections: ExampleWorkflow['connections'] = {};
-	for (const [from, byType] of Object.entries(workflow.connections)) {
-		if (gone.has(from)) continue;
-		connections[from] = Object.fromEntries(
-			Object.entries(byType).map(([type, outputs]) => [type, outputs.map((targets) => targets.filter((t) => !gone.has(t.node)))]),
-		);
-	}
-	return { workflow: { ...workflow, nodes: workflow.nodes.filter((n) => !gone.has(n.name)), connections }, removed };
 }

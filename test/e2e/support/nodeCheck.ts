@@ -5,7 +5,6 @@
  * exist, and n8n must see no parameter issues (missing required fields).
  */
 import { NodeHelpers, type INode, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { readPackageInfo, repoRoot } from './n8n';
@@ -31,32 +30,12 @@ function loadDescriptions(): Map<string, INodeTypeDescription> {
 	return out;
 }
 
-/**
- * A node of the package that package.json does not list (yet): its built file by the usual layout,
- * dist/nodes/<Dir>/<Name>.node.js, found by scanning dist/nodes.
- */
-function undeclaredDescription(type: string): INodeTypeDescription | undefined {
-	const name = type.slice(pkg.name.length + 1);
-	const distNodes = join(repoRoot, 'dist', 'nodes');
-	if (!existsSync(distNodes)) return undefined;
-	for (const dir of readdirSync(distNodes)) {
-		const file = join(distNodes, dir, `${name.charAt(0).toUpperCase()}${name.slice(1)}.node.js`);
-		if (!existsSync(file)) continue;
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const mod = require(file) as Record<string, new () => { description: INodeTypeDescription }>;
-		for (const Cls of Object.values(mod)) {
-			if (typeof Cls === 'function' && new Cls().description?.name === name) return new Cls().description;
-		}
-	}
-	return undefined;
-}
-
 let cache: Map<string, INodeTypeDescription> | undefined;
 
 /** The description of one of this package's node types (`<pkg>.oneBotTool` gives the oneBot one). */
 export function packageNodeDescription(
 	type: string,
-): { description: INodeTypeDescription; tool: boolean; undeclared?: boolean } | undefined {
+): { description: INodeTypeDescription; tool: boolean } | undefined {
 	cache ??= loadDescriptions();
 	const direct = cache.get(type);
 	if (direct) return { description: direct, tool: false };
@@ -64,8 +43,7 @@ export function packageNodeDescription(
 		const base = cache.get(type.slice(0, -'Tool'.length));
 		if (base?.usableAsTool) return { description: base, tool: true };
 	}
-	const undeclared = type.startsWith(`${pkg.name}.`) ? undeclaredDescription(type) : undefined;
-	return undeclared ? { description: undeclared, tool: false, undeclared: true } : undefined;
+	return undefined;
 }
 
 function isExpression(value: unknown): boolean {
