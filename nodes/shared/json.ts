@@ -28,13 +28,12 @@ export function getPath(value: unknown, path: string): unknown {
 }
 
 /**
- * JSON.parse that keeps every integer literal beyond 2^53 exact, as a BigInt (written back as a
- * bare number by stringifyWithBigInt). Strings, floats and safe integers parse as usual. Throws
- * SyntaxError like JSON.parse.
+ * Rewrites every integer literal outside strings whose value is not a safe integer (beyond 2^53,
+ * where JSON.parse would silently drop digits) with `wrap(digits)`. Strings, with their escapes,
+ * floats and safe integers are copied untouched.
  */
-export function parseJsonExact(text: string): unknown {
-	if (!/\d{16,}/.test(text)) return JSON.parse(text) as unknown;
-	const marker = `bigint-${randomUUID()}:`;
+function rewriteUnsafeIntegers(text: string, wrap: (digits: string) => string): string {
+	if (!/\d{16,}/.test(text)) return text;
 	let out = '';
 	let i = 0;
 	while (i < text.length) {
@@ -48,14 +47,39 @@ export function parseJsonExact(text: string): unknown {
 			let j = i + 1;
 			while (j < text.length && /[\d.eE+-]/.test(text[j])) j++;
 			const token = text.slice(i, j);
-			out += /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? `"${marker}${token}"` : token;
+			out += /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? wrap(token) : token;
 			i = j;
 		} else {
 			out += ch;
 			i++;
 		}
 	}
-	return JSON.parse(out, (_key, value: unknown) =>
+	return out;
+}
+
+/** Quotes every integer literal beyond 2^53, so that JSON.parse keeps its exact digits as a string. */
+export function quoteUnsafeIntegers(text: string): string {
+	return rewriteUnsafeIntegers(text, (digits) => `"${digits}"`);
+}
+
+/**
+ * JSON.parse for what servers send: integers beyond 2^53 become digit strings (ids stay exact and
+ * output items stay plain JSON). Throws SyntaxError like JSON.parse.
+ */
+export function parseJsonLossless(text: string): unknown {
+	return JSON.parse(quoteUnsafeIntegers(text)) as unknown;
+}
+
+/**
+ * JSON.parse for what users type: integers beyond 2^53 become BigInt, written back as bare numbers
+ * by stringifyWithBigInt, so an int64 parameter reaches the wire as the number it was. Throws
+ * SyntaxError like JSON.parse.
+ */
+export function parseJsonExact(text: string): unknown {
+	const marker = `bigint-${randomUUID()}:`;
+	const rewritten = rewriteUnsafeIntegers(text, (digits) => `"${marker}${digits}"`);
+	if (rewritten === text) return JSON.parse(text) as unknown;
+	return JSON.parse(rewritten, (_key, value: unknown) =>
 		typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
 	) as unknown;
 }

@@ -16,7 +16,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 
 import endpoints from '../../nodes/Heychat/catalog/endpoints.json';
-import { parseJsonLossless } from '../../nodes/Heychat/transport/losslessJson';
+import { parseJsonLossless } from '../../nodes/shared/json';
 
 // ---------------------------------------------------------------------------------------------
 // Types

@@ -17,6 +17,9 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 
+// BigInt values in answers go out as bare JSON numbers, as a backend written in Go or C# sends int64.
+import { stringifyWithBigInt } from '../../nodes/shared/json';
+
 // ---------------------------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------------------------
@@ -930,7 +933,7 @@ export class FakeOneBot {
 			if (envelope) {
 				call.response = envelope;
 				res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-				res.end(JSON.stringify(envelope));
+				res.end(stringifyWithBigInt(envelope));
 			} else {
 				res.writeHead(status);
 				res.end();
@@ -1054,7 +1057,7 @@ export class FakeOneBot {
 		}
 		const send = (envelope: OneBotEnvelope) => {
 			call.response = envelope;
-			if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(envelope));
+			if (ws.readyState === WebSocket.OPEN) ws.send(stringifyWithBigInt(envelope));
 		};
 		if (!frame || typeof frame !== 'object' || Array.isArray(frame) || typeof (frame as JsonObject).action !== 'string') {
 			send(failed(1400, 'BAD_REQUEST', 'invalid request frame'));

@@ -16,7 +16,7 @@ import {
 	mentionChannel,
 	mentionUser,
 } from '../../nodes/Heychat/helpers/mentions';
-import { parseJsonLossless, quoteUnsafeIntegers } from '../../nodes/Heychat/transport/losslessJson';
+import { parseJsonLossless, quoteUnsafeIntegers } from '../../nodes/shared/json';
 import { buildMultipart } from '../../nodes/Heychat/transport/multipart';
 import { readRateLimit } from '../../nodes/Heychat/transport/rateLimit';
 import { InputError } from '../../nodes/shared/validation';

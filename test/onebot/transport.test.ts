@@ -104,6 +104,18 @@ describe('calls over the forward WebSocket', () => {
 	});
 });
 
+describe('int64 ids in answers', () => {
+	for (const transport of ['http', 'websocket']) {
+		test(`a bare number beyond 2^53 in the answer keeps its digits, as a string (${transport})`, async () => {
+			fake.setHandler('get_group_info', () => ({ group_id: BigInt(BIG_ID), group_name: 'Big', member_count: 3 }));
+			const result = await run(fake, { ...groupInfo(BIG_ID), options: { transport } });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.ok(fake.calls[0].rawBody.includes(`"group_id":${BIG_ID}`));
+			assert.deepEqual(result.output[0].json, { group_id: BIG_ID, group_name: 'Big', member_count: 3 });
+		});
+	}
+});
+
 describe('WebSocket failures', () => {
 	test('a timeout names the URL; the frame was sent once', async () => {
 		fake.delay('send_group_msg', 5000);

@@ -23,7 +23,6 @@ import {
 	redactToken,
 	refusalMessage,
 } from '../../nodes/Heychat/trigger/gateway';
-import { parseJsonLossless } from '../../nodes/Heychat/transport/losslessJson';
 import { FrameGuard } from '../../nodes/shared/connection';
 
 const ROOM = '3611849174284943360';
@@ -172,7 +171,6 @@ describe('Heychat frames', () => {
 		const guard = new FrameGuard<HeychatFrame>({
 			maxBytes: 4096,
 			check: checkHeychatFrame,
-			parse: parseJsonLossless,
 			logger: { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} },
 			source: 'test',
 		});

@@ -7,7 +7,7 @@ import { getPath } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
 import { heychatRequest } from '../transport';
-import { parseJsonLossless } from '../transport/losslessJson';
+import { parseJsonLossless } from '../../shared/json';
 import { callOptions } from './common';
 
 /** JSON fields are parsed here, losslessly, so ids typed as bare numbers keep every digit. */

@@ -1,5 +1,5 @@
 import { InputError } from '../../shared/validation';
-import { parseJsonLossless } from '../transport/losslessJson';
+import { parseJsonLossless } from '../../shared/json';
 
 /**
  * Card messages (msg_type 20): `msg` is the JSON text of {"data": [card, …]}, with at most 3

@@ -9,7 +9,6 @@ import {
 	type ITriggerFunctions,
 } from 'n8n-workflow';
 
-import { stringifyWithBigInt } from '../../shared/json';
 import {
 	COMMON_QUERY,
 	DEFAULT_API_URL,
@@ -19,7 +18,7 @@ import {
 	HEYCHAT_CREDENTIAL,
 } from './constants';
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
-import { parseJsonLossless } from './losslessJson';
+import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
 

@@ -12,7 +12,6 @@ import {
 import { redact } from '../../shared/redact';
 import { COMMON_QUERY } from '../transport/constants';
 import { isCredentialMessage } from '../transport/errors';
-import { parseJsonLossless } from '../transport/losslessJson';
 import { checkHeychatFrame, type HeychatFrame } from './events';
 
 /** Heychat's recommended heartbeat: a `PING` text frame every 30 s, answered by `PONG`. */
@@ -285,7 +284,6 @@ export class GatewayListener {
 		this.guard = new FrameGuard<HeychatFrame>({
 			maxBytes: options.maxEventBytes,
 			check: checkHeychatFrame,
-			parse: parseJsonLossless,
 			logger: options.logger,
 			source: this.url,
 			secrets: [token],

@@ -4,8 +4,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { oneBotAuth, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
-import { stringifyWithBigInt } from '../../shared/json';
 import { redact } from '../../shared/redact';
+import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 
 /** POST JSON to `{base}/{action}` (protocol.md §2). One axios instance per execution. */
 export class HttpTransport implements OneBotTransport {
@@ -63,7 +63,7 @@ export class HttpTransport implements OneBotTransport {
 		}
 		let body: unknown;
 		try {
-			body = text === '' ? null : JSON.parse(text);
+			body = text === '' ? null : parseJsonLossless(text);
 		} catch {
 			body = undefined;
 		}

@@ -4,8 +4,8 @@ import WebSocket from 'ws';
 import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
-import { stringifyWithBigInt } from '../../shared/json';
 import { redact } from '../../shared/redact';
+import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -122,7 +122,7 @@ export class WebSocketTransport implements OneBotTransport {
 	private onFrame(data: WebSocket.RawData): void {
 		let frame: unknown;
 		try {
-			frame = JSON.parse(data.toString());
+			frame = parseJsonLossless(data.toString());
 		} catch {
 			return; // not JSON: not an answer to us
 		}

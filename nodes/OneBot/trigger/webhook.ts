@@ -14,6 +14,7 @@ import type { OneBotEvent } from './derive';
 import { checkOneBotFrame, EventFilter, type FilterConfig } from './filters';
 import { readFilterConfig } from './parameters';
 import { secretsEqual } from './reverse';
+import { parseJsonLossless } from '../../shared/json';
 
 /** `sha1=<lowercase hex HMAC-SHA1(secret, body)>`, the X-Signature of OneBot's HTTP POST. */
 export function signatureFor(secret: string, body: Buffer): string {
@@ -150,7 +151,7 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	let parsed: unknown;
 	if (raw) {
 		try {
-			parsed = JSON.parse(raw.toString('utf8'));
+			parsed = parseJsonLossless(raw.toString('utf8'));
 		} catch {
 			parsed = undefined;
 		}

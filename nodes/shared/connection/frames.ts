@@ -1,3 +1,4 @@
+import { parseJsonLossless } from '../json';
 import { redact } from '../redact';
 
 /** The part of n8n's `this.logger` the connection pieces use. */
@@ -32,11 +33,6 @@ export interface FrameGuardOptions<T> {
 	source: string;
 	/** Secrets to strip from the preview in warnings. */
 	secrets?: Array<string | undefined>;
-	/**
-	 * Parses the frame text (default `JSON.parse`). Must throw for text that is not JSON, e.g. a
-	 * parser that keeps integers beyond 2^53 as digit strings.
-	 */
-	parse?: (text: string) => unknown;
 }
 
 function byteLength(data: RawFrame): number {
@@ -73,7 +69,7 @@ export class FrameGuard<T> {
 		const text = toText(data);
 		let value: unknown;
 		try {
-			value = this.options.parse ? this.options.parse(text) : JSON.parse(text);
+			value = parseJsonLossless(text);
 		} catch (error) {
 			return this.skip(`it is not valid JSON (${(error as Error).message})`, text);
 		}
