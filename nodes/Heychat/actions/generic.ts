@@ -3,11 +3,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ADDITIONAL_FIELDS } from '../../shared/catalog/properties';
 import { readOperationParams, type ParameterGetter } from '../../shared/catalog/readParams';
-import { getPath } from '../../shared/json';
+import { getPath, parseJsonLossless } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
 import { heychatRequest } from '../transport';
-import { parseJsonLossless } from '../../shared/json';
 import { callOptions } from './common';
 
 /** JSON fields are parsed here, losslessly, so ids typed as bare numbers keep every digit. */

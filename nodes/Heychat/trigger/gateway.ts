@@ -4,6 +4,7 @@ import {
 	AbortedError,
 	FrameGuard,
 	ManagedConnection,
+	openLink,
 	WebSocketLink,
 	type ConnectionLogger,
 	type ConnectionTuning,
@@ -143,97 +144,48 @@ export async function openGatewaySocket(connectUrl: string, options: GatewaySock
 		handshakeTimeout: options.timeoutMs,
 		maxPayload: MAX_GATEWAY_FRAME_BYTES,
 	});
-	let settled = false;
-	let settle: (error?: Error) => void = () => undefined;
-	const link = new WebSocketLink(socket, {
-		onFrame: (data, isBinary) => {
-			if (!settled) {
-				const refused = refusalMessage(data);
-				if (refused !== undefined) {
-					const message = redactToken(refused, token);
-					settle(
-						new GatewayError(
-							isCredentialMessage(refused) ? 'auth' : 'protocol',
-							`The Heychat gateway at ${displayUrl} refused the connection: ${message}`,
-						),
-					);
-					return;
-				}
-				settle();
-			}
-			options.onFrame(data, isBinary);
-		},
+	return await openLink(socket, {
+		signal: options.signal,
+		onFrame: options.onFrame,
 		onActivity: options.onActivity,
-	});
-	return await new Promise<WebSocketLink>((resolve, reject) => {
-		let settleTimer: NodeJS.Timeout | undefined;
-		settle = (error?: Error) => {
-			if (settled) return;
-			settled = true;
-			if (settleTimer) clearTimeout(settleTimer);
-			options.signal.removeEventListener('abort', onAbort);
-			socket.off('open', onOpen);
-			socket.off('unexpected-response', onResponse);
-			socket.off('error', onError);
-			socket.off('close', onClose);
-			if (!error) return resolve(link);
-			socket.terminate();
-			reject(error);
-		};
-		const onAbort = () => settle(new AbortedError());
-		const onOpen = () => {
-			link.send('PING');
-			if (options.settleMs <= 0) return settle();
-			settleTimer = setTimeout(() => settle(), options.settleMs);
-		};
-		const onClose = (code: number, reason: Buffer) => {
-			const why = redactToken(reason.toString(), token);
-			settle(
-				new GatewayError(
+		settleMs: options.settleMs,
+		onOpen: (link) => link.send('PING'),
+		failures: {
+			refusal: (data) => {
+				const refused = refusalMessage(data);
+				if (refused === undefined) return undefined;
+				return new GatewayError(
+					isCredentialMessage(refused) ? 'auth' : 'protocol',
+					`The Heychat gateway at ${displayUrl} refused the connection: ${redactToken(refused, token)}`,
+				);
+			},
+			closedEarly: (code, reason) => {
+				const why = redactToken(reason, token);
+				return new GatewayError(
 					'network',
 					`The Heychat gateway at ${displayUrl} closed the connection right after it opened (code ${code}${why ? `: ${why}` : ''})`,
-				),
-			);
-		};
-		const onResponse = (_req: unknown, res: { statusCode?: number; resume: () => void }) => {
-			const code = res.statusCode ?? 0;
-			res.resume();
-			settle(
+				);
+			},
+			httpStatus: (code) =>
 				code === 401 || code === 403
 					? new GatewayError(
 							'auth',
 							`The Heychat gateway at ${displayUrl} refused the bot token (HTTP ${code}): check the token in the Heychat Bot API credential`,
 							code,
 						)
-					: new GatewayError(
-							'protocol',
-							`The Heychat gateway at ${displayUrl} answered HTTP ${code} instead of opening a WebSocket`,
-							code,
-						),
-			);
-		};
-		const onError = (error: Error & { code?: string }) => {
-			const timeout = /timed out|timeout/i.test(error.message);
-			const reason =
-				error.code === 'ECONNREFUSED'
-					? 'connection refused'
-					: error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
-						? 'host not found'
-						: timeout
-							? `no answer within ${options.timeoutMs} ms`
-							: redactToken(error.message, token);
-			settle(
-				new GatewayError(
-					timeout ? 'timeout' : 'network',
-					`Could not connect to the Heychat gateway at ${displayUrl}: ${reason}`,
-				),
-			);
-		};
-		options.signal.addEventListener('abort', onAbort, { once: true });
-		socket.once('open', onOpen);
-		socket.once('unexpected-response', onResponse);
-		socket.once('error', onError);
-		socket.once('close', onClose);
+					: new GatewayError('protocol', `The Heychat gateway at ${displayUrl} answered HTTP ${code} instead of opening a WebSocket`, code),
+			connectFailed: (error, timedOut) => {
+				const reason =
+					error.code === 'ECONNREFUSED'
+						? 'connection refused'
+						: error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
+							? 'host not found'
+							: timedOut
+								? `no answer within ${options.timeoutMs} ms`
+								: redactToken(error.message, token);
+				return new GatewayError(timedOut ? 'timeout' : 'network', `Could not connect to the Heychat gateway at ${displayUrl}: ${reason}`);
+			},
+		},
 	});
 }
 

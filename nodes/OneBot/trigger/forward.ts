@@ -4,6 +4,7 @@ import {
 	AbortedError,
 	FrameGuard,
 	ManagedConnection,
+	openLink,
 	WebSocketLink,
 	type ConnectionLogger,
 	type ConnectionTuning,
@@ -75,84 +76,34 @@ export async function openEventSocket(
 		maxPayload: MAX_FRAME_BYTES,
 		rejectUnauthorized: !credentials.allowUnauthorizedCerts,
 	});
-	let settled = false;
-	let settle: (error?: Error) => void = () => undefined;
-	const link = new WebSocketLink(socket, {
-		onFrame: (data, isBinary) => {
-			if (!settled) {
-				const refused = authFailureCode(data);
-				if (refused) {
-					settle(new OneBotCallError('auth', `${url}: ${authMessage(refused)}`, { action: '', url, httpCode: refused }));
-					return;
-				}
-				settle();
-			}
-			options.onFrame(data, isBinary);
-		},
+	const callError = (kind: ConstructorParameters<typeof OneBotCallError>[0], message: string, extra: { httpCode?: number; cause?: string } = {}) =>
+		new OneBotCallError(kind, message, { action: '', url, ...extra });
+	return await openLink(socket, {
+		signal: options.signal,
+		onFrame: options.onFrame,
 		onActivity: options.onActivity,
 		pingIntervalMs: options.pingIntervalMs,
-	});
-	return await new Promise<WebSocketLink>((resolve, reject) => {
-		let settleTimer: NodeJS.Timeout | undefined;
-		settle = (error?: Error) => {
-			if (settled) return;
-			settled = true;
-			if (settleTimer) clearTimeout(settleTimer);
-			options.signal.removeEventListener('abort', onAbort);
-			socket.off('open', onOpen);
-			socket.off('unexpected-response', onResponse);
-			socket.off('error', onError);
-			socket.off('close', onClose);
-			if (!error) return resolve(link);
-			socket.terminate();
-			reject(error);
-		};
-		const onAbort = () => settle(new AbortedError());
-		const onOpen = () => {
-			if (options.settleMs <= 0) return settle();
-			settleTimer = setTimeout(() => settle(), options.settleMs);
-		};
-		const onClose = (code: number) =>
-			settle(
-				new OneBotCallError('network', `The OneBot WebSocket at ${url} closed the connection right after it opened (code ${code})`, {
-					action: '',
-					url,
-				}),
-			);
-		const onResponse = (_req: unknown, res: { statusCode?: number; resume: () => void }) => {
-			const code = res.statusCode ?? 0;
-			res.resume();
-			settle(
+		settleMs: options.settleMs,
+		failures: {
+			refusal: (data) => {
+				const refused = authFailureCode(data);
+				return refused ? callError('auth', `${url}: ${authMessage(refused)}`, { httpCode: refused }) : undefined;
+			},
+			closedEarly: (code) => callError('network', `The OneBot WebSocket at ${url} closed the connection right after it opened (code ${code})`),
+			httpStatus: (code) =>
 				code === 401 || code === 403
-					? new OneBotCallError('auth', `${url}: ${authMessage(code)}`, { action: '', url, httpCode: code })
-					: new OneBotCallError('protocol', `The WebSocket server at ${url} refused the connection (HTTP ${code})`, {
-							action: '',
-							url,
-							httpCode: code,
-						}),
-			);
-		};
-		const onError = (error: Error & { code?: string }) => {
-			const timeout = /timed out|timeout/i.test(error.message);
-			const reason =
-				error.code === 'ECONNREFUSED'
-					? 'connection refused'
-					: timeout
-						? `no answer within ${options.timeoutMs} ms`
-						: redact(error.message, [credentials.accessToken]);
-			settle(
-				new OneBotCallError(timeout ? 'timeout' : 'network', `Could not connect to the OneBot WebSocket at ${url}: ${reason}`, {
-					action: '',
-					url,
-					cause: error.code,
-				}),
-			);
-		};
-		options.signal.addEventListener('abort', onAbort, { once: true });
-		socket.once('open', onOpen);
-		socket.once('unexpected-response', onResponse);
-		socket.once('error', onError);
-		socket.once('close', onClose);
+					? callError('auth', `${url}: ${authMessage(code)}`, { httpCode: code })
+					: callError('protocol', `The WebSocket server at ${url} refused the connection (HTTP ${code})`, { httpCode: code }),
+			connectFailed: (error, timedOut) => {
+				const reason =
+					error.code === 'ECONNREFUSED'
+						? 'connection refused'
+						: timedOut
+							? `no answer within ${options.timeoutMs} ms`
+							: redact(error.message, [credentials.accessToken]);
+				return callError(timedOut ? 'timeout' : 'network', `Could not connect to the OneBot WebSocket at ${url}: ${reason}`, { cause: error.code });
+			},
+		},
 	});
 }
 

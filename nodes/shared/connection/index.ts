@@ -36,5 +36,6 @@ export * from './backoff';
 export * from './boundedSet';
 export * from './frames';
 export * from './managedConnection';
+export * from './openLink';
 export * from './watchdog';
 export * from './webSocketLink';
