@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { BoundedSet } from '../../shared/connection';
+import { idSet, splitList, type ParameterReader } from '../../shared/listParameters';
 import { InputError } from '../../shared/validation';
 import { ALL_EVENTS, deriveFields, KNOWN_EVENT_TYPES, toItem, type HeychatFrame } from './events';
 
@@ -87,28 +88,6 @@ export class HeychatEventFilter {
 		return { pass: true, item: toItem(frame, fields) };
 	}
 }
-
-function splitList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
-	if (typeof value === 'number') return [String(value)];
-	if (typeof value !== 'string') return [];
-	return value
-		.split(/[,，\n]/)
-		.map((v) => v.trim())
-		.filter((v) => v !== '');
-}
-
-function idSet(field: string, value: unknown): Set<string> {
-	const out = new Set<string>();
-	for (const id of splitList(value)) {
-		if (!/^\d+$/.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
-		out.add(id);
-	}
-	return out;
-}
-
-/** Reads a parameter with a fallback (n8n's `getNodeParameter(name, fallback)`). */
-export type ParameterReader = (name: string, fallback: unknown) => unknown;
 
 /** The filter configuration from the node's parameters; throws InputError for invalid values. */
 export function readHeychatFilterConfig(read: ParameterReader): HeychatFilterConfig {

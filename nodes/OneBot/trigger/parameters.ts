@@ -1,30 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { idSet, splitList, type ParameterReader } from '../../shared/listParameters';
 import { InputError } from '../../shared/validation';
 import { ANY_EVENT, EVENT_TYPE_VALUES } from './eventTypes';
 import { DEFAULT_DEDUPE_SIZE, defaultFilterConfig, type FilterConfig } from './filters';
-
-/** Reads a parameter with a fallback (n8n's `getNodeParameter(name, fallback)`). */
-export type ParameterReader = (name: string, fallback: unknown) => unknown;
-
-function splitList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
-	if (typeof value === 'number') return [String(value)];
-	if (typeof value !== 'string') return [];
-	return value
-		.split(/[,，\n]/)
-		.map((v) => v.trim())
-		.filter((v) => v !== '');
-}
-
-function idSet(field: string, value: unknown): Set<string> {
-	const out = new Set<string>();
-	for (const id of splitList(value)) {
-		if (!/^-?\d+$/.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
-		out.add(id);
-	}
-	return out;
-}
 
 /** `/pattern/flags` or a plain pattern; `g` and `y` are dropped (they would make test() stateful). */
 export function parseRegex(field: string, text: string): RegExp | undefined {
@@ -59,11 +38,11 @@ export function readFilterConfig(read: ParameterReader): FilterConfig {
 	return defaultFilterConfig({
 		eventTypes,
 		messageTypes: new Set(messageTypes),
-		selfIds: idSet('Bot QQ Numbers', filters.selfIds),
-		groupAllow: idSet('Only Groups', filters.groupAllow),
-		groupDeny: idSet('Ignore Groups', filters.groupDeny),
-		userAllow: idSet('Only Users', filters.userAllow),
-		userDeny: idSet('Ignore Users', filters.userDeny),
+		selfIds: idSet('Bot QQ Numbers', filters.selfIds, { signed: true }),
+		groupAllow: idSet('Only Groups', filters.groupAllow, { signed: true }),
+		groupDeny: idSet('Ignore Groups', filters.groupDeny, { signed: true }),
+		userAllow: idSet('Only Users', filters.userAllow, { signed: true }),
+		userDeny: idSet('Ignore Users', filters.userDeny, { signed: true }),
 		keywords: splitList(filters.keywords).map((k) => k.toLowerCase()),
 		regex: parseRegex('Regular Expression', String(filters.regex ?? '')),
 		commandPrefixes: splitList(filters.commandPrefixes),

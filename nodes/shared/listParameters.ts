@@ -1,0 +1,26 @@
+import { InputError } from './validation';
+
+/** Reads a parameter with a fallback (n8n's `getNodeParameter(name, fallback)`). */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
+/** A list typed into one field: separated by commas (also the full-width `，`) or new lines; blanks dropped. */
+export function splitList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter((v) => v !== '');
+	if (typeof value === 'number') return [String(value)];
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[,，\n]/)
+		.map((v) => v.trim())
+		.filter((v) => v !== '');
+}
+
+/** A list of numeric ids, kept as digit strings (exact beyond 2^53); `signed` allows a leading minus. */
+export function idSet(field: string, value: unknown, options: { signed?: boolean } = {}): Set<string> {
+	const pattern = options.signed ? /^-?\d+$/ : /^\d+$/;
+	const out = new Set<string>();
+	for (const id of splitList(value)) {
+		if (!pattern.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
+		out.add(id);
+	}
+	return out;
+}
