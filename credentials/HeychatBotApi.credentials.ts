@@ -1,15 +1,11 @@
 import type {
 	IAuthenticateGeneric,
-	IAuthenticateRuleResponseCode,
-	IAuthenticateRuleResponseSuccessBody,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import {
-	COMMON_QUERY,
 	DEFAULT_API_URL,
 	DEFAULT_GATEWAY_URL,
 	DEFAULT_UPLOAD_URL,
@@ -66,39 +62,5 @@ export class HeychatBotApi implements ICredentialType {
 		properties: {
 			headers: { token: '={{$credentials.token}}' },
 		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.apiBaseUrl.replace(/\\/+$/, "")}}',
-			url: '/chatroom/v2/room/joined',
-			method: 'GET',
-			qs: { ...COMMON_QUERY, offset: 0, limit: 1 },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Heychat rejected the bot token (HTTP 401): copy it again from the bot developer platform',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'Heychat refused the bot token (HTTP 403): check that the bot is enabled',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'status',
-					value: 'failed',
-					message:
-						'Heychat answered status "failed" to the joined-rooms list: the token is wrong or the bot is disabled',
-				},
-			},
-		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
 	};
 }

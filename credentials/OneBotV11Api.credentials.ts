@@ -1,9 +1,6 @@
 import type {
 	IAuthenticate,
-	IAuthenticateRuleResponseCode,
-	IAuthenticateRuleResponseSuccessBody,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -76,40 +73,5 @@ export class OneBotV11Api implements ICredentialType {
 			headers: { ...(requestOptions.headers ?? {}), ...auth.headers },
 			qs: { ...(requestOptions.qs ?? {}), ...auth.query },
 		};
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.httpUrl.replace(/\\/+$/, "")}}',
-			url: '/get_login_info',
-			method: 'POST',
-			body: {},
-			json: true,
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Access token missing: the backend requires one (HTTP 401)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'Access token wrong: the backend rejected it (HTTP 403)',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'status',
-					value: 'failed',
-					message: 'The backend answered get_login_info with status "failed"',
-				},
-			},
-		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
 	};
 }

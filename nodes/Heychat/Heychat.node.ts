@@ -8,6 +8,7 @@ import {
 
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
+import { testHeychatCredential } from './methods/credentialTest';
 import { searchChannels, searchRoles, searchRoomMembers, searchRooms } from './methods/listSearch';
 
 export class Heychat implements INodeType {
@@ -23,11 +24,12 @@ export class Heychat implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'heychatBotApi', required: true }],
+		credentials: [{ name: 'heychatBotApi', required: true, testedBy: 'heychatApiTest' }],
 		properties: heychatProperties,
 	};
 
 	methods = {
+		credentialTest: { heychatApiTest: testHeychatCredential },
 		listSearch: { searchRooms, searchChannels, searchRoles, searchRoomMembers },
 	};
 

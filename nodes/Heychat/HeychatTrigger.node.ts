@@ -9,6 +9,7 @@ import {
 import { ALL_EVENTS, HEYCHAT_EVENT_TYPES } from './trigger/events';
 import { heychatTriggerProperties } from './trigger/properties';
 import { createHeychatTrigger, type HeychatTriggerTuning } from './trigger/trigger';
+import { testHeychatCredential } from './methods/credentialTest';
 
 /** The selected events by name, e.g. "Bot Command, Reaction Added or Removed". */
 const EVENT_NAMES = JSON.stringify({
@@ -38,9 +39,11 @@ export class HeychatTrigger implements INodeType {
 		usableAsTool: undefined,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'heychatBotApi', required: true }],
+		credentials: [{ name: 'heychatBotApi', required: true, testedBy: 'heychatApiTest' }],
 		properties: heychatTriggerProperties,
 	};
+
+	methods = { credentialTest: { heychatApiTest: testHeychatCredential } };
 
 	trigger: (this: ITriggerFunctions) => Promise<ITriggerResponse>;
 

@@ -9,6 +9,7 @@ import {
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
+import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
 
 export class OneBot implements INodeType {
@@ -24,11 +25,12 @@ export class OneBot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'oneBotV11Api', required: true }],
+		credentials: [{ name: 'oneBotV11Api', required: true, testedBy: 'oneBotApiTest' }],
 		properties: oneBotProperties,
 	};
 
 	methods = {
+		credentialTest: { oneBotApiTest: testOneBotCredential },
 		listSearch: { searchGroups, searchFriends, searchMembers },
 	};
 

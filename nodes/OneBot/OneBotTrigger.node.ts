@@ -13,6 +13,7 @@ import {
 	DEFAULT_REVERSE_PORT,
 	type OneBotTriggerTuning,
 } from './trigger/trigger';
+import { testOneBotCredential } from './methods/credentialTest';
 
 /**
  * Starts workflows on OneBot v11 events received over a forward or reverse WebSocket
@@ -34,7 +35,7 @@ export class OneBotTrigger implements INodeType {
 		usableAsTool: undefined,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'oneBotV11Api', required: true }],
+		credentials: [{ name: 'oneBotV11Api', required: true, testedBy: 'oneBotApiTest' }],
 		properties: [
 			{
 				displayName: 'Connection',
@@ -144,6 +145,8 @@ export class OneBotTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: { oneBotApiTest: testOneBotCredential } };
 
 	trigger: (this: ITriggerFunctions) => Promise<ITriggerResponse>;
 

@@ -9,6 +9,7 @@ import {
 
 import { eventFilterProperties, sharedOptionProperties } from './trigger/properties';
 import { oneBotWebhook } from './trigger/webhook';
+import { testOneBotCredential } from './methods/credentialTest';
 
 /**
  * Starts workflows on events a OneBot backend POSTs to n8n (the backend's "HTTP client" /
@@ -35,6 +36,7 @@ export class OneBotWebhookTrigger implements INodeType {
 			{
 				name: 'oneBotV11Api',
 				required: true,
+				testedBy: 'oneBotApiTest',
 				displayOptions: { show: { signature: ['credential'] } },
 			},
 		],
@@ -209,6 +211,8 @@ export class OneBotWebhookTrigger implements INodeType {
 	};
 
 	/** The backend's HTTP POST URL is set by hand: there is nothing to register with it or remove. */
+	methods = { credentialTest: { oneBotApiTest: testOneBotCredential } };
+
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

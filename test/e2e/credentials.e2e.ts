@@ -1,8 +1,8 @@
 /**
  * Both credential types through n8n's own credential test (what the editor runs when a credential is
- * saved: POST /rest/credentials/test), against the fake backends: the request n8n builds from the
- * credential's `test` + `authenticate`, and the messages the user sees for a right token, a wrong
- * one, a missing one and an unreachable backend.
+ * saved: POST /rest/credentials/test), against the fake backends: n8n finds the test through the
+ * nodes' `testedBy`, and the user sees the package's own messages for a right token, a wrong one,
+ * a missing one and an unreachable backend.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -35,18 +35,6 @@ after(async () => {
 	await Promise.all([bot?.close(), napcat?.close(), hey?.close(), heyEnvelope?.close()]);
 });
 
-/**
- * The message for a refused token: the credential's own rule message for that status, or, where
- * n8n does not apply `responseCode` rules (2.8.x answers the HTTP error before reading them), n8n's
- * generic text for the status. Either way the test must fail with a message about the credentials.
- */
-function assertRefused(result: { status: string; message: string }, ruleMessage: RegExp, status: 401 | 403, t: { diagnostic(m: string): void }) {
-	assert.equal(result.status, 'Error');
-	const generic = status === 401 ? /Authorization failed - please check your credentials/ : /Forbidden - perhaps check your credentials/;
-	assert.ok(ruleMessage.test(result.message) || generic.test(result.message), result.message);
-	if (!ruleMessage.test(result.message)) t.diagnostic(`n8n showed its generic ${status} text, not the credential's rule message: "${result.message}"`);
-}
-
 /** Saves a credential like the editor, then runs n8n's test on it. */
 async function check(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
 	const name = `${type} ${Date.now()}`;
@@ -66,7 +54,7 @@ const oneBot = (fake: FakeOneBot, extra: Record<string, unknown> = {}) => ({
 describe('OneBot API credential: n8n credential test', () => {
 	it('passes with the right token (header or query) and calls get_login_info', async () => {
 		bot.reset();
-		assert.deepEqual(await check('oneBotV11Api', oneBot(bot)), { status: 'OK', message: 'Connection successful!' });
+		assert.deepEqual(await check('oneBotV11Api', oneBot(bot)), { status: 'OK', message: 'Connected as FakeBot (10001) over HTTP' });
 		const call = bot.lastCall('get_login_info');
 		assert.ok(call, 'the test did not reach the backend');
 		assert.equal(call.method, 'POST');
@@ -78,15 +66,31 @@ describe('OneBot API credential: n8n credential test', () => {
 		assert.equal(bot.lastCall('get_login_info')?.query.access_token, TOKEN);
 	});
 
-	it('fails for a missing token (401), a wrong one (403), and an unreachable backend', async (t) => {
-		assertRefused(await check('oneBotV11Api', oneBot(bot, { accessToken: '' })), /Access token missing/, 401, t);
-		assertRefused(await check('oneBotV11Api', oneBot(bot, { accessToken: 'nope' })), /Access token wrong/, 403, t);
-		// NapCat answers 403 for a missing token too
-		assertRefused(await check('oneBotV11Api', oneBot(napcat, { accessToken: '' })), /Access token wrong/, 403, t);
+	it('passes over the forward WebSocket when the credential has no HTTP API URL', async () => {
+		bot.reset();
+		assert.deepEqual(await check('oneBotV11Api', oneBot(bot, { httpUrl: '' })), {
+			status: 'OK',
+			message: 'Connected as FakeBot (10001) over WebSocket',
+		});
+		assert.equal(bot.lastCall('get_login_info')?.transport, 'ws');
+	});
 
-		const down = await check('oneBotV11Api', oneBot(bot, { httpUrl: `http://127.0.0.1:${await freePort()}` }));
+	it('fails for a missing token (401), a wrong one (403), and an unreachable backend, in words', async () => {
+		const missing = await check('oneBotV11Api', oneBot(bot, { accessToken: '' }));
+		assert.equal(missing.status, 'Error');
+		assert.match(missing.message, /^Access token missing: the backend requires an access token \(HTTP 401\)/);
+		const wrong = await check('oneBotV11Api', oneBot(bot, { accessToken: 'nope-nope' }));
+		assert.match(wrong.message, /^Access token wrong: the backend rejected the access token \(HTTP 403\)/);
+		assert.ok(!wrong.message.includes('nope-nope'));
+		// NapCat answers 403 for a missing token too
+		const napcatMissing = await check('oneBotV11Api', oneBot(napcat, { accessToken: '' }));
+		assert.match(napcatMissing.message, /^Access token wrong/);
+
+		const url = `http://127.0.0.1:${await freePort()}`;
+		const down = await check('oneBotV11Api', oneBot(bot, { httpUrl: url }));
 		assert.equal(down.status, 'Error');
-		assert.match(down.message, /ECONNREFUSED|connect|refused/i);
+		assert.match(down.message, /connection refused/i);
+		assert.ok(down.message.includes(url), down.message);
 		assert.ok(!down.message.includes(TOKEN));
 	});
 });
@@ -95,18 +99,19 @@ describe('Heychat Bot API credential: n8n credential test', () => {
 	it('passes with the right token, sending it as the token header with the common query', async () => {
 		hey.reset();
 		const ok = await check('heychatBotApi', hey.credentials());
-		assert.deepEqual(ok, { status: 'OK', message: 'Connection successful!' });
+		assert.deepEqual(ok, { status: 'OK', message: 'Connected: Heychat accepted the bot token' });
 		const call = hey.lastCall('/chatroom/v2/room/joined');
 		assert.ok(call, 'the test did not reach the fake');
 		assert.equal(call.headers.token, hey.token);
 		for (const [key, value] of Object.entries(COMMON_QUERY)) assert.equal(call.query[key], value, key);
 	});
 
-	it('fails for a rejected token (HTTP 401, and a "failed" envelope with HTTP 200)', async (t) => {
-		assertRefused(await check('heychatBotApi', hey.credentials({ token: 'wrong' })), /rejected the bot token \(HTTP 401\)/, 401, t);
+	it("fails for a rejected token (HTTP 401, and a \"failed\" envelope with HTTP 200), with the server's msg", async () => {
+		const rejected = await check('heychatBotApi', hey.credentials({ token: 'wrong' }));
+		assert.equal(rejected.status, 'Error');
+		assert.match(rejected.message, /^Heychat rejected the bot token \(HTTP 401: 鉴权失败\)/);
 
 		const envelope = await check('heychatBotApi', heyEnvelope.credentials({ token: 'wrong' }));
-		assert.equal(envelope.status, 'Error');
-		assert.match(envelope.message, /status "failed"/);
+		assert.deepEqual(envelope, { status: 'Error', message: 'Heychat refused the bot token: token无效' });
 	});
 });

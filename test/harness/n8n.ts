@@ -3,8 +3,9 @@
 //   runNode()           Start (emits `items`) → node under test, executed by n8n-core's WorkflowExecute
 //   runListSearch()     a `methods.listSearch` method with n8n-core's LoadOptionsContext
 //   runLoadOptions()    a `methods.loadOptions` method, same context
-//   runCredentialTest() the request-based credential test (ICredentialTestRequest) the way n8n's
-//                       CredentialsTester runs it: n8n-core's RoutingNode + ExecuteContext
+//   runCredentialTest() a credential's test the way n8n's CredentialsTester picks and runs it: the
+//                       credential's own request (ICredentialTestRequest, through n8n-core's RoutingNode)
+//                       or else the `testedBy` function of a node that takes the credential
 //   binaryItem()        an item carrying binary data as n8n keeps it in memory ('default') mode
 //   shutdownHarness()   stops n8n-core's background timers (called automatically: they are unref'd)
 //
@@ -14,6 +15,7 @@ import './env';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
+	CredentialTestContext,
 	Credentials,
 	ExecuteContext,
 	ExecutionLifecycleHooks,
@@ -38,6 +40,7 @@ import {
 } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
 	ICredentialType,
 	ICredentials,
 	ICredentialsDecrypted,
@@ -777,6 +780,20 @@ function getPath(obj: unknown, path: string): unknown {
 }
 
 /**
+ * Like n8n's CredentialsTester for a credential without its own `test`: the `testedBy` function of
+ * the first node that takes the credential and names one.
+ */
+function findCredentialTestFunction(credentialName: string, nodeTypes: INodeType[]): ICredentialTestFunction | undefined {
+	for (const nodeType of nodeTypes) {
+		for (const credential of nodeType.description.credentials ?? []) {
+			if (credential.name !== credentialName || typeof credential.testedBy !== 'string') continue;
+			return nodeType.methods?.credentialTest?.[credential.testedBy];
+		}
+	}
+	return undefined;
+}
+
+/**
  * Tests credentials like the editor's "Test" button (`CredentialsTester.testCredentials`) for a
  * credential type with a request-based `test`: defaults/expressions are applied to the data, the
  * test request runs through n8n-core's RoutingNode on a temporary `n8n-nodes-base.noOp` node
@@ -786,10 +803,12 @@ function getPath(obj: unknown, path: string): unknown {
 export async function runCredentialTest(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
+	nodeTypes: INodeType[] = [],
 ): Promise<INodeCredentialTestResult> {
 	await initHarness();
 	const test = credentialType.test;
-	if (!test) return { status: 'Error', message: 'No testing function found for this credential.' };
+	const testFunction = test ? undefined : findCredentialTestFunction(credentialType.name, nodeTypes);
+	if (!test && !testFunction) return { status: 'Error', message: 'No testing function found for this credential.' };
 
 	const typeName = credentialType.name;
 	const store: HarnessCredentials = { [typeName]: { data: structuredClone(data), type: credentialType } };
@@ -810,6 +829,14 @@ export async function runCredentialTest(
 	} catch (error) {
 		return { status: 'Error', message: String((error as Error).message) };
 	}
+	if (testFunction) {
+		try {
+			return await testFunction.call(new CredentialTestContext(), credentialsDecrypted);
+		} catch (error) {
+			return { status: 'Error', message: String((error as Error).message) };
+		}
+	}
+	if (!test) throw new Error('unreachable');
 
 	const noOpName = 'n8n-nodes-base.noOp';
 	const testNodeType: INodeType = {

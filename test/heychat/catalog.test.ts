@@ -71,7 +71,7 @@ describe('node description', () => {
 		for (const file of ['heychat.svg', 'heychat.dark.svg']) {
 			assert.match(readFileSync(join(root, 'nodes', 'Heychat', file), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
 		}
-		assert.deepEqual(description.credentials, [{ name: 'heychatBotApi', required: true }]);
+		assert.deepEqual(description.credentials, [{ name: 'heychatBotApi', required: true, testedBy: 'heychatApiTest' }]);
 		const codex = JSON.parse(readFileSync(join(root, 'nodes', 'Heychat', 'Heychat.node.json'), 'utf8')) as { node: string; alias: string[] };
 		assert.equal(codex.node, 'n8n-nodes-onebot-heychat.heychat');
 		for (const alias of ['Heychat', '黑盒语音', 'Xiaoheihe', 'heybox']) assert.ok(codex.alias.includes(alias), alias);

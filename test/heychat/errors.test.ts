@@ -1,7 +1,6 @@
 // How calls fail: every error mapping, HTTP 429 handling, the token never leaking, continueOnFail
 // and pairedItem over several items.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -9,6 +8,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { FakeHeychat, failed } from '../fakes/heychat';
 import { BIG_ROOM, byId, run } from './setup';
+import { freePort } from '../support/freePort';
 
 const ROLES = '/chatroom/v2/room_role/roles';
 const listRoles: INodeParameters = { resource: 'role', operation: 'list_room_roles', room_id: byId(BIG_ROOM) };
@@ -26,15 +26,6 @@ function failure(error: Error | undefined): string | undefined {
 	return (error as NodeApiError | undefined)?.context?.heychatFailure as string | undefined;
 }
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolve) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const port = (server.address() as { port: number }).port;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 describe('error mapping', () => {
 	test('{status: "failed", msg} → NodeApiError with the server msg', async () => {

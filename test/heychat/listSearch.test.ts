@@ -2,8 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
+import type { ICredentialType } from 'n8n-workflow';
+
 import { FakeHeychat, FAKE_ROLES, failed } from '../fakes/heychat';
 import { runCredentialTest, runListSearch } from '../harness/n8n';
+import { HeychatTrigger } from '../../nodes/Heychat/HeychatTrigger.node.ts';
+import { freePort } from '../support/freePort';
+import { COMMON_QUERY } from '../../nodes/Heychat/transport/constants';
 import { BIG_ROOM, byId, credentialsFor, credentialType, node } from './setup';
 
 let fake: FakeHeychat;
@@ -103,45 +108,77 @@ describe('listSearch', () => {
 	});
 });
 
+/** Both nodes that take the Heychat credential: n8n finds the test through either. */
+const heychatNodes = [node, new HeychatTrigger()];
+const check = (data: Record<string, unknown>) => runCredentialTest(credentialType, data as Record<string, string>, heychatNodes);
+
 describe('credential test', () => {
+	test('every node that takes the credential names the test and has it (testedBy)', () => {
+		assert.equal((credentialType as ICredentialType).test, undefined, 'a request test on the credential would take precedence in n8n');
+		for (const nodeType of heychatNodes) {
+			const entry = nodeType.description.credentials?.find((c) => c.name === credentialType.name);
+			assert.equal(entry?.testedBy, 'heychatApiTest', nodeType.description.name);
+			assert.equal(typeof nodeType.methods?.credentialTest?.heychatApiTest, 'function', nodeType.description.name);
+		}
+	});
+
 	test('a good token: OK, with the common query parameters and the token header', async () => {
-		const result = await runCredentialTest(credentialType, fake.credentials());
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+		const result = await check(fake.credentials());
+		assert.deepEqual(result, { status: 'OK', message: 'Connected: Heychat accepted the bot token' });
+		assert.equal(fake.calls.length, 1);
 		const call = fake.lastCall()!;
+		assert.equal(call.method, 'GET');
 		assert.equal(call.path, '/chatroom/v2/room/joined');
 		assert.equal(call.headers.token, fake.token);
-		assert.equal(call.query.x_os_type, 'bot');
-		assert.equal(call.query.chat_version, '1.30.0');
+		for (const [key, value] of Object.entries(COMMON_QUERY)) assert.equal(call.query[key], value, key);
 	});
 
-	// n8n-workflow 2.8 drops the HTTP cause of the error RoutingNode throws, so the responseCode rules
-	// cannot match there and n8n's own 401/403 texts are shown; newer versions show the rule's text.
-	test('a wrong token: HTTP 401 is reported', async () => {
-		const result = await runCredentialTest(credentialType, fake.credentials({ token: 'nope' }));
+	test('a wrong token answered with HTTP 401: the status and the server\'s msg, never the token', async () => {
+		const result = await check(fake.credentials({ token: 'nope-token' }));
 		assert.equal(result.status, 'Error');
-		assert.match(result.message, /rejected the bot token \(HTTP 401\)|Authorization failed - please check your credentials/);
+		assert.match(result.message, /^Heychat rejected the bot token \(HTTP 401: 鉴权失败\)/);
+		assert.ok(!result.message.includes('nope-token'));
 	});
 
-	test('a wrong token answered with status "failed": reported', async () => {
+	test('a wrong token answered with status "failed" (HTTP 200): the server\'s msg', async () => {
 		const strict = await FakeHeychat.start({ authFailure: 'envelope' });
 		try {
-			const result = await runCredentialTest(credentialType, strict.credentials({ token: 'nope' }));
-			assert.equal(result.status, 'Error');
-			assert.match(result.message, /status "failed"/);
+			const result = await check(strict.credentials({ token: 'nope' }));
+			assert.deepEqual(result, { status: 'Error', message: 'Heychat refused the bot token: token无效' });
 		} finally {
 			await strict.close();
 		}
 	});
 
-	test('HTTP 403: reported', async () => {
+	test('HTTP 403 and other statuses: reported with the msg', async () => {
 		fake.on('/chatroom/v2/room/joined', () => ({ status: 403, body: failed('forbidden') }));
-		const result = await runCredentialTest(credentialType, fake.credentials());
+		const forbidden = await check(fake.credentials());
+		assert.match(forbidden.message, /^Heychat rejected the bot token \(HTTP 403: forbidden\)/);
+		fake.reset();
+		fake.on('/chatroom/v2/room/joined', () => ({ status: 502, body: failed('bad gateway') }));
+		const down = await check(fake.credentials());
+		assert.equal(down.status, 'Error');
+		assert.match(down.message, /HTTP 502 .*bad gateway/);
+	});
+
+	test('an empty token or a base URL that is not http(s): said before anything is sent', async () => {
+		const empty = await check(fake.credentials({ token: '' }));
+		assert.equal(empty.status, 'Error');
+		assert.match(empty.message, /bot token is empty/);
+		const ftp = await check(fake.credentials({ apiBaseUrl: 'ftp://example.invalid' }));
+		assert.match(ftp.message, /API Base URL must start with http/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('an unreachable host: the URL and the cause', async () => {
+		const result = await check(fake.credentials({ apiBaseUrl: `http://127.0.0.1:${await freePort()}` }));
 		assert.equal(result.status, 'Error');
-		assert.match(result.message, /HTTP 403|Forbidden - perhaps check your credentials/);
+		assert.match(result.message, /Could not reach Heychat at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
 	});
 
 	test('a trailing slash on the base URL is fine', async () => {
-		const result = await runCredentialTest(credentialType, fake.credentials({ apiBaseUrl: `${fake.url}/` }));
-		assert.equal(result.status, 'OK');
+		const result = await check(fake.credentials({ apiBaseUrl: `${fake.url}/` }));
+		assert.equal(result.status, 'OK', result.message);
+		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room/joined');
 	});
 });

@@ -1,12 +1,18 @@
-// The OneBot credential: its test request (get_login_info) as n8n's CredentialsTester runs it, and
+// The OneBot credential: its test (get_login_info over HTTP or WebSocket, the nodes' testedBy) as
+// n8n's CredentialsTester picks and runs it, and
 // `authenticate` placing the token in the header or the access_token query parameter.
 import { credentialData, credentialType, freePort, TOKEN } from './setup';
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
+import type { ICredentialType } from 'n8n-workflow';
+
 import { FakeOneBot } from '../fakes/onebot';
 import { runCredentialTest } from '../harness/n8n';
+import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
+import { OneBotTrigger } from '../../nodes/OneBot/OneBotTrigger.node.ts';
+import { OneBotWebhookTrigger } from '../../nodes/OneBot/OneBotWebhookTrigger.node.ts';
 
 let fake: FakeOneBot;
 before(async () => {
@@ -21,10 +27,23 @@ beforeEach(() => {
 	fake.authStyle = 'standard';
 });
 
+/** Every node of the package that takes the OneBot credential: n8n finds the test through any of them. */
+const oneBotNodes = [new OneBot(), new OneBotTrigger(), new OneBotWebhookTrigger()];
+const check = (data: Record<string, unknown>) => runCredentialTest(credentialType, data as Record<string, string>, oneBotNodes);
+
 describe('credential test', () => {
-	test('the right token: OK, after calling get_login_info with the Bearer header', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake));
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+	test('every node that takes the credential names the test and has it (testedBy)', () => {
+		assert.equal((credentialType as ICredentialType).test, undefined, 'a request test on the credential would take precedence in n8n');
+		for (const nodeType of oneBotNodes) {
+			const entry = nodeType.description.credentials?.find((c) => c.name === credentialType.name);
+			assert.equal(entry?.testedBy, 'oneBotApiTest', nodeType.description.name);
+			assert.equal(typeof nodeType.methods?.credentialTest?.oneBotApiTest, 'function', nodeType.description.name);
+		}
+	});
+
+	test('the right token: OK naming the bot, after calling get_login_info with the Bearer header', async () => {
+		const result = await check(credentialData(fake));
+		assert.deepEqual(result, { status: 'OK', message: 'Connected as FakeBot (10001) over HTTP' });
 		assert.equal(fake.calls.length, 1);
 		const call = fake.calls[0];
 		assert.equal(call.method, 'POST');
@@ -36,52 +55,72 @@ describe('credential test', () => {
 	});
 
 	test('query mode: the token as access_token, no header', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake, { authLocation: 'query' }));
+		const result = await check(credentialData(fake, { authLocation: 'query' }));
 		assert.equal(result.status, 'OK', result.message);
 		assert.equal(fake.calls[0].query.access_token, TOKEN);
 		assert.equal(fake.calls[0].headers.authorization, undefined);
 	});
 
 	test('a trailing slash on the HTTP API URL is fine', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake, { httpUrl: `${fake.httpUrl}//` }));
+		const result = await check(credentialData(fake, { httpUrl: `${fake.httpUrl}//` }));
 		assert.equal(result.status, 'OK', result.message);
 		assert.equal(fake.calls[0].path, '/get_login_info');
 	});
 
-	// n8n-workflow 2.8 drops the HTTP cause of the error RoutingNode throws, so the responseCode rules
-	// cannot match there and n8n's own 401/403 texts are shown; newer n8n versions show the rule's text.
-	test('no token: HTTP 401 is reported readably', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake, { accessToken: '' }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /Access token missing|Authorization failed - please check your credentials/);
-		assert.equal(fake.calls[0].httpStatus, 401);
-		assert.ok(!result.message.includes(TOKEN));
+	test('only a WebSocket URL (no HTTP API): tested over the forward WebSocket', async () => {
+		const result = await check(credentialData(fake, { httpUrl: '' }));
+		assert.deepEqual(result, { status: 'OK', message: 'Connected as FakeBot (10001) over WebSocket' });
+		assert.equal(fake.calls.length, 1);
+		assert.equal(fake.calls[0].transport, 'ws');
+		assert.equal(fake.calls[0].action, 'get_login_info');
+		assert.equal(fake.calls[0].headers.authorization, `Bearer ${TOKEN}`);
 	});
 
-	test('a wrong token: HTTP 403 is reported readably', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake, { accessToken: 'wrong-token' }));
+	test('neither URL: says what to set, sends nothing', async () => {
+		const result = await check(credentialData(fake, { httpUrl: '', wsUrl: '' }));
+		assert.deepEqual(result, { status: 'Error', message: 'Set the HTTP API URL or the WebSocket URL of the OneBot backend' });
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('no token: HTTP 401 → "access token missing"', async () => {
+		const result = await check(credentialData(fake, { accessToken: '' }));
 		assert.equal(result.status, 'Error');
-		assert.match(result.message, /Access token wrong|Forbidden - perhaps check your credentials/);
+		assert.match(result.message, /^Access token missing: the backend requires an access token \(HTTP 401\)/);
+		assert.equal(fake.calls[0].httpStatus, 401);
+	});
+
+	test('a wrong token: HTTP 403 → "access token wrong", and the token is not in the message', async () => {
+		const result = await check(credentialData(fake, { accessToken: 'wrong-token' }));
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /^Access token wrong: the backend rejected the access token \(HTTP 403\)/);
+		assert.ok(!result.message.includes('wrong-token'));
 		assert.equal(fake.calls[0].httpStatus, 403);
 	});
 
-	test('NapCat style (403 with a "failed" envelope) is reported too', async () => {
+	test('NapCat style (403 with a "failed" envelope) and a refused WebSocket handshake read the same', async () => {
 		fake.authStyle = 'napcat';
-		const result = await runCredentialTest(credentialType, credentialData(fake, { accessToken: '' }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /Access token wrong|Forbidden - perhaps check your credentials/);
+		const http = await check(credentialData(fake, { accessToken: '' }));
+		assert.match(http.message, /^Access token wrong/);
+		fake.authStyle = 'standard';
+		const ws = await check(credentialData(fake, { httpUrl: '', accessToken: 'wrong-token' }));
+		assert.equal(ws.status, 'Error');
+		assert.match(ws.message, /Access token wrong/);
 	});
 
-	test('an answer with status "failed" (HTTP 200) is an error', async () => {
+	test('an answer with status "failed" (HTTP 200) is an error with the backend\'s words', async () => {
 		fake.fail('get_login_info', 100, 'NOT_LOGGED_IN', '未登录');
-		const result = await runCredentialTest(credentialType, credentialData(fake));
-		assert.deepEqual(result, { status: 'Error', message: 'The backend answered get_login_info with status "failed"' });
+		const result = await check(credentialData(fake));
+		assert.equal(result.status, 'Error');
+		assert.match(result.message, /NOT_LOGGED_IN|未登录/);
+		assert.match(result.message, /100/);
 	});
 
-	test('a backend that is not running', async () => {
-		const result = await runCredentialTest(credentialType, credentialData(fake, { httpUrl: `http://127.0.0.1:${await freePort()}` }));
+	test('a backend that is not running: the URL and "connection refused"', async () => {
+		const url = `http://127.0.0.1:${await freePort()}`;
+		const result = await check(credentialData(fake, { httpUrl: url }));
 		assert.equal(result.status, 'Error');
-		assert.match(result.message, /ECONNREFUSED|refused/i);
+		assert.match(result.message, /refused/i);
+		assert.ok(result.message.includes(url), result.message);
 	});
 });
 

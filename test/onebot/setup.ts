@@ -3,13 +3,13 @@
 // The harness is imported first: it prepares the environment n8n-core reads when it loads.
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../harness/n8n';
 
-import { createServer, type Server } from 'node:net';
 
 import type { INodeParameters } from 'n8n-workflow';
 
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
 import type { FakeOneBot, OneBotCall } from '../fakes/onebot';
+export { freePort } from '../support/freePort';
 
 export const node = new OneBot();
 export const credentialType = new OneBotV11Api();
@@ -50,17 +50,6 @@ export async function run(fake: FakeOneBot, parameters: INodeParameters, options
 	return await runNode({ node, parameters, credentials: credentialsFor(fake, credentialOverrides), ...rest });
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server: Server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const port = (server.address() as { port: number }).port;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const BIG_MARK = '@@exact-bigint@@';
 

@@ -16,23 +16,13 @@ import {
 } from '../fakes/onebot';
 import { activateTrigger, activeHandles, delay, leakedHandles, runManualTrigger, type ActiveTrigger } from './context';
 import { OneBotTrigger } from './nodes';
+import { freePort } from '../support/freePort';
 
 const TOKEN = 'Rev3rse-Secret-Token';
 const PATH = '/onebot/v11/ws';
 
 const node = () => new OneBotTrigger({ connection: { closeTimeoutMs: 500 } });
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const bot = FakeOneBot.start({ selfId: 10001 });
 const triggers: ActiveTrigger[] = [];

@@ -3,6 +3,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type ICredentialDataDecryptedObject,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
@@ -70,7 +71,11 @@ function trimSlash(url: string): string {
 }
 
 export async function getHeychatCredentials(this: HeychatContext | ITriggerFunctions): Promise<HeychatCredentials> {
-	const raw = await this.getCredentials(HEYCHAT_CREDENTIAL);
+	return toHeychatCredentials(await this.getCredentials(HEYCHAT_CREDENTIAL));
+}
+
+/** The credential's fields, trimmed, with the defaults for URLs left empty. */
+export function toHeychatCredentials(raw: ICredentialDataDecryptedObject): HeychatCredentials {
 	return {
 		token: typeof raw.token === 'string' ? raw.token.trim() : '',
 		apiBaseUrl: trimSlash(String(raw.apiBaseUrl || DEFAULT_API_URL)),
@@ -104,7 +109,7 @@ function snippet(text: string): string {
 }
 
 /** Heychat and the SDKs count these as success; everything else is a failure. */
-function isSuccessStatus(status: unknown): boolean {
+export function isSuccessStatus(status: unknown): boolean {
 	return status === undefined || status === 'ok' || status === true || status === 'true';
 }
 

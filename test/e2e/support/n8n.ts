@@ -19,10 +19,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '../../support/freePort';
+export { freePort };
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 const scriptsDir = join(repoRoot, 'scripts', 'n8n');
@@ -92,18 +93,6 @@ export function readPackageInfo(root = repoRoot): PackageInfo {
 // Small utilities
 // ---------------------------------------------------------------------------------------------
 
-export async function freePort(): Promise<number> {
-	return await new Promise((resolvePort, reject) => {
-		const srv = createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const addr = srv.address();
-			const port = typeof addr === 'object' && addr ? addr.port : 0;
-			srv.close(() => resolvePort(port));
-		});
-	});
-}
 
 export const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
 
