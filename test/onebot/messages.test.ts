@@ -175,6 +175,25 @@ describe('message formats', () => {
 		assert.ok(fake.calls[0].rawBody.includes(`"group_id":${BIG_ID}`));
 	});
 
+	test('send_msg without the id its target needs: a field error, nothing sent', async () => {
+		const cases: Array<[Record<string, unknown>, RegExp]> = [
+			[{}, /Send Message needs a target: set "user_id" \(private\) or "group_id" \(group\)/],
+			[{ message_type: 'group', user_id: '20001' }, /"group_id" is required when "message_type" is "group"/],
+			[{ message_type: 'private', group_id: byId(BIG_ID) }, /"user_id" is required when "message_type" is "private"/],
+		];
+		for (const [additionalFields, expected] of cases) {
+			const result = await run(fake, { resource: 'message', operation: 'send_msg', messageFormat: 'text', text: 'hi', additionalFields: additionalFields as INodeParameters });
+			assert.ok(result.error instanceof NodeOperationError, JSON.stringify(additionalFields));
+			assert.match(result.error.message, expected);
+		}
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('send_msg with only a user id (no message type): sent as is, the backend decides', async () => {
+		await sendOne({ resource: 'message', operation: 'send_msg', messageFormat: 'text', text: 'hi', additionalFields: { user_id: '20001' } });
+		assert.deepEqual(wireParams(fake.calls[0]), { user_id: 20001, message: 'hi', auto_escape: true });
+	});
+
 	test('send_private_msg: the user from the resource locator, text per item from an expression', async () => {
 		const result = await sendOne(
 			{ resource: 'message', operation: 'send_private_msg', user_id: byId('={{ $json.to }}'), text: '={{ "Hello " + $json.name }}' },

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { OneBotOperationSpec } from '../../catalog';
 import { messageProperties, readMessage } from '../../message/properties';
 import { binaryResolver } from './binary';
+import { InputError } from '../../../shared/validation';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 const OWN: readonly string[] = ['message', 'auto_escape'];
@@ -16,6 +17,7 @@ export const messageHandler: OperationHandler = {
 	properties: (show): INodeProperties[] => messageProperties({ show }),
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
 		const params = readCatalogParams(this, itemIndex, op, OWN);
+		if (op.value === 'send_msg') checkSendMsgTarget(params);
 		const { message, autoEscape } = await readMessage(
 			(name: string) => this.getNodeParameter(name, itemIndex, undefined as never),
 			binaryResolver(this, itemIndex),
@@ -25,3 +27,21 @@ export const messageHandler: OperationHandler = {
 		return { action: op.value, params };
 	},
 };
+
+/**
+ * `send_msg` picks the chat by `message_type`, or else by which id is given: the id the type needs
+ * must be set, and without a type at least one of them. Checked before anything is sent.
+ */
+function checkSendMsgTarget(params: Record<string, unknown>): void {
+	const has = (key: string) => params[key] !== undefined && params[key] !== '';
+	const type = params.message_type;
+	if (type === 'group' && !has('group_id')) {
+		throw new InputError('group_id', '"group_id" is required when "message_type" is "group"');
+	}
+	if (type === 'private' && !has('user_id')) {
+		throw new InputError('user_id', '"user_id" is required when "message_type" is "private"');
+	}
+	if (!has('group_id') && !has('user_id')) {
+		throw new InputError('user_id', 'Send Message needs a target: set "user_id" (private) or "group_id" (group) under Additional Fields');
+	}
+}
