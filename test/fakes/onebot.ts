@@ -476,12 +476,14 @@ export class FakeOneBot {
 	private disconnectWaiters: Array<Waiter<Disconnect>> = [];
 	private connectionWaiters: Array<Waiter<void> & { count: number }> = [];
 	private _port: number;
+	private readonly initialModes: { authStyle: 'standard' | 'napcat'; unknownAction: UnknownActionMode };
 
 	private constructor(options: FakeOneBotOptions) {
 		this.selfId = options.selfId ?? 10001;
 		this.accessToken = options.accessToken || undefined;
-		this.authStyle = options.authStyle ?? 'standard';
-		this.unknownAction = options.unknownAction ?? 'http404';
+		this.initialModes = { authStyle: options.authStyle ?? 'standard', unknownAction: options.unknownAction ?? 'http404' };
+		this.authStyle = this.initialModes.authStyle;
+		this.unknownAction = this.initialModes.unknownAction;
 		this.asyncSuffix = options.asyncSuffix ?? 'async';
 		this.lifecycle = options.lifecycle ?? true;
 		this._port = options.port ?? 0;
@@ -543,8 +545,10 @@ export class FakeOneBot {
 		});
 	}
 
-	/** Restores the handlers given at construction and removes delays. */
+	/** Restores the handlers, auth style and unknown-action mode given at construction, and removes delays. */
 	resetBehaviour(): this {
+		this.authStyle = this.initialModes.authStyle;
+		this.unknownAction = this.initialModes.unknownAction;
 		this.handlers = new Map();
 		for (const [name, handler] of Object.entries(this.initialHandlers)) {
 			if (handler) this.handlers.set(name, handler);

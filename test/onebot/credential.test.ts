@@ -1,10 +1,10 @@
 // The OneBot credential: its test (get_login_info over HTTP or WebSocket, the nodes' testedBy) as
 // n8n's CredentialsTester picks and runs it, and
 // `authenticate` placing the token in the header or the access_token query parameter.
-import { credentialData, credentialType, freePort, TOKEN } from './setup';
+import { credentialData, credentialType, freePort, TOKEN, useFakeOneBot } from './setup';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { ICredentialType } from 'n8n-workflow';
 
@@ -15,17 +15,7 @@ import { OneBotTrigger } from '../../nodes/OneBot/OneBotTrigger.node.ts';
 import { OneBotWebhookTrigger } from '../../nodes/OneBot/OneBotWebhookTrigger.node.ts';
 
 let fake: FakeOneBot;
-before(async () => {
-	fake = await FakeOneBot.start({ accessToken: TOKEN });
-});
-after(async () => {
-	await fake.close();
-});
-beforeEach(() => {
-	fake.reset();
-	fake.resetBehaviour();
-	fake.authStyle = 'standard';
-});
+useFakeOneBot((started) => (fake = started));
 
 /** Every node of the package that takes the OneBot credential: n8n finds the test through any of them. */
 const oneBotNodes = [new OneBot(), new OneBotTrigger(), new OneBotWebhookTrigger()];

@@ -1,11 +1,11 @@
 // How calls fail: bad input rejected before anything is sent, every error mapping of the
 // backend's answers, network failures naming the URL, continueOnFail and pairedItem, the access
 // token never leaking, and message sends never retried.
-import { BIG_ID, byId, errorText, freePort, node, run, TOKEN } from './setup';
+import { BIG_ID, byId, errorText, freePort, node, run, TOKEN, useFakeOneBot } from './setup';
 
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 
 import { NodeApiError, NodeHelpers, NodeOperationError, type INode, type INodeParameters, type JsonObject } from 'n8n-workflow';
 
@@ -43,18 +43,7 @@ function errorResponse(error: Error | undefined): JsonObject {
 }
 
 let fake: FakeOneBot;
-before(async () => {
-	fake = await FakeOneBot.start({ accessToken: TOKEN });
-});
-after(async () => {
-	await fake.close();
-});
-beforeEach(() => {
-	fake.reset();
-	fake.resetBehaviour();
-	fake.unknownAction = 'http404';
-	fake.authStyle = 'standard';
-});
+useFakeOneBot((started) => (fake = started));
 
 describe('bad input is rejected before anything is sent, naming the field', () => {
 	const cases: Array<{ name: string; parameters: INodeParameters; field: string; message: RegExp }> = [

@@ -1,9 +1,9 @@
 // The searchable lists behind the Group, Friend and Member resource locators, run with n8n-core's
 // LoadOptionsContext the way the editor calls them.
-import { BIG_ID, byId, credentialsFor, node, TOKEN, wireParams } from './setup';
+import { BIG_ID, byId, credentialsFor, node, TOKEN, wireParams, useFakeOneBot } from './setup';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -11,16 +11,7 @@ import { FakeOneBot } from '../fakes/onebot';
 import { runListSearch } from '../harness/n8n';
 
 let fake: FakeOneBot;
-before(async () => {
-	fake = await FakeOneBot.start({ accessToken: TOKEN });
-});
-after(async () => {
-	await fake.close();
-});
-beforeEach(() => {
-	fake.reset();
-	fake.resetBehaviour();
-});
+useFakeOneBot((started) => (fake = started));
 
 const banParams = (groupId: INodeParameters[string]): INodeParameters => ({ resource: 'groupAdmin', operation: 'set_group_ban', group_id: groupId });
 

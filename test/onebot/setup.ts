@@ -8,7 +8,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
-import type { FakeOneBot, OneBotCall } from '../fakes/onebot';
+import { FakeOneBot, type OneBotCall } from '../fakes/onebot';
+import { after, before, beforeEach } from 'node:test';
 export { freePort } from '../support/freePort';
 
 export const node = new OneBot();
@@ -102,3 +103,23 @@ export function errorText(result: RunNodeResult): string {
 		output: result.output,
 	});
 }
+
+/**
+ * The test file's fake backend (with the access token TOKEN): started before its tests, back to
+ * its defaults (no calls, default handlers and modes) before each test, closed after them.
+ */
+export function useFakeOneBot(assign: (fake: FakeOneBot) => void): void {
+	let fake: FakeOneBot | undefined;
+	before(async () => {
+		fake = await FakeOneBot.start({ accessToken: TOKEN });
+		assign(fake);
+	});
+	after(async () => {
+		await fake?.close();
+	});
+	beforeEach(() => {
+		fake?.reset();
+		fake?.resetBehaviour();
+	});
+}
+

@@ -1,11 +1,11 @@
 // The forward WebSocket transport (Options › Transport = WebSocket): action frames with `echo`,
 // one connection for all items of an execution, timeouts, a refused handshake, unknown actions,
 // dropped connections, and events on the same connection being ignored.
-import { BIG_ID, byId, errorText, freePort, run, TOKEN, wireParams } from './setup';
+import { BIG_ID, byId, errorText, freePort, run, TOKEN, wireParams, useFakeOneBot } from './setup';
 
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { NodeApiError, type INodeParameters } from 'n8n-workflow';
 
@@ -19,16 +19,7 @@ const groupInfo = (id: string): INodeParameters => ({ resource: 'group', operati
 const connectionOf = (call: OneBotCall) => call.headers['sec-websocket-key'];
 
 let fake: FakeOneBot;
-before(async () => {
-	fake = await FakeOneBot.start({ accessToken: TOKEN });
-});
-after(async () => {
-	await fake.close();
-});
-beforeEach(() => {
-	fake.reset();
-	fake.resetBehaviour();
-});
+useFakeOneBot((started) => (fake = started));
 
 describe('calls over the forward WebSocket', () => {
 	test('an action frame with echo; the answer is matched and shaped like over HTTP', async () => {
