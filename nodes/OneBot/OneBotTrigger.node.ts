@@ -14,6 +14,7 @@ import {
 	type OneBotTriggerTuning,
 } from './trigger/trigger';
 import { testOneBotCredential } from './methods/credentialTest';
+import { connectTimeoutOption, maxEventSizeOption } from '../shared/trigger/options';
 
 /**
  * Starts workflows on OneBot v11 events received over a forward or reverse WebSocket
@@ -97,15 +98,9 @@ export class OneBotTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Connect Timeout (Seconds)',
-						name: 'connectTimeout',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 10,
-						description: 'Forward WebSocket: how long one connection attempt may take',
+					connectTimeoutOption('Forward WebSocket: how long one connection attempt may take', {
 						displayOptions: { show: { '/connection': ['forward'] } },
-					},
+					}),
 					...sharedOptionProperties,
 					{
 						displayName: 'Heartbeat Watchdog',
@@ -123,14 +118,7 @@ export class OneBotTrigger implements INodeType {
 						description: 'Reverse WebSocket: the interface to listen on (127.0.0.1 for the same machine only)',
 						displayOptions: { show: { '/connection': ['reverse'] } },
 					},
-					{
-						displayName: 'Max Event Size (KB)',
-						name: 'maxEventSizeKb',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 4096,
-						description: 'Larger frames are skipped with a warning in the n8n log',
-					},
+					maxEventSizeOption,
 					{
 						displayName: 'Ping Interval (Seconds)',
 						name: 'pingInterval',

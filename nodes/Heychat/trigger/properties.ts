@@ -2,6 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { ALL_EVENTS, DEFAULT_EVENT_TYPES, HEYCHAT_EVENT_TYPES } from './events';
 import { DEFAULT_DEDUPE_SIZE } from './filters';
+import { connectTimeoutOption, maxEventSizeOption } from '../../shared/trigger/options';
 
 const LIST_HINT = 'Comma-separated; empty for no restriction';
 
@@ -75,14 +76,7 @@ export const heychatTriggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Connect Timeout (Seconds)',
-				name: 'connectTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How long one connection attempt to the gateway may take',
-			},
+			connectTimeoutOption('How long one connection attempt to the gateway may take'),
 			{
 				displayName: 'De-Duplicate Events',
 				name: 'deduplicate',
@@ -107,14 +101,7 @@ export const heychatTriggerProperties: INodeProperties[] = [
 				description:
 					'Whether to drop and re-open the connection when nothing (no PONG, no event) arrives for 2.5 × the 30-second PING interval',
 			},
-			{
-				displayName: 'Max Event Size (KB)',
-				name: 'maxEventSizeKb',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 4096,
-				description: 'Larger frames are skipped with a warning in the n8n log',
-			},
+			maxEventSizeOption,
 		],
 	},
 ];

@@ -52,10 +52,3 @@ export function readFilterConfig(read: ParameterReader): FilterConfig {
 		dedupeSize: dedupe ? (Number.isFinite(size) && size >= 1 ? Math.floor(size) : DEFAULT_DEDUPE_SIZE) : 0,
 	});
 }
-
-/** Size bound for one event, from the "Max Event Size (KB)" option. */
-export function readMaxEventBytes(read: ParameterReader, defaultBytes: number): number {
-	const options = (read('options', {}) ?? {}) as IDataObject;
-	const kb = Number(options.maxEventSizeKb);
-	return Number.isFinite(kb) && kb > 0 ? Math.floor(kb * 1024) : defaultBytes;
-}
