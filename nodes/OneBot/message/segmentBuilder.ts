@@ -47,9 +47,15 @@ class FieldContext {
 	constructor(
 		readonly index: number,
 		readonly type: string,
+		/** Outside a segment (an upload action): the caller's own field names, used bare in messages. */
+		private readonly fieldNames?: Record<string, string>,
 	) {}
 
 	error(field: string, expectation: string): MessageInputError {
+		if (this.fieldNames) {
+			const name = this.fieldNames[field] ?? field;
+			return new MessageInputError(name, `"${name}" ${expectation}`);
+		}
 		return new MessageInputError(
 			field,
 			`Segment ${this.index + 1} (${this.type}): "${field}" ${expectation}`,
@@ -318,6 +324,19 @@ async function mediaFile(
 		default:
 			throw ctx.error('source', `must be one of ${MEDIA_SOURCES.join(', ')}, got ${describeValue(source)}`);
 	}
+}
+
+/**
+ * A media file from a URL, a backend path, base64 or a binary field, checked like a segment's, for
+ * a caller with fields of its own (e.g. an upload action): `fieldNames` maps the segment inputs
+ * (source, url, path, base64, binaryProperty) to the caller's field names, which errors then name.
+ */
+export async function resolveMediaFile(
+	input: Omit<SegmentInput, 'type'>,
+	resolveBinary: ResolveBinary | undefined,
+	fieldNames: Record<string, string>,
+): Promise<{ file: string; fileName?: string }> {
+	return await mediaFile(new FieldContext(0, 'file', fieldNames), { ...input, type: 'file' }, resolveBinary);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { buildSegment } from '../../message/segmentBuilder';
+import { resolveMediaFile } from '../../message/segmentBuilder';
 import { binaryResolver } from './binary';
 import { InputError } from '../../../shared/validation';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
@@ -78,21 +78,18 @@ export const uploadHandler: OperationHandler = {
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
 		const params = readCatalogParams(this, itemIndex, op, OWN);
 		const source = this.getNodeParameter('fileSource', itemIndex, 'binary') as string;
-		const input: Record<string, unknown> = { type: 'file', source };
+		const input: Record<string, unknown> = { source };
 		if (source === 'binary') input.binaryProperty = this.getNodeParameter('binaryPropertyName', itemIndex, 'data');
 		if (source === 'url') input.url = this.getNodeParameter('fileUrl', itemIndex, '');
 		if (source === 'path') input.path = this.getNodeParameter('filePath', itemIndex, '');
 		if (source === 'base64') input.base64 = this.getNodeParameter('fileBase64', itemIndex, '');
-		const segment = await buildFileSegment(input, binaryResolver(this, itemIndex));
+		const media = await resolveMediaFile(input, binaryResolver(this, itemIndex), UPLOAD_FIELDS);
 		// Upload actions take a plain local path (go-cqhttp reads it with os.Open), not a file:// URI.
-		params.file = source === 'path' ? String(input.path).trim() : (segment.data.file as string);
+		params.file = source === 'path' ? String(input.path).trim() : media.file;
 		const nameParam = op.params.find((p) => p.name === 'name');
 		if (nameParam) {
 			const given = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
-			const fromSource =
-				typeof segment.data.name === 'string' && segment.data.name !== ''
-					? segment.data.name
-					: lastPathPart(String(input.url ?? input.path ?? ''));
+			const fromSource = media.fileName || lastPathPart(String(input.url ?? input.path ?? ''));
 			const name = given || fromSource;
 			if (name) params.name = name;
 			else if (nameParam.required) {
@@ -103,7 +100,7 @@ export const uploadHandler: OperationHandler = {
 	},
 };
 
-/** The segment builder's media inputs → this handler's fields, for error messages. */
+/** The media inputs → this handler's fields, for error messages. */
 const UPLOAD_FIELDS: Record<string, string> = {
 	source: 'fileSource',
 	binaryProperty: 'binaryPropertyName',
@@ -111,20 +108,6 @@ const UPLOAD_FIELDS: Record<string, string> = {
 	path: 'filePath',
 	base64: 'fileBase64',
 };
-
-/** Builds the file like a `file` segment; its input errors name this handler's fields, not a segment's. */
-async function buildFileSegment(input: Record<string, unknown>, resolve: ReturnType<typeof binaryResolver>) {
-	let failure: unknown;
-	try {
-		return await buildSegment(input as never, resolve);
-	} catch (error) {
-		failure = error;
-	}
-	const field = failure instanceof InputError ? UPLOAD_FIELDS[failure.field] : undefined;
-	if (!field) throw failure;
-	const detail = (failure as Error).message.replace(/^Segment \d+ \([^)]*\): "[^"]*" /, '');
-	throw new InputError(field, `"${field}" ${detail}`);
-}
 
 function lastPathPart(location: string): string {
 	const clean = location.split(/[?#]/)[0];
