@@ -14,6 +14,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The OneBot node's own top-level fields (nodes/OneBot/actions/properties.ts); no catalog field may take these names. */
+const NODE_FIELD_NAMES = new Set(['resource', 'operation', 'options', 'additionalFields']);
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_DIR = resolve(process.env.SHARED_DIR || join(ROOT, '..', 'shared'));
 const OUT = resolve(process.env.OUT || join(ROOT, 'nodes', 'OneBot', 'catalog', 'actions.json'));
@@ -331,6 +334,11 @@ function buildParams(actionName, bySource, curated, glossary, defaults) {
 		const aliasList = [...(override.aliases ?? aliases)].filter((a) => a !== name && !a.includes('.')).sort();
 
 		const spec = { name };
+		// A wire name that is also one of the node's own fields gets a field name of its own.
+		if (NODE_FIELD_NAMES.has(name)) {
+			spec.property = `${name}Parameter`;
+			if (!override.displayName) fail(`${actionName}.${name}: shares its name with the node's own field: give it a displayName`);
+		}
 		if (override.displayName) spec.displayName = override.displayName;
 		spec.type = type;
 		if (required) spec.required = true;

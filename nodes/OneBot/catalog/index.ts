@@ -1,4 +1,3 @@
-import { toDisplayName } from '../../shared/catalog/properties';
 import type { OperationSpec, ResourceSpec } from '../../shared/catalog/types';
 import actions from './actions.json';
 
@@ -35,31 +34,12 @@ export const CUSTOM_ACTION: OneBotOperationSpec = {
 
 const data = actions as unknown as { resources: ResourceSpec[]; operations: OneBotOperationSpec[] };
 
-/** The node's own top-level fields: a catalog parameter of the same name gets another field name. */
-const NODE_LEVEL_NAMES = new Set(['resource', 'operation', 'options', 'additionalFields']);
-
-function withFieldNames(op: OneBotOperationSpec): OneBotOperationSpec {
-	if (!op.params.some((param) => NODE_LEVEL_NAMES.has(param.name))) return op;
-	return {
-		...op,
-		params: op.params.map((param) =>
-			NODE_LEVEL_NAMES.has(param.name)
-				? {
-						...param,
-						property: `${param.name}Parameter`,
-						displayName: param.displayName ?? `${toDisplayName(param.name)} (Parameter)`,
-					}
-				: param,
-		),
-	};
-}
-
 export const oneBotCatalog: { resources: ResourceSpec[]; operations: OneBotOperationSpec[] } = {
 	resources: [
 		...data.resources,
 		{ value: 'custom', name: 'Custom Action', description: 'Any action by name, with JSON parameters' },
 	],
-	operations: [...data.operations.map(withFieldNames), CUSTOM_ACTION],
+	operations: [...data.operations, CUSTOM_ACTION],
 };
 
 const byValue = new Map(oneBotCatalog.operations.map((op) => [op.value, op]));
