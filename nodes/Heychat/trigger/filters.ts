@@ -4,6 +4,7 @@ import { BoundedSet } from '../../shared/connection';
 import { idSet, splitList, type ParameterReader } from '../../shared/listParameters';
 import { InputError } from '../../shared/validation';
 import { ALL_EVENTS, deriveFields, KNOWN_EVENT_TYPES, toItem, type HeychatFrame } from './events';
+import type { TriggerFilterResult } from '../../shared/trigger/listenerTrigger';
 
 /** Everything that decides whether a Heychat event starts an execution. */
 export interface HeychatFilterConfig {
@@ -37,9 +38,7 @@ export function normaliseCommand(name: string): string {
 	return name.trim().replace(/^\/+/, '').toLowerCase();
 }
 
-export type HeychatFilterResult = { pass: true; item: IDataObject } | { pass: false; reason: string };
-
-function drop(reason: string): HeychatFilterResult {
+function drop(reason: string): TriggerFilterResult {
 	return { pass: false, reason };
 }
 
@@ -55,7 +54,7 @@ export class HeychatEventFilter {
 	}
 
 	/** `connection` numbers the gateway connection the frame came on (sequences restart per connection). */
-	apply(frame: HeychatFrame, connection = 0): HeychatFilterResult {
+	apply(frame: HeychatFrame, connection = 0): TriggerFilterResult {
 		const c = this.config;
 		const types = c.eventTypes;
 		if (!types.has(ALL_EVENTS)) {

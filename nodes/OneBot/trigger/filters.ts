@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { BoundedSet, type FrameCheck } from '../../shared/connection';
 import { deriveFields, idText, isMessageEvent, matchCommand, type OneBotEvent } from './derive';
 import { matchesEventTypes } from './eventTypes';
+import type { TriggerFilterResult } from '../../shared/trigger/listenerTrigger';
 
 /** Everything that decides whether an event starts an execution. */
 export interface FilterConfig {
@@ -52,8 +53,6 @@ export function defaultFilterConfig(overrides: Partial<FilterConfig> = {}): Filt
 	};
 }
 
-export type FilterResult = { pass: true; item: IDataObject } | { pass: false; reason: string };
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -83,7 +82,7 @@ export class EventFilter {
 		this.seen = config.dedupeSize > 0 ? (seen ?? new BoundedSet(config.dedupeSize)) : undefined;
 	}
 
-	apply(event: OneBotEvent): FilterResult {
+	apply(event: OneBotEvent): TriggerFilterResult {
 		const c = this.config;
 		if (!matchesEventTypes(event, c.eventTypes)) return drop(`event type ${describeType(event)} is not selected`);
 
@@ -148,7 +147,7 @@ export class EventFilter {
 	}
 }
 
-function drop(reason: string): FilterResult {
+function drop(reason: string): TriggerFilterResult {
 	return { pass: false, reason };
 }
 
