@@ -56,7 +56,7 @@ before(async () => {
 	await n8n.importCredential({
 		...ONEBOT_CRED,
 		type: 'oneBotV11Api',
-		data: { httpUrl: bot.httpUrl, wsUrl: bot.wsUrl, accessToken: TOKEN, authLocation: 'header', ignoreSslIssues: false },
+		data: bot.credentials(),
 	});
 	await n8n.importCredential({ ...HEYCHAT_CRED, type: 'heychatBotApi', data: hey.credentials() });
 });

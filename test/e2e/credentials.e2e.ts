@@ -42,14 +42,7 @@ async function check(type: string, data: Record<string, unknown>): Promise<{ sta
 	return await server.testCredential(id, name, type, data);
 }
 
-const oneBot = (fake: FakeOneBot, extra: Record<string, unknown> = {}) => ({
-	httpUrl: fake.httpUrl,
-	wsUrl: fake.wsUrl,
-	accessToken: TOKEN,
-	authLocation: 'header',
-	ignoreSslIssues: false,
-	...extra,
-});
+const oneBot = (fake: FakeOneBot, extra: Record<string, string | boolean> = {}) => fake.credentials(extra);
 
 describe('OneBot API credential: n8n credential test', () => {
 	it('passes with the right token (header or query) and calls get_login_info', async () => {

@@ -69,7 +69,7 @@ before(async () => {
 	ai = await FakeOpenAi.start(() => ({ content: 'not scripted' }));
 	n8n = await prepareN8n();
 	await importExampleCredentials(n8n, {
-		oneBotV11Api: { httpUrl: bot.httpUrl, wsUrl: bot.wsUrl, accessToken: TOKEN, authLocation: 'header', ignoreSslIssues: false },
+		oneBotV11Api: bot.credentials(),
 		heychatBotApi: hey.credentials(),
 		openAiApi: { apiKey: ai.apiKey, url: ai.baseUrl, header: false },
 	});

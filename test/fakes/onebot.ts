@@ -545,6 +545,18 @@ export class FakeOneBot {
 		});
 	}
 
+	/** The OneBot API credential's fields pointing at this fake: its URLs and token, token in the header. */
+	credentials(overrides: Record<string, string | boolean> = {}): Record<string, string | boolean> {
+		return {
+			httpUrl: this.httpUrl,
+			wsUrl: this.wsUrl,
+			accessToken: this.accessToken ?? '',
+			authLocation: 'header',
+			ignoreSslIssues: false,
+			...overrides,
+		};
+	}
+
 	/** Restores the handlers, auth style and unknown-action mode given at construction, and removes delays. */
 	resetBehaviour(): this {
 		this.authStyle = this.initialModes.authStyle;

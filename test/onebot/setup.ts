@@ -22,14 +22,7 @@ export const TOKEN = 'Tk-n8n-0neB0t-5ecret-7f3a9c';
 export const BIG_ID = '7234567890123456789';
 
 export function credentialData(fake: FakeOneBot, overrides: Record<string, unknown> = {}): Record<string, string | boolean> {
-	return {
-		httpUrl: fake.httpUrl,
-		wsUrl: fake.wsUrl,
-		accessToken: TOKEN,
-		authLocation: 'header',
-		ignoreSslIssues: false,
-		...(overrides as Record<string, string | boolean>),
-	};
+	return fake.credentials({ accessToken: TOKEN, ...(overrides as Record<string, string | boolean>) });
 }
 
 export function credentialsFor(fake: FakeOneBot, overrides: Record<string, unknown> = {}): RunNodeOptions['credentials'] {
