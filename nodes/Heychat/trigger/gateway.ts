@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 import {
 	AbortedError,
 	FrameGuard,
+	frameBytes,
+	frameText,
 	ManagedConnection,
 	openLink,
 	WebSocketLink,
@@ -79,19 +81,6 @@ export function gatewayConnectUrl(gatewayUrl: string, token: string): string {
 	}
 	url.searchParams.set('token', token);
 	return url.toString();
-}
-
-function frameText(data: RawFrame): string {
-	if (typeof data === 'string') return data;
-	if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-	if (Buffer.isBuffer(data)) return data.toString('utf8');
-	return Buffer.from(data).toString('utf8');
-}
-
-function frameBytes(data: RawFrame): number {
-	if (typeof data === 'string') return data.length;
-	if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
-	return data.byteLength;
 }
 
 /** The heartbeat answer: `PONG`, matched by prefix (the server may append e.g. `, tag: []`). */

@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 import {
 	AbortedError,
 	FrameGuard,
+	frameBytes,
+	frameText,
 	ManagedConnection,
 	openLink,
 	WebSocketLink,
@@ -35,11 +37,9 @@ export interface EventSocketOptions {
 
 /** `{"status":"failed","retcode":1401|1403}` without echo: a token refused after the upgrade. */
 export function authFailureCode(frame: RawFrame): 401 | 403 | undefined {
-	let text: string;
-	if (typeof frame === 'string') text = frame;
-	else if (Array.isArray(frame)) text = Buffer.concat(frame).toString('utf8');
-	else text = Buffer.from(frame as ArrayBuffer).toString('utf8');
-	if (text.length > 4096 || !/140[13]/.test(text)) return undefined;
+	if (frameBytes(frame) > 4096) return undefined;
+	const text = frameText(frame);
+	if (!/140[13]/.test(text)) return undefined;
 	try {
 		const value = JSON.parse(text) as Record<string, unknown>;
 		if (value === null || typeof value !== 'object' || 'echo' in value || 'post_type' in value) return undefined;

@@ -35,13 +35,15 @@ export interface FrameGuardOptions<T> {
 	secrets?: Array<string | undefined>;
 }
 
-function byteLength(data: RawFrame): number {
+/** A raw frame's size in bytes (a string counts as its UTF-8 bytes). */
+export function frameBytes(data: RawFrame): number {
 	if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
 	if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
 	return data.byteLength;
 }
 
-function toText(data: RawFrame): string {
+/** A raw frame as UTF-8 text. */
+export function frameText(data: RawFrame): string {
 	if (typeof data === 'string') return data;
 	if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
 	if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -62,11 +64,11 @@ export class FrameGuard<T> {
 	constructor(private readonly options: FrameGuardOptions<T>) {}
 
 	accept(data: RawFrame): T | undefined {
-		const size = byteLength(data);
+		const size = frameBytes(data);
 		if (size > this.options.maxBytes) {
 			return this.skip(`it is ${size} bytes, over the ${this.options.maxBytes}-byte limit`);
 		}
-		const text = toText(data);
+		const text = frameText(data);
 		let value: unknown;
 		try {
 			value = parseJsonLossless(text);
