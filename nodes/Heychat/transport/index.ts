@@ -13,6 +13,7 @@ import {
 import {
 	COMMON_QUERY,
 	DEFAULT_API_URL,
+	DEFAULT_GATEWAY_URL,
 	DEFAULT_MAX_RETRIES,
 	DEFAULT_MAX_WAIT_SECONDS,
 	DEFAULT_UPLOAD_URL,
@@ -63,7 +64,7 @@ export interface HeychatCredentials {
 	token: string;
 	apiBaseUrl: string;
 	uploadUrl: string;
-	gatewayUrl?: string;
+	gatewayUrl: string;
 }
 
 function trimSlash(url: string): string {
@@ -80,7 +81,7 @@ export function toHeychatCredentials(raw: ICredentialDataDecryptedObject): Heych
 		token: typeof raw.token === 'string' ? raw.token.trim() : '',
 		apiBaseUrl: trimSlash(String(raw.apiBaseUrl || DEFAULT_API_URL)),
 		uploadUrl: trimSlash(String(raw.uploadUrl || DEFAULT_UPLOAD_URL)),
-		gatewayUrl: typeof raw.gatewayUrl === 'string' ? raw.gatewayUrl : undefined,
+		gatewayUrl: String(raw.gatewayUrl ?? '').trim() || DEFAULT_GATEWAY_URL,
 	};
 }
 

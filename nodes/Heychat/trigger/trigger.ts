@@ -3,7 +3,6 @@ import { NodeOperationError, type IDataObject, type ITriggerFunctions, type ITri
 import type { ConnectionTuning } from '../../shared/connection';
 import { runListenerTrigger } from '../../shared/trigger/listenerTrigger';
 import { readConnectTimeoutMs, readMaxEventBytes } from '../../shared/trigger/options';
-import { DEFAULT_GATEWAY_URL } from '../transport/constants';
 import { getHeychatCredentials } from '../transport';
 import type { HeychatFrame } from './events';
 import { HeychatEventFilter, readHeychatFilterConfig, type HeychatFilterConfig } from './filters';
@@ -55,7 +54,7 @@ export function createHeychatTrigger(tuning: HeychatTriggerTuning = {}) {
 			createListener: ({ onEvent, onFatal }) =>
 				new GatewayListener({
 					token,
-					gatewayUrl: credentials.gatewayUrl?.trim() || DEFAULT_GATEWAY_URL,
+					gatewayUrl: credentials.gatewayUrl,
 					logger: this.logger,
 					maxEventBytes: readMaxEventBytes(options),
 					connectTimeoutMs: readConnectTimeoutMs(options),
