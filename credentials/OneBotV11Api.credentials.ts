@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { ONEBOT_DEFAULT_SEND_RATE } from '../nodes/OneBot/actions/pacing';
 import { oneBotAuth, toOneBotCredentials } from '../nodes/OneBot/transport/auth';
 
 export class OneBotV11Api implements ICredentialType {
@@ -56,6 +57,15 @@ export class OneBotV11Api implements ICredentialType {
 			],
 			default: 'header',
 			description: 'Where the token goes; use the query parameter only for backends that cannot read headers',
+		},
+		{
+			displayName: 'Send Rate (Messages per Minute)',
+			name: 'sendRate',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: ONEBOT_DEFAULT_SEND_RATE,
+			description:
+				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two. Every send waits its turn, across items, batches and workflows. QQ risk-controls accounts that send too fast; 0 turns pacing off.',
 		},
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',

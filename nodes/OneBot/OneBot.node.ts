@@ -9,6 +9,7 @@ import {
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
+import { runOrdered } from '../shared/batch/runner';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
 
@@ -53,17 +54,23 @@ export class OneBot implements INodeType {
 				}
 				return [returnData];
 			}
+			// Batching: several items in flight, outputs in input order, each paired to its item.
+			const continueOnFail = this.continueOnFail();
+			const active = run;
+			const outcomes = await runOrdered(items.length, run.batching, async (itemIndex) => await runItem.call(this, active, itemIndex), {
+				stopOnError: !continueOnFail,
+			});
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-				try {
-					const results = await runItem.call(this, run, itemIndex);
+				const outcome = outcomes[itemIndex];
+				if (outcome.status === 'ok') {
 					returnData.push(
-						...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(results), {
+						...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.value), {
 							itemData: { item: itemIndex },
 						}),
 					);
-				} catch (error) {
-					const nodeError = itemError.call(this, run, error, itemIndex);
-					if (!this.continueOnFail()) throw nodeError;
+				} else if (outcome.status === 'error') {
+					const nodeError = itemError.call(this, run, outcome.error, itemIndex);
+					if (!continueOnFail) throw nodeError;
 					returnData.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 				}
 			}

@@ -21,8 +21,12 @@ export const TOKEN = 'Tk-n8n-0neB0t-5ecret-7f3a9c';
 /** A 19-digit QQ id, above 2^53 and inside int64 (Number() would change its last digits). */
 export const BIG_ID = '7234567890123456789';
 
-export function credentialData(fake: FakeOneBot, overrides: Record<string, unknown> = {}): Record<string, string | boolean> {
-	return fake.credentials({ accessToken: TOKEN, ...(overrides as Record<string, string | boolean>) });
+/**
+ * The credential pointing at the fake. Send Rate 0 (no pacing) unless a test sets it: the tests of
+ * pacing do, the others should not wait between messages.
+ */
+export function credentialData(fake: FakeOneBot, overrides: Record<string, unknown> = {}): Record<string, string | boolean | number> {
+	return { ...fake.credentials({ accessToken: TOKEN }), sendRate: 0, ...(overrides as Record<string, string | boolean | number>) };
 }
 
 export function credentialsFor(fake: FakeOneBot, overrides: Record<string, unknown> = {}): RunNodeOptions['credentials'] {

@@ -3,6 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { oneBotCatalog } from '../catalog';
 import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/properties';
 import { handlerProperties, isOwnParam } from './handlers';
+import { fanOutProperties, hideFanOutParam } from './targets';
+import { batchingOption } from '../../shared/batch/options';
 
 const INT_ID = { idRegex: '^-?\\d+$', idPlaceholder: 'e.g. 123456789' };
 
@@ -20,6 +22,7 @@ const nodeOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		batchingOption,
 		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
@@ -56,6 +59,7 @@ export const oneBotProperties: INodeProperties[] = buildCatalogProperties(oneBot
 	defaultResource: 'message',
 	defaultOperations: { message: 'send_group_msg' },
 	skipParam: isOwnParam,
-	extraProperties: handlerProperties(oneBotCatalog.operations),
+	extraProperties: [...fanOutProperties(), ...handlerProperties(oneBotCatalog.operations)],
+	hideParam: hideFanOutParam,
 	trailingProperties: [nodeOptions],
 });

@@ -1,27 +1,34 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { readBatching, type BatchSettings } from '../../shared/batch';
+import { sendToTargets } from '../../shared/targets';
 import { CUSTOM_ACTION, findOperation, type OneBotOperationSpec } from '../catalog';
 import { createTransport, toOneBotCredentials, ONEBOT_CREDENTIAL_TYPE, type TransportKind } from '../transport';
-import type { OneBotTransport } from '../transport/types';
-import { toNodeError } from './errors';
+import type { OneBotResponse, OneBotTransport } from '../transport/types';
+import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
-import type { OperationHandler } from './handlers/types';
+import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems } from './output';
+import { oneBotPacing, paceOneBotCall, type OneBotPacing } from './pacing';
+import { fanOutSpec, resolveTargets } from './targets';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
-/** What one execution of the node shares across its items: one transport, one operation. */
+/** What one execution of the node shares across its items: one transport, one operation, one pace. */
 export interface OneBotRun {
 	op: OneBotOperationSpec;
 	handler: OperationHandler;
 	transport: OneBotTransport;
 	secrets: string[];
+	pacing: OneBotPacing;
+	batching: BatchSettings;
 }
 
 /** node → router → handler → transport. Opens the transport once per execution. */
 export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
-	const credentials = toOneBotCredentials(await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
-	const options = this.getNodeParameter('options', 0, {}) as { transport?: TransportKind; timeout?: number };
+	const raw = await this.getCredentials(ONEBOT_CREDENTIAL_TYPE);
+	const credentials = toOneBotCredentials(raw);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject & { transport?: TransportKind; timeout?: number };
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = operation === CUSTOM_ACTION.value ? CUSTOM_ACTION : findOperation(operation);
 	const transport = createTransport(options.transport ?? 'http', credentials, {
@@ -31,7 +38,14 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 		await transport.close();
 		throw new Error(`Unknown operation "${operation}"`);
 	}
-	return { op, handler: handlerFor(op), transport, secrets: [credentials.accessToken] };
+	return {
+		op,
+		handler: handlerFor(op),
+		transport,
+		secrets: [credentials.accessToken],
+		pacing: oneBotPacing(raw),
+		batching: readBatching(options),
+	};
 }
 
 /** True when the operation makes one call for all items (forward message from input items). */
@@ -39,17 +53,54 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 	return Boolean(run.handler.prepareBatch && run.handler.isBatch?.call(this, run.op));
 }
 
-/** Prepares, sends and shapes the call of one item. */
+/** One call; a send first waits for its slot of the credential's Send Rate. */
+async function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
+	await paceOneBotCall(run.pacing, action);
+	return await run.transport.call(action, params);
+}
+
+function outputId(id: number | bigint): number | string {
+	return typeof id === 'bigint' ? id.toString() : id;
+}
+
+/**
+ * Send to many chats: one call per target, in target order, each with its result or its error.
+ * Fails as a whole only when no target got the message (so a retry cannot send anything twice).
+ */
+async function runFanOut(
+	this: IExecuteFunctions,
+	run: OneBotRun,
+	itemIndex: number,
+	call: PreparedCall & { fanOut: NonNullable<PreparedCall['fanOut']> },
+): Promise<IDataObject[]> {
+	const spec = fanOutSpec(call.fanOut.operation)!;
+	const targets = await resolveTargets(this, itemIndex, spec, call.fanOut.mode, run.transport);
+	const outcomes = await sendToTargets(
+		targets,
+		(id) => ({ [spec.param]: outputId(id) }),
+		async (id) => {
+			const response = await send(run, call.action, { ...call.params, [spec.param]: id as unknown as IDataObject[string] });
+			const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
+			return { success: true, ...first };
+		},
+		(error) => ({ success: false, ...errorItemJson(toNodeError(this.getNode(), error, itemIndex, run.secrets)) }),
+	);
+	if (outcomes.length > 0 && outcomes.every((o) => !o.ok) && !this.continueOnFail()) throw outcomes[0].error;
+	return outcomes.map((o) => o.json);
+}
+
+/** Prepares, sends and shapes the call of one item (or its calls, one per target). */
 export async function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
 	const call = await run.handler.prepare.call(this, itemIndex, run.op);
-	const response = await run.transport.call(call.action, call.params);
+	if (call.fanOut) return await runFanOut.call(this, run, itemIndex, { ...call, fanOut: call.fanOut });
+	const response = await send(run, call.action, call.params);
 	return responseToItems(findOperation(call.action) ?? run.op, call.action, response);
 }
 
 /** The single call of a batch operation. */
 export async function runBatch(this: IExecuteFunctions, run: OneBotRun, itemCount: number): Promise<IDataObject[]> {
 	const call = await run.handler.prepareBatch!.call(this, run.op, itemCount);
-	const response = await run.transport.call(call.action, call.params);
+	const response = await send(run, call.action, call.params);
 	return responseToItems(run.op, call.action, response);
 }
 

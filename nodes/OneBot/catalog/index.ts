@@ -1,5 +1,6 @@
 import type { OperationSpec, ResourceSpec } from '../../shared/catalog/types';
 import actions from './actions.json';
+import { REPLY_OPERATION } from '../actions/replyOperation';
 
 /** The implementations the catalog was extracted from. */
 export type Backend = 'onebot11' | 'gocqhttp' | 'napcat' | 'lagrange' | 'llonebot';
@@ -39,7 +40,7 @@ export const oneBotCatalog: { resources: ResourceSpec[]; operations: OneBotOpera
 		...data.resources,
 		{ value: 'custom', name: 'Custom Action', description: 'Any action by name, with JSON parameters' },
 	],
-	operations: [...data.operations, CUSTOM_ACTION],
+	operations: [...data.operations, REPLY_OPERATION, CUSTOM_ACTION],
 };
 
 const byValue = new Map(oneBotCatalog.operations.map((op) => [op.value, op]));

@@ -29,6 +29,11 @@ export interface CatalogPropertyOptions {
 	defaultOperations?: Record<string, string>;
 	/** Properties appended at the end (e.g. node-wide options). */
 	trailingProperties?: INodeProperties[];
+	/**
+	 * When a required parameter of an operation is hidden by another field's value (e.g. the
+	 * group ID when "Send To" is a list of groups): that field → the values that hide it.
+	 */
+	hideParam?: (operation: OperationSpec, param: ParamSpec) => Record<string, string[]> | undefined;
 }
 
 export const ADDITIONAL_FIELDS = 'additionalFields';
@@ -205,14 +210,15 @@ export function buildCatalogProperties(
 	properties.push(...(options.extraProperties ?? []));
 
 	// Merge identical generated properties: key = the property without displayOptions.
-	const merged = new Map<string, { property: INodeProperties; resources: Set<string>; ops: string[] }>();
-	const add = (key: string, property: INodeProperties, op: OperationSpec) => {
+	type Hide = Record<string, string[]> | undefined;
+	const merged = new Map<string, { property: INodeProperties; resources: Set<string>; ops: string[]; hide: Hide }>();
+	const add = (key: string, property: INodeProperties, op: OperationSpec, hide?: Hide) => {
 		const entry = merged.get(key);
 		if (entry) {
 			entry.resources.add(op.resource);
 			entry.ops.push(op.value);
 		} else {
-			merged.set(key, { property, resources: new Set([op.resource]), ops: [op.value] });
+			merged.set(key, { property, resources: new Set([op.resource]), ops: [op.value], hide });
 		}
 	};
 
@@ -220,7 +226,8 @@ export function buildCatalogProperties(
 		const params = op.params.filter((p) => !options.skipParam?.(op, p));
 		for (const param of params.filter((p) => p.required)) {
 			const property = stripUndefined(paramToProperty(param, options));
-			add(`req:${JSON.stringify(property)}`, property, op);
+			const hide = options.hideParam?.(op, param);
+			add(`req:${JSON.stringify(property)}${hide ? `:hide:${JSON.stringify(hide)}` : ''}`, property, op, hide);
 		}
 		const optional = params.filter((p) => !p.required);
 		if (optional.length > 0) {
@@ -243,10 +250,10 @@ export function buildCatalogProperties(
 		}
 	}
 
-	for (const { property, resources: rs, ops } of merged.values()) {
+	for (const { property, resources: rs, ops, hide } of merged.values()) {
 		properties.push({
 			...property,
-			displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() } },
+			displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() }, ...(hide ? { hide } : {}) },
 		});
 	}
 

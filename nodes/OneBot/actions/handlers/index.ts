@@ -6,6 +6,7 @@ import { customHandler } from './custom';
 import { forwardHandler } from './forward';
 import { genericHandler } from './generic';
 import { messageHandler } from './message';
+import { replyHandler } from './reply';
 import type { OperationHandler } from './types';
 import { uploadHandler } from './upload';
 
@@ -15,6 +16,7 @@ const HANDLERS: Record<string, OperationHandler> = {
 	forward: forwardHandler,
 	upload: uploadHandler,
 	custom: customHandler,
+	reply: replyHandler,
 };
 
 export function handlerFor(op: Pick<OperationSpec, 'handler'>): OperationHandler {

@@ -4,6 +4,7 @@ import type { OneBotOperationSpec } from '../../catalog';
 import { messageProperties, readMessage } from '../../message/properties';
 import { binaryResolver } from './binary';
 import { InputError } from '../../../shared/validation';
+import { fanOutSpec, itemTargetMode } from '../targets';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 const OWN: readonly string[] = ['message', 'auto_escape'];
@@ -16,7 +17,10 @@ export const messageHandler: OperationHandler = {
 	ownParams: OWN,
 	properties: (show): INodeProperties[] => messageProperties({ show }),
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
-		const params = readCatalogParams(this, itemIndex, op, OWN);
+		const mode = itemTargetMode(this, itemIndex, op.value);
+		const spec = mode === 'one' ? undefined : fanOutSpec(op.value);
+		// Many chats: the chat field is hidden; the router sets it for each target.
+		const params = readCatalogParams(this, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
 		if (op.value === 'send_msg') checkSendMsgTarget(params);
 		const { message, autoEscape } = await readMessage(
 			(name: string) => this.getNodeParameter(name, itemIndex, undefined as never),
@@ -24,6 +28,7 @@ export const messageHandler: OperationHandler = {
 		);
 		params.message = message as never;
 		if (autoEscape !== undefined) params.auto_escape = autoEscape;
+		if (spec && mode !== 'one') return { action: op.value, params, fanOut: { operation: op.value, mode } };
 		return { action: op.value, params };
 	},
 };

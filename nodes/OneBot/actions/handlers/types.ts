@@ -7,6 +7,8 @@ import { readOperationParams } from '../../../shared/catalog/readParams';
 export interface PreparedCall {
 	action: string;
 	params: IDataObject;
+	/** Send to many chats: one call per target, with `fanOut.param` set to each. */
+	fanOut?: { operation: string; mode: 'list' | 'all' };
 }
 
 /**

@@ -1,0 +1,38 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { paceSend, pacingKey, sendRateOf } from '../../shared/batch';
+
+/**
+ * The OneBot credential's Send Rate: messages per minute, by default 20 (one every 3 to 3.6 s),
+ * a pace QQ accounts are not risk-controlled for. 0 turns pacing off.
+ */
+export const ONEBOT_DEFAULT_SEND_RATE = 20;
+
+/**
+ * Actions that put something in front of other people (messages, forwards, pokes, likes, files,
+ * notices, shares): each waits for a slot of the Send Rate. Reads, settings and `send_packet`
+ * style developer actions do not.
+ */
+const SEND_ACTION = /^_?send_(?!packet$|pb$)|^forward_(friend|group)_single_msg$|^(group|friend)_poke$|^upload_(group|private)_file$/;
+
+export function isSendAction(action: string): boolean {
+	return SEND_ACTION.test(action);
+}
+
+export interface OneBotPacing {
+	key: string;
+	perMinute: number;
+}
+
+/** The pacing of a credential: its Send Rate, shared by every use of the same backend URLs and token. */
+export function oneBotPacing(raw: ICredentialDataDecryptedObject): OneBotPacing {
+	return {
+		key: pacingKey('onebot', String(raw.httpUrl ?? ''), String(raw.wsUrl ?? ''), String(raw.accessToken ?? '')),
+		perMinute: sendRateOf(raw.sendRate, ONEBOT_DEFAULT_SEND_RATE),
+	};
+}
+
+/** Waits for the send slot when `action` sends. */
+export async function paceOneBotCall(pacing: OneBotPacing, action: string): Promise<void> {
+	if (isSendAction(action)) await paceSend(pacing.key, pacing.perMinute);
+}

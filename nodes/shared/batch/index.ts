@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './options';
+export * from './pacer';
+export * from './runner';
