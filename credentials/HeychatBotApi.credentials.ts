@@ -10,6 +10,7 @@ import {
 	DEFAULT_GATEWAY_URL,
 	DEFAULT_UPLOAD_URL,
 } from '../nodes/Heychat/transport/constants';
+import { HEYCHAT_DEFAULT_SEND_RATE } from '../nodes/Heychat/transport/pacing';
 
 export class HeychatBotApi implements ICredentialType {
 	name = 'heychatBotApi';
@@ -47,6 +48,23 @@ export class HeychatBotApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_UPLOAD_URL,
 			description: 'Where files are uploaded (POST {URL}/upload). Change it only for a proxy or a test server.',
+		},
+		{
+			displayName: 'Send Rate (Messages per Minute)',
+			name: 'sendRate',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: HEYCHAT_DEFAULT_SEND_RATE,
+			description:
+				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two; every send waits its turn, across items, batches and workflows. 0: only the limits below.',
+		},
+		{
+			displayName: "Stay Within Heychat's Limits",
+			name: 'withinLimits',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to wait so that at most 300 requests and 9 private messages per minute go out, Heychat's documented limits (turn off only for a test server or a raised limit)",
 		},
 		{
 			displayName: 'WebSocket Gateway URL',

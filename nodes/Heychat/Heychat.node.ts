@@ -1,11 +1,13 @@
 import {
 	NodeConnectionTypes,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { readBatching, runOrdered } from '../shared/batch';
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
@@ -36,21 +38,24 @@ export class Heychat implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
+		const continueOnFail = this.continueOnFail();
+		// Batching: several items in flight, outputs in input order, each paired to its item.
+		const batching = readBatching(this.getNodeParameter('options', 0, {}) as IDataObject);
+		const outcomes = await runOrdered(items.length, batching, async (itemIndex) => await runOperation.call(this, itemIndex), {
+			stopOnError: !continueOnFail,
+		});
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const results = await runOperation.call(this, itemIndex);
+			const outcome = outcomes[itemIndex];
+			if (outcome.status === 'ok') {
 				returnData.push(
-					...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(results), {
+					...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.value), {
 						itemData: { item: itemIndex },
 					}),
 				);
-			} catch (error) {
-				const nodeError = await itemError.call(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					returnData.push({ json: errorJson(nodeError), pairedItem: { item: itemIndex } });
-					continue;
-				}
-				throw nodeError;
+			} else if (outcome.status === 'error') {
+				const nodeError = await itemError.call(this, outcome.error, itemIndex);
+				if (!continueOnFail) throw nodeError;
+				returnData.push({ json: errorJson(nodeError), pairedItem: { item: itemIndex } });
 			}
 		}
 		return [returnData];

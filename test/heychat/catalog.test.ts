@@ -15,8 +15,8 @@ const sharedDir = process.env.SHARED_DIR ?? join(root, '..', 'shared');
 const reference = join(sharedDir, 'reference', 'heychat', 'heychat-endpoints.json');
 
 describe('catalog', () => {
-	test('39 operations in the six resources the issue names', () => {
-		assert.equal(heychatCatalog.operations.length, 39);
+	test('39 operations in the six resources the issue names, plus Reply', () => {
+		assert.equal(heychatCatalog.operations.filter((o) => o.value !== 'reply').length, 39);
 		assert.deepEqual(
 			heychatCatalog.resources.map((r) => r.name),
 			['Message', 'Media', 'Role', 'Room', 'Channel', 'Emoji'],
@@ -24,7 +24,7 @@ describe('catalog', () => {
 		const count = (resource: string) => heychatCatalog.operations.filter((o) => o.resource === resource).length;
 		assert.deepEqual(
 			['message', 'media', 'role', 'room', 'channel', 'emoji'].map(count),
-			[5, 1, 6, 9, 15, 3],
+			[6, 1, 6, 9, 15, 3],
 		);
 	});
 

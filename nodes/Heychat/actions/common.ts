@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { batchingOption } from '../../shared/batch/options';
 import { InputError } from '../../shared/validation';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
@@ -15,6 +16,7 @@ export const requestOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		batchingOption,
 		{
 			displayName: 'Max Rate Limit Wait (Seconds)',
 			name: 'maxRateLimitWait',

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readOperationParams } from '../../shared/catalog/readParams';
-import { InputError } from '../../shared/validation';
-import { isHandledParam, type HeychatOperationSpec } from '../catalog';
+import { InputError, parseJson } from '../../shared/validation';
+import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageSize } from '../helpers/imageSize';
@@ -10,13 +10,23 @@ import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
 import { heychatRequest } from '../transport';
 import { callOptions, readBinary, uploadFile } from './common';
+import { errorJson, itemError } from './errors';
+import {
+	TARGET_LIST,
+	TARGET_MODE,
+	readTargetMode,
+	sendToTargets,
+	targetModeProperties,
+	type TargetModeSpec,
+} from '../../shared/targets';
 
 /*
  * Send, update and private messages: the user picks a message type and the node builds the body
  * (msg, msg_type, heychat_ack_id, addition, mentions, reply, image upload).
  */
 
-export const CHANNEL_MESSAGE_OPS = ['send_channel_message', 'update_channel_message'];
+/** Reply (actions/reply.ts) builds a channel message too, sent where the input item's event happened. */
+export const CHANNEL_MESSAGE_OPS = ['send_channel_message', 'update_channel_message', 'reply'];
 export const PRIVATE_MESSAGE_OPS = ['send_private_message'];
 const ALL_MESSAGE_OPS = [...CHANNEL_MESSAGE_OPS, ...PRIVATE_MESSAGE_OPS];
 
@@ -84,7 +94,63 @@ const REUPLOAD_URL_OPTION: INodeProperties = {
 	description: 'Whether to download an image URL and upload it to the Heychat CDN before sending',
 };
 
+/** Send Channel Message to many channels: a list of room/channel pairs (the API lists no "every channel"). */
+export const CHANNEL_FAN_OUT: TargetModeSpec & { operation: string; params: string[] } = {
+	operation: 'send_channel_message',
+	params: ['room_id', 'channel_id'],
+	noun: 'channel',
+	plural: 'channels',
+	all: false,
+	listHint: 'room ID/channel ID pairs separated by commas or new lines, or a JSON array of {"room_id", "channel_id"} objects',
+	listPlaceholder: 'e.g. 3663316788315193344/3665944781964836864',
+};
+
+/** Hides the room and channel fields when Send Channel Message goes to a list. */
+export function hideFanOutParam(op: { value: string }, param: { name: string }): Record<string, string[]> | undefined {
+	return op.value === CHANNEL_FAN_OUT.operation && CHANNEL_FAN_OUT.params.includes(param.name)
+		? { [TARGET_MODE]: ['list'] }
+		: undefined;
+}
+
+export interface ChannelTarget {
+	room_id: string;
+	channel_id: string;
+}
+
+/** The channels of a list: "room/channel" (or "room:channel") entries, or a JSON array of objects or such strings. */
+export function parseChannelTargets(value: unknown): ChannelTarget[] {
+	const field = TARGET_LIST;
+	const text = typeof value === 'string' ? value.trim() : '';
+	const json = Array.isArray(value) ? value : text.startsWith('[') ? parseJson(field, text) : undefined;
+	const entries: unknown[] = Array.isArray(json)
+		? json
+		: text.split(/[,，\n]/).map((e) => e.trim()).filter((e) => e !== '');
+	const seen = new Set<string>();
+	const targets: ChannelTarget[] = [];
+	entries.forEach((entry, i) => {
+		let room: unknown;
+		let channel: unknown;
+		if (entry !== null && typeof entry === 'object') {
+			room = (entry as IDataObject).room_id ?? (entry as IDataObject).roomId;
+			channel = (entry as IDataObject).channel_id ?? (entry as IDataObject).channelId;
+		} else {
+			[room, channel] = String(entry).split(/[/:]/).map((part) => part.trim());
+		}
+		const ids = [room, channel].map((id) => (typeof id === 'number' || typeof id === 'bigint' ? String(id) : id));
+		if (!ids.every((id) => typeof id === 'string' && /^\d+$/.test(id))) {
+			throw new InputError(field, `"${field}" entry ${i + 1} must be a room ID and a channel ID, e.g. 3663316788315193344/3665944781964836864, got ${JSON.stringify(entry)}`);
+		}
+		const key = `${String(ids[0])}/${String(ids[1])}`;
+		if (seen.has(key)) return;
+		seen.add(key);
+		targets.push({ room_id: String(ids[0]), channel_id: String(ids[1]) });
+	});
+	if (targets.length === 0) throw new InputError(field, `"${field}": list at least one channel`);
+	return targets;
+}
+
 export const messageProperties: INodeProperties[] = [
+	...targetModeProperties(CHANNEL_FAN_OUT, { resource: ['message'], operation: [CHANNEL_FAN_OUT.operation] }),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
@@ -285,7 +351,7 @@ interface ImageFileInfo {
 	height?: number;
 }
 
-interface BuiltMessage {
+export interface BuiltMessage {
 	msg_type: number;
 	msg?: string;
 	img?: string;
@@ -401,7 +467,7 @@ async function inlineImages(this: IExecuteFunctions, itemIndex: number, names: u
 }
 
 /** Builds msg, msg_type, addition (and mentions) from the editor fields. */
-async function buildMessage(
+export async function buildMessage(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: IDataObject,
@@ -462,38 +528,44 @@ function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: str
 	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
 }
 
-/** Send, update and private message: one request, with the built body. */
-export async function sendMessage(
+/** Where a message goes: a channel (with an optional quoted message) or a user (private). */
+export type MessageDestination =
+	| { kind: 'channel'; room_id: unknown; channel_id: unknown; msg_id?: unknown; reply_id?: string }
+	| { kind: 'private'; to_user_id: unknown };
+
+/**
+ * Posts a built message to one destination and shapes the output. `ackSeed` tells sends of the
+ * same item apart (one per target), so each has its own stable heychat_ack_id.
+ */
+export async function postMessage(
 	this: IExecuteFunctions,
 	op: HeychatOperationSpec,
 	itemIndex: number,
-): Promise<IDataObject[]> {
-	const privateMessage = op.value === 'send_private_message';
-	const ids = readOperationParams(
-		(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
-		op,
-		isHandledParam,
-	);
-	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
-	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
-	const ackId = ackIdForItem.call(this, itemIndex, op.value, options);
+	built: BuiltMessage,
+	options: IDataObject,
+	destination: MessageDestination,
+	ackSeed = '',
+): Promise<IDataObject> {
+	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
+	let ackId = ackIdForItem.call(this, itemIndex, op.value, options);
+	if (ackSeed !== '') ackId = ackIdFor(`${ackId}|${ackSeed}`);
 
 	const body: IDataObject = {};
-	if (op.value === 'update_channel_message') body.msg_id = ids.msg_id;
-	if (privateMessage) body.to_user_id = ids.to_user_id;
+	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
+	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
 	if (built.msg !== undefined) body.msg = built.msg;
 	body.msg_type = built.msg_type;
 	if (built.img !== undefined) body.img = built.img;
 	body.heychat_ack_id = ackId;
-	if (!privateMessage) {
+	if (destination.kind === 'channel') {
 		const replyTo = typeof options.replyTo === 'string' ? options.replyTo.trim() : '';
 		if (replyTo !== '' && !/^\d+$/.test(replyTo)) {
 			throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
 		}
-		body.reply_id = replyTo;
-		body.room_id = ids.room_id;
-		body.channel_id = ids.channel_id;
-		if (op.value === 'send_channel_message') {
+		body.reply_id = replyTo !== '' ? replyTo : (destination.reply_id ?? '');
+		body.room_id = destination.room_id as string;
+		body.channel_id = destination.channel_id as string;
+		if (operation === 'send_channel_message') {
 			body.channel_type = typeof options.channelType === 'number' ? options.channelType : 1;
 		}
 	}
@@ -504,9 +576,10 @@ export async function sendMessage(
 		body.mention_channel_id = built.mention_channel_id ?? '';
 	}
 
+	const spec = operation === op.value ? op : findOperation(operation)!;
 	const response = await heychatRequest.call(
 		this,
-		{ operation: op.value, method: op.method, host: op.host, path: op.path, body },
+		{ operation, method: spec.method, host: spec.host, path: spec.path, body },
 		callOptions.call(this, itemIndex),
 	);
 	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
@@ -515,5 +588,46 @@ export async function sendMessage(
 	output.msg_type = built.msg_type;
 	if (built.img !== undefined) output.img = built.img;
 	if (built.images.length > 0) output.img_files_info = built.images as unknown as IDataObject[];
-	return [output];
+	return output;
+}
+
+/**
+ * Send, update and private message: one request with the built body; Send Channel Message to a
+ * list of channels: one request per channel, one output item each (a failing channel does not
+ * stop the others; the node fails only when none got the message).
+ */
+export async function sendMessage(
+	this: IExecuteFunctions,
+	op: HeychatOperationSpec,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const privateMessage = op.value === 'send_private_message';
+	const toList =
+		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(this.getNodeParameter(TARGET_MODE, itemIndex, 'one')) === 'list';
+	const ids = readOperationParams(
+		(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+		op,
+		(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
+	);
+	const targets = toList ? parseChannelTargets(this.getNodeParameter(TARGET_LIST, itemIndex, '')) : [];
+	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
+	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
+
+	if (!toList) {
+		const destination: MessageDestination = privateMessage
+			? { kind: 'private', to_user_id: ids.to_user_id }
+			: { kind: 'channel', room_id: ids.room_id, channel_id: ids.channel_id, msg_id: ids.msg_id };
+		return [await postMessage.call(this, op, itemIndex, built, options, destination)];
+	}
+	const outcomes = await sendToTargets(
+		targets,
+		(target) => ({ room_id: target.room_id, channel_id: target.channel_id }),
+		async (target) => ({
+			success: true,
+			...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, `${target.room_id}/${target.channel_id}`)),
+		}),
+		async (error) => ({ success: false, ...errorJson(await itemError.call(this, error, itemIndex)) }),
+	);
+	if (outcomes.every((o) => !o.ok) && !this.continueOnFail()) throw outcomes[0].error;
+	return outcomes.map((o) => o.json);
 }

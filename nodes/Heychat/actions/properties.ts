@@ -4,7 +4,8 @@ import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/p
 import { heychatCatalog, isHandledParam } from '../catalog';
 import { requestOptionsProperty } from './common';
 import { mediaProperties } from './media';
-import { messageProperties } from './message';
+import { hideFanOutParam, messageProperties } from './message';
+import { replyProperties } from './reply';
 
 const SNOWFLAKE = { idRegex: '^\\d+$', idPlaceholder: 'e.g. 3663316788315193344' };
 
@@ -29,6 +30,7 @@ export const HEYCHAT_LOCATORS: Record<string, LocatorSpec> = {
 export const heychatProperties: INodeProperties[] = buildCatalogProperties(heychatCatalog, {
 	locators: HEYCHAT_LOCATORS,
 	skipParam: isHandledParam,
-	extraProperties: [...messageProperties, ...mediaProperties],
+	extraProperties: [...messageProperties, ...replyProperties, ...mediaProperties],
+	hideParam: hideFanOutParam,
 	trailingProperties: [requestOptionsProperty],
 });

@@ -1,5 +1,6 @@
 import type { OperationSpec, ParamSpec, ResourceSpec } from '../../shared/catalog/types';
 import endpoints from './endpoints.json';
+import { HEYCHAT_REPLY_OPERATION } from '../actions/replyOperation';
 
 /** A catalog parameter with what only Heychat needs. */
 export interface HeychatParamSpec extends ParamSpec {
@@ -31,7 +32,13 @@ export interface HeychatCatalog {
 	operations: HeychatOperationSpec[];
 }
 
-export const heychatCatalog = endpoints as unknown as HeychatCatalog;
+const generated = endpoints as unknown as HeychatCatalog;
+
+/** The generated endpoints plus Reply (which posts through the message endpoints). */
+export const heychatCatalog: HeychatCatalog = {
+	resources: generated.resources,
+	operations: [...generated.operations, HEYCHAT_REPLY_OPERATION],
+};
 
 const byValue = new Map(heychatCatalog.operations.map((op) => [op.value, op]));
 

@@ -23,6 +23,8 @@ import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureD
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
+import { sendRateOf } from '../../shared/batch/pacer';
+import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatCall, paceHeychatRequest } from './pacing';
 
 export type HeychatContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -65,6 +67,9 @@ export interface HeychatCredentials {
 	apiBaseUrl: string;
 	uploadUrl: string;
 	gatewayUrl: string;
+	/** Send Rate (messages per minute, 0 = none) and whether to stay within the documented limits. */
+	sendRate: number;
+	withinLimits: boolean;
 }
 
 function trimSlash(url: string): string {
@@ -82,6 +87,8 @@ export function toHeychatCredentials(raw: ICredentialDataDecryptedObject): Heych
 		apiBaseUrl: trimSlash(String(raw.apiBaseUrl || DEFAULT_API_URL)),
 		uploadUrl: trimSlash(String(raw.uploadUrl || DEFAULT_UPLOAD_URL)),
 		gatewayUrl: String(raw.gatewayUrl ?? '').trim() || DEFAULT_GATEWAY_URL,
+		sendRate: sendRateOf(raw.sendRate, HEYCHAT_DEFAULT_SEND_RATE),
+		withinLimits: raw.withinLimits !== false,
 	};
 }
 
@@ -168,8 +175,12 @@ export async function heychatRequest(
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
 
+	// Pacing: the Send Rate and the documented limits are waited for, never failed on.
+	const pacing = heychatPacing(credentials);
+	await paceHeychatCall(pacing, call.operation);
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
+		await paceHeychatRequest(pacing);
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,

@@ -11,7 +11,7 @@ import {
 	type TargetMode,
 	type TargetModeSpec,
 } from '../../shared/targets';
-import { InputError, toInt64 } from '../../shared/validation';
+import { InputError, parseJson, toInt64 } from '../../shared/validation';
 import type { OneBotTransport } from '../transport/types';
 
 /** Operations that can send to many chats: the parameter that names the chat and how to list them all. */
@@ -61,17 +61,9 @@ export function itemTargetMode(ctx: IExecuteFunctions, itemIndex: number, operat
 }
 
 function parseIds(field: string, value: unknown): Array<number | bigint> {
-	let entries: unknown[];
-	if (typeof value === 'string' && value.trim().startsWith('[')) {
-		try {
-			entries = JSON.parse(value) as unknown[];
-		} catch {
-			throw new InputError(field, `"${field}" is not a valid JSON array`);
-		}
-		if (!Array.isArray(entries)) throw new InputError(field, `"${field}" must be a JSON array`);
-	} else {
-		entries = splitList(value);
-	}
+	const json = typeof value === 'string' && value.trim().startsWith('[') ? parseJson(field, value) : undefined;
+	if (json !== undefined && !Array.isArray(json)) throw new InputError(field, `"${field}" must be a JSON array`);
+	const entries = Array.isArray(json) ? (json as unknown[]) : splitList(value);
 	return entries.map((entry, i) => toInt64(`${field}[${i}]`, entry));
 }
 

@@ -102,7 +102,7 @@ export async function sendToTargets<T>(
 	targets: readonly T[],
 	describe: (target: T) => IDataObject,
 	send: (target: T, index: number) => Promise<IDataObject>,
-	errorJson: (error: unknown) => IDataObject,
+	errorJson: (error: unknown) => IDataObject | Promise<IDataObject>,
 ): Promise<TargetOutcome[]> {
 	const outcomes: TargetOutcome[] = [];
 	for (let i = 0; i < targets.length; i++) {
@@ -110,7 +110,7 @@ export async function sendToTargets<T>(
 		try {
 			outcomes.push({ ok: true, json: { ...describe(target), ...(await send(target, i)) } });
 		} catch (error) {
-			outcomes.push({ ok: false, json: { ...describe(target), ...errorJson(error) }, error });
+			outcomes.push({ ok: false, json: { ...describe(target), ...(await errorJson(error)) }, error });
 		}
 	}
 	return outcomes;

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OneBotOperationSpec } from '../../catalog';
 import { escapeValue, type Segment } from '../../message/cqcode';
 import { messageProperties, readMessage } from '../../message/properties';
 import { InputError, toInt64 } from '../../../shared/validation';
@@ -98,7 +97,7 @@ export const replyHandler: OperationHandler = {
 			],
 		},
 	],
-	async prepare(this: IExecuteFunctions, itemIndex: number, _op: OneBotOperationSpec): Promise<PreparedCall> {
+	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedCall> {
 		const json = this.getInputData()[itemIndex]?.json ?? {};
 		const place = replyPlace(json);
 		const options = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;

@@ -1,0 +1,116 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { InputError } from '../../shared/validation';
+import type { HeychatOperationSpec } from '../catalog';
+import { mentionUser } from '../helpers/mentions';
+import { deriveFields } from '../trigger/events';
+import { MSG_TYPE, buildMessage, postMessage, type BuiltMessage, type MessageDestination } from './message';
+
+/*
+ * Reply: answers the event of the input item (from the Heychat Trigger) where it happened: in its
+ * channel, quoting its message, or privately to its user when the event has no channel.
+ */
+
+export const REPLY_OPTIONS = 'replyOptions';
+
+const FROM_TRIGGER =
+	'Reply answers the item the Heychat Trigger emitted (it needs roomId and channelId, or userId). Connect it after a Heychat Trigger, or use Send Channel Message / Send Private Message.';
+
+/** Where an event happened, from a Heychat Trigger item. */
+export interface HeychatReplyPlace {
+	kind: 'channel' | 'private';
+	roomId?: string;
+	channelId?: string;
+	userId?: string;
+	msgId?: string;
+}
+
+function idOf(value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'bigint') return value.toString();
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	return undefined;
+}
+
+/** Reads the place from the trigger's derived fields (or, for a raw event, derives them). */
+export function heychatReplyPlace(json: IDataObject): HeychatReplyPlace {
+	let fields: { roomId?: unknown; channelId?: unknown; userId?: unknown; msgId?: unknown } = json;
+	if (json.roomId === undefined && json.userId === undefined && json.data && typeof json.data === 'object' && json.type !== undefined) {
+		fields = deriveFields({ raw: json, type: String(json.type), data: json.data as Record<string, unknown> });
+	}
+	const place = {
+		roomId: idOf(fields.roomId),
+		channelId: idOf(fields.channelId),
+		userId: idOf(fields.userId),
+		msgId: idOf(fields.msgId),
+	};
+	if (place.roomId && place.channelId) return { kind: 'channel', ...place };
+	if (place.userId) return { kind: 'private', ...place };
+	const missing = place.roomId ? 'channelId' : 'roomId';
+	throw new InputError(missing, `The input item has no ${place.roomId ? 'channelId' : 'roomId and channelId'} and no userId. ${FROM_TRIGGER}`);
+}
+
+/** The message with the sender mentioned in front (markdown becomes msg_type 10); images and cards stay as they are. */
+export function withSenderMention(built: BuiltMessage, userId: string): BuiltMessage {
+	if (built.msg === undefined || (built.msg_type !== MSG_TYPE.markdown && built.msg_type !== MSG_TYPE.markdownMentions)) {
+		return built;
+	}
+	const token = mentionUser(userId);
+	const users = (built.at_user_id ?? '').split(',').filter((id) => id !== '');
+	return {
+		...built,
+		msg_type: MSG_TYPE.markdownMentions,
+		msg: built.msg.includes(token) ? built.msg : `${token} ${built.msg}`,
+		at_user_id: [userId, ...users.filter((id) => id !== userId)].join(','),
+		at_role_id: built.at_role_id ?? '',
+		mention_channel_id: built.mention_channel_id ?? '',
+	};
+}
+
+export const replyProperties: INodeProperties[] = [
+	{
+		displayName: 'Reply Options',
+		name: REPLY_OPTIONS,
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['message'], operation: ['reply'] } },
+		options: [
+			{
+				displayName: 'Mention the Sender',
+				name: 'mention',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to @mention the user of the event in front of the reply (text and markdown, in channels)',
+			},
+			{
+				displayName: 'Quote the Message',
+				name: 'quote',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to quote the message of the event (a command, a reacted or clicked message)',
+			},
+		],
+	},
+];
+
+/** The Reply handler: builds the message like Send Channel Message and posts it where the event happened. */
+export async function replyMessage(this: IExecuteFunctions, op: HeychatOperationSpec, itemIndex: number): Promise<IDataObject[]> {
+	const place = heychatReplyPlace(this.getInputData()[itemIndex]?.json ?? {});
+	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
+	const replyOptions = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;
+	let built = await buildMessage.call(this, itemIndex, options, place.kind === 'private');
+	let destination: MessageDestination;
+	if (place.kind === 'channel') {
+		if (replyOptions.mention === true && place.userId) built = withSenderMention(built, place.userId);
+		destination = {
+			kind: 'channel',
+			room_id: place.roomId,
+			channel_id: place.channelId,
+			reply_id: replyOptions.quote !== false ? place.msgId : undefined,
+		};
+	} else {
+		destination = { kind: 'private', to_user_id: place.userId };
+	}
+	return [await postMessage.call(this, op, itemIndex, built, options, destination)];
+}

@@ -1,0 +1,41 @@
+import { paceSend, paceWindow, pacingKey, sendRateOf } from '../../shared/batch';
+
+/**
+ * Heychat's documented limits (heychat-api §2.2): 300 requests per minute per bot, and 9 private
+ * messages per minute. The node waits for a free slot instead of being refused.
+ */
+export const HEYCHAT_LIMITS = { requestsPerMinute: 300, privateMessagesPerMinute: 9, windowMs: 60_000 } as const;
+
+/** The credential's Send Rate default: no pacing beyond the documented limits. */
+export const HEYCHAT_DEFAULT_SEND_RATE = 0;
+
+/** Calls that post a message: each waits for a slot of the credential's Send Rate. */
+const SEND_OPERATIONS = new Set(['send_channel_message', 'send_private_message']);
+const PRIVATE_OPERATIONS = new Set(['send_private_message']);
+
+export interface HeychatPacing {
+	key: string;
+	sendRate: number;
+	withinLimits: boolean;
+}
+
+export function heychatPacing(raw: { token: string; apiBaseUrl: string; sendRate?: unknown; withinLimits?: unknown }): HeychatPacing {
+	return {
+		key: pacingKey('heychat', raw.apiBaseUrl, raw.token),
+		sendRate: sendRateOf(raw.sendRate, HEYCHAT_DEFAULT_SEND_RATE),
+		withinLimits: raw.withinLimits !== false,
+	};
+}
+
+/** Before a call: its Send Rate slot (sends) and, within the limits, its private-message slot. */
+export async function paceHeychatCall(pacing: HeychatPacing, operation: string): Promise<void> {
+	if (SEND_OPERATIONS.has(operation)) await paceSend(pacing.key, pacing.sendRate);
+	if (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation)) {
+		await paceWindow(`${pacing.key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, HEYCHAT_LIMITS.windowMs);
+	}
+}
+
+/** Before each request sent (retries included): a slot of the 300 requests per minute. */
+export async function paceHeychatRequest(pacing: HeychatPacing): Promise<void> {
+	if (pacing.withinLimits) await paceWindow(`${pacing.key}:all`, HEYCHAT_LIMITS.requestsPerMinute, HEYCHAT_LIMITS.windowMs);
+}
