@@ -1,0 +1,227 @@
+// Heychat node features against the fake API: Batching (ordered outputs, pairedItem,
+// continueOnFail per item, requests in flight), the credential's Send Rate, Send Channel Message
+// to a list of channels, and Reply to items made by the real Heychat Trigger.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { FakeHeychat, failed, ok } from '../fakes/heychat';
+import { activateTrigger } from '../trigger/context';
+import { HeychatTrigger } from '../trigger/nodes';
+import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, run } from './setup';
+
+const SEND = '/chatroom/v2/channel_msg/send';
+const PRIVATE = '/chatroom/v3/msg/user';
+const OTHER_ROOM = '3611849174284943360';
+const OTHER_CHANNEL = '3611849174307799042';
+
+let fake: FakeHeychat;
+before(async () => {
+	fake = await FakeHeychat.start();
+});
+after(async () => {
+	await fake.close();
+});
+beforeEach(() => fake.reset());
+
+const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
+
+function send(extra: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'message',
+		operation: 'send_channel_message',
+		room_id: byId(BIG_ROOM),
+		channel_id: byId(BIG_CHANNEL),
+		messageType: 'markdown',
+		text: '={{ $json.text }}',
+		...extra,
+	};
+}
+
+const batching = (batch: INodeParameters): INodeParameters => ({ options: { batching: { batch } } });
+const bodies = (path = SEND) => fake.callsTo(path).map((c) => c.json as Record<string, unknown>);
+
+/** Holds each send until `hold` are in flight (or 2 s pass), answers the later ones first; records the most in flight. */
+function holdUntilInFlight(hold: number, failText?: string) {
+	const state = { inFlight: 0, max: 0 };
+	let waiting: Array<() => void> = [];
+	fake.on(SEND, async (call) => {
+		state.inFlight++;
+		state.max = Math.max(state.max, state.inFlight);
+		await new Promise<void>((resolve) => {
+			waiting.push(resolve);
+			if (waiting.length >= hold) {
+				const release = waiting.reverse();
+				waiting = [];
+				release.forEach((r, i) => setTimeout(r, i * 5));
+			} else setTimeout(resolve, 2000);
+		});
+		state.inFlight--;
+		const msg = (call.json as IDataObject).msg;
+		if (failText !== undefined && msg === failText) return { body: failed('权限不足，无法发言') };
+		return { body: ok({ chatmobile_ack_id: '1', msg_id: `9${String(msg).slice(-1)}`, heychat_ack_id: '0' }) };
+	});
+	return state;
+}
+
+describe('Batching', () => {
+	test('Concurrency 3: three requests in flight; outputs in input order, each paired to its item', async () => {
+		const state = holdUntilInFlight(3);
+		const result = await run(fake, send(batching({ batchSize: 0, batchInterval: 0, concurrency: 3 })), { items: textItems(6) });
+		assert.equal(result.error, undefined);
+		assert.equal(state.max, 3);
+		assert.deepEqual(result.output.map((o) => o.json.msg_id), ['90', '91', '92', '93', '94', '95']);
+		assert.deepEqual(result.output.map((o) => o.pairedItem), [0, 1, 2, 3, 4, 5].map((item) => ({ item })));
+	});
+
+	test('continueOnFail: the failing item gets its error item in place', async () => {
+		holdUntilInFlight(3, 'message 1');
+		const result = await run(fake, send(batching({ batchSize: 0, batchInterval: 0, concurrency: 3 })), {
+			items: textItems(3),
+			continueOnFail: true,
+		});
+		assert.equal(result.error, undefined);
+		assert.deepEqual(result.output.map((o) => o.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.equal(result.output[0].json.msg_id, '90');
+		assert.match(String(result.output[1].json.error), /权限不足/);
+		assert.equal(result.output[2].json.msg_id, '92');
+	});
+
+	test('Items per Batch and Batch Interval: the next batch starts after the interval', async () => {
+		const result = await run(fake, send(batching({ batchSize: 2, batchInterval: 200, concurrency: 2 })), { items: textItems(4) });
+		assert.equal(result.error, undefined);
+		const at = fake.callsTo(SEND).map((c) => c.at);
+		assert.equal(at.length, 4);
+		assert.ok(at[2] - at[1] >= 190, `gap between batches ${at[2] - at[1]} ms`);
+	});
+});
+
+describe('Send Rate', () => {
+	test('sends are spaced by the credential rate (300/min = 200 ms), across items and executions', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			const credentialOverrides = { sendRate: '300' };
+			const parameters = send(batching({ batchSize: 0, batchInterval: 0, concurrency: 4 }));
+			assert.equal((await run(other, parameters, { items: textItems(3), credentialOverrides })).error, undefined);
+			assert.equal((await run(other, parameters, { items: textItems(2), credentialOverrides })).error, undefined);
+			const at = other.callsTo(SEND).map((c) => c.at);
+			assert.equal(at.length, 5);
+			const gaps = at.slice(1).map((t, i) => t - at[i]);
+			// Slots are 200 to 240 ms apart (jitter); what the fake sees varies by the time a request
+			// takes to arrive, so each gap gets 50 ms of slack and the whole span 20 ms.
+			for (const gap of gaps) assert.ok(gap >= 150, `gaps ${gaps.join(', ')} ms`);
+			assert.ok(at[at.length - 1] - at[0] >= (at.length - 1) * 200 - 20, `gaps ${gaps.join(', ')} ms`);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
+describe('Send Channel Message to a list of channels', () => {
+	test('one item per channel in list order; a failing channel carries its error; each has its own ack id', async () => {
+		fake.on(SEND, (call) => ((call.json as IDataObject).channel_id === OTHER_CHANNEL ? { body: failed('请加入房间后再发送消息') } : undefined));
+		const result = await run(
+			fake,
+			send({
+				targetMode: 'list',
+				targetIds: `${BIG_ROOM}/${BIG_CHANNEL}\n${OTHER_ROOM}/${OTHER_CHANNEL}, ${BIG_ROOM}:3665944781964836865`,
+				text: 'announcement',
+			}),
+		);
+		assert.equal(result.error, undefined);
+		const sent = bodies();
+		assert.deepEqual(
+			sent.map((b) => [b.room_id, b.channel_id]),
+			[
+				[BIG_ROOM, BIG_CHANNEL],
+				[OTHER_ROOM, OTHER_CHANNEL],
+				[BIG_ROOM, '3665944781964836865'],
+			],
+		);
+		assert.equal(new Set(sent.map((b) => b.heychat_ack_id)).size, 3);
+		assert.deepEqual(
+			result.output.map((o) => [o.json.channel_id, o.json.success]),
+			[
+				[BIG_CHANNEL, true],
+				[OTHER_CHANNEL, false],
+				['3665944781964836865', true],
+			],
+		);
+		assert.match(String(result.output[1].json.error), /请加入房间/);
+		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
+	});
+
+	test('a JSON array of {room_id, channel_id} works; a bad entry fails before anything is sent', async () => {
+		const good = await run(fake, send({ targetMode: 'list', targetIds: JSON.stringify([{ room_id: BIG_ROOM, channel_id: BIG_CHANNEL }]), text: 'x' }));
+		assert.equal(good.error, undefined);
+		assert.equal(bodies().length, 1);
+		fake.reset();
+		const bad = await run(fake, send({ targetMode: 'list', targetIds: `${BIG_ROOM}/general`, text: 'x' }));
+		assert.match(String(bad.error?.message), /targetIds.*entry 1/);
+		assert.equal(fake.calls.length, 0);
+	});
+});
+
+describe('Reply', () => {
+	const reply = (options: IDataObject = {}): INodeParameters => ({
+		resource: 'message',
+		operation: 'reply',
+		messageType: 'markdown',
+		text: 'pong',
+		replyOptions: options,
+	});
+
+	test('to a command from the Heychat Trigger: same room and channel, quoting it, mentioning the sender', async () => {
+		const trigger = await activateTrigger({
+			node: new HeychatTrigger({ settleMs: 50 }),
+			credentialType: 'heychatBotApi',
+			credentials: fake.credentials(),
+		});
+		try {
+			await fake.waitForGateway();
+			fake.pushEvent(
+				fake.event('50', {
+					bot_id: 72053518,
+					channel_base_info: { channel_id: BIG_CHANNEL, channel_name: 'general', channel_type: 1 },
+					command_info: { id: '1831636113196855296', name: '/ping', options: [], type: 0 },
+					msg_id: BIG_MSG,
+					room_base_info: { room_avatar: '', room_id: BIG_ROOM, room_name: 'room' },
+					send_time: 1725531286039,
+					sender_info: { user_id: 43028164, nickname: 'someone' },
+				}),
+			);
+			const [item] = await trigger.waitForEmits(1);
+			fake.reset();
+			const result = await run(fake, reply({ mention: true }), { items: [{ json: item }] });
+			assert.equal(result.error, undefined);
+			const [body] = bodies();
+			assert.equal(body.room_id, BIG_ROOM);
+			assert.equal(body.channel_id, BIG_CHANNEL);
+			assert.equal(body.reply_id, BIG_MSG);
+			assert.equal(body.msg_type, 10);
+			assert.equal(body.msg, '@{id:43028164} pong');
+			assert.equal(body.at_user_id, '43028164');
+			assert.deepEqual(result.output[0].pairedItem, { item: 0 });
+		} finally {
+			await trigger.close();
+		}
+	});
+
+	test('an event without a channel (a member joined): a private message to the user, no quote', async () => {
+		const item = { type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true };
+		const result = await run(fake, reply(), { items: [{ json: item }] });
+		assert.equal(result.error, undefined);
+		const [body] = bodies(PRIVATE);
+		assert.equal(body.to_user_id, '8829926');
+		assert.equal(body.msg, 'pong');
+		assert.equal(bodies(SEND).length, 0);
+	});
+
+	test('an item that did not come from the trigger: an error saying what is missing, nothing sent', async () => {
+		const result = await run(fake, reply(), { items: [{ json: { text: 'hello' } }] });
+		assert.match(String(result.error?.message), /no roomId and channelId and no userId/);
+		assert.match(String(result.error?.message), /Heychat Trigger/);
+		assert.equal(fake.calls.length, 0);
+	});
+});
