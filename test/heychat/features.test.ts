@@ -164,7 +164,7 @@ describe('Send Channel Message to a list of channels', () => {
 });
 
 describe('Reply', () => {
-	const reply = (options: IDataObject = {}): INodeParameters => ({
+	const reply = (options: INodeParameters = {}): INodeParameters => ({
 		resource: 'message',
 		operation: 'reply',
 		messageType: 'markdown',

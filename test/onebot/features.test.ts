@@ -6,7 +6,7 @@ import { run, byId, credentialsFor } from './setup';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { FAKE_GROUPS, FakeOneBot, groupMessageEvent, privateMessageEvent, type OneBotCall } from '../fakes/onebot';
 import { runNode } from '../harness/n8n';
@@ -26,7 +26,7 @@ after(async () => {
 
 const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
 
-const sendGroup = (extra: IDataObject = {}): IDataObject => ({
+const sendGroup = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'message',
 	operation: 'send_group_msg',
 	group_id: byId('100001'),
@@ -35,7 +35,7 @@ const sendGroup = (extra: IDataObject = {}): IDataObject => ({
 	...extra,
 });
 
-const batching = (batch: IDataObject, more: IDataObject = {}) => ({ options: { batching: { batch }, ...more } });
+const batching = (batch: INodeParameters, more: INodeParameters = {}): INodeParameters => ({ options: { batching: { batch }, ...more } });
 
 function sent(action: string, from = 0): OneBotCall[] {
 	return bot.calls.slice(from).filter((c) => c.action === action);
@@ -237,7 +237,7 @@ describe('Send Group Message to many groups', () => {
 });
 
 describe('Reply', () => {
-	const reply = (options: IDataObject = {}): IDataObject => ({
+	const reply = (options: INodeParameters = {}): INodeParameters => ({
 		resource: 'message',
 		operation: 'reply',
 		messageFormat: 'text',
