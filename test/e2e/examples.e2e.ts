@@ -130,17 +130,19 @@ describe('example workflows: executed', () => {
 		const week = String(announcement.title).match(/^Week (\d+) reminder$/)?.[1];
 		assert.ok(week, `title: ${String(announcement.title)}`);
 
+		// one message per listed group, in list order (paced by the credential's Send Rate)
 		const sent = bot.callsTo('send_group_msg');
-		assert.equal(sent.length, 1);
+		assert.equal(sent.length, 2);
 		assert.equal(sent[0].transport, 'http');
 		assert.equal(sent[0].headers.authorization, `Bearer ${TOKEN}`);
-		assert.deepEqual(sent[0].params, {
-			group_id: 123456789,
-			message: [
-				{ type: 'face', data: { id: '144' } },
-				{ type: 'text', data: { text: ` Week ${week} reminder\n${String(announcement.text)}` } },
-			],
-		});
+		const message = [
+			{ type: 'face', data: { id: '144' } },
+			{ type: 'text', data: { text: ` Week ${week} reminder\n${String(announcement.text)}` } },
+		];
+		assert.deepEqual(sent.map((c) => c.params), [
+			{ group_id: 123456789, message },
+			{ group_id: 987654321, message },
+		]);
 		const notice = bot.callsTo('_send_group_notice');
 		assert.equal(notice.length, 1);
 		assert.deepEqual(notice[0].params, {
@@ -148,7 +150,10 @@ describe('example workflows: executed', () => {
 			content: `Week ${week} reminder\n${String(announcement.text)}`,
 			confirm_required: 0,
 		});
-		assert.deepEqual(nodeJson(res.run!, 'Send group message'), [{ message_id: (sent[0].response?.data as { message_id: number }).message_id }]);
+		assert.deepEqual(
+			nodeJson(res.run!, 'Send group message'),
+			sent.map((c) => ({ group_id: c.params.group_id, success: true, message_id: (c.response?.data as { message_id: number }).message_id })),
+		);
 		assert.deepEqual(nodeJson(res.run!, 'Publish group notice'), [{ success: true }]);
 	});
 });
@@ -184,20 +189,18 @@ describe('example workflows: activated in a running n8n', () => {
 		await server!.expectExecutionCount(workflow.id, 2);
 		assert.deepEqual(executions.map((e) => e.status), ['success', 'success']);
 
-		const replies = bot.callsTo('send_msg').map((c) => c.params);
-		replies.sort((a, b) => String(a.message_type).localeCompare(String(b.message_type)));
-		assert.deepEqual(replies, [
+		// Reply answers where each message came from: the group, or the private chat
+		assert.deepEqual(bot.callsTo('send_group_msg').map((c) => c.params), [
 			{
-				message_type: 'group',
 				group_id: 555,
-				user_id: 20001,
 				message: [
 					{ type: 'reply', data: { id: '502' } },
 					{ type: 'text', data: { text: `Hi user20001! I'm a bot built with n8n. Send "help" any time to see this again.` } },
 				],
 			},
+		]);
+		assert.deepEqual(bot.callsTo('send_private_msg').map((c) => c.params), [
 			{
-				message_type: 'private',
 				user_id: 20002,
 				message: [
 					{ type: 'reply', data: { id: '503' } },
