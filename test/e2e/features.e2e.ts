@@ -173,15 +173,19 @@ describe('OneBot in a real n8n', () => {
 				text: 'Monday announcement',
 				options: {},
 			}),
-			oneBot('Everyone but A', ONEBOT_PACED, {
-				resource: 'message',
-				operation: 'send_group_msg',
-				targetMode: 'all',
-				exceptIds: String(FAKE_GROUPS[0].group_id),
-				messageFormat: 'text',
-				text: 'to all groups but A',
-				options: {},
-			}),
+			{
+				// once, not once per item of "Announce"
+				...oneBot('Everyone but A', ONEBOT_PACED, {
+					resource: 'message',
+					operation: 'send_group_msg',
+					targetMode: 'all',
+					exceptIds: String(FAKE_GROUPS[0].group_id),
+					messageFormat: 'text',
+					text: 'to all groups but A',
+					options: {},
+				}),
+				executeOnce: true,
+			},
 		]);
 		const calls = bot.callsTo('send_group_msg');
 		assert.deepEqual(calls.map((c) => c.params.group_id), [FAKE_GROUPS[1].group_id, 666, FAKE_GROUPS[0].group_id, FAKE_GROUPS[1].group_id]);
