@@ -9,6 +9,8 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { FakeHeychat, failed, ok } from '../fakes/heychat';
 import { activateTrigger } from '../trigger/context';
 import { HeychatTrigger } from '../trigger/nodes';
+import { paceWindow, type Clock } from '../../nodes/shared/batch';
+import { HEYCHAT_LIMITS, heychatPacing } from '../../nodes/Heychat/transport/pacing';
 import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, run } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
@@ -112,6 +114,50 @@ describe('Send Rate', () => {
 			// takes to arrive, so each gap gets 50 ms of slack and the whole span 20 ms.
 			for (const gap of gaps) assert.ok(gap >= 150, `gaps ${gaps.join(', ')} ms`);
 			assert.ok(at[at.length - 1] - at[0] >= (at.length - 1) * 200 - 20, `gaps ${gaps.join(', ')} ms`);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
+describe("Heychat's documented limits", () => {
+	test('every request and every private message takes a slot of the bot\'s shared per-minute budget', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			const result = await run(
+				other,
+				{
+					resource: 'message',
+					operation: 'send_private_message',
+					to_user_id: '={{ 1000 + $itemIndex }}',
+					messageType: 'text',
+					text: 'hi',
+				},
+				{ items: textItems(9) },
+			);
+			assert.equal(result.error, undefined);
+			assert.equal(other.callsTo(PRIVATE).length, 9);
+			// Ask the same budgets (as the node computes their key) for one more slot, without waiting:
+			// nine private messages went out within the last minute, so the tenth would wait about a minute.
+			const { key } = heychatPacing({ token: other.token, apiBaseUrl: other.url });
+			const now: Clock = { now: () => Date.now(), sleep: async () => undefined };
+			const privateWait = await paceWindow(`${key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, 60_000, { clock: now });
+			assert.ok(privateWait > 50_000, `the 10th private message would wait ${privateWait} ms`);
+			const requestWait = await paceWindow(`${key}:all`, 9, 60_000, { clock: now });
+			assert.ok(requestWait > 50_000, `nine requests recorded: ${requestWait} ms`);
+		} finally {
+			await other.close();
+		}
+	});
+
+	test('with "Stay Within Heychat\'s Limits" off nothing is recorded', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			const result = await run(other, send(), { items: textItems(2), credentialOverrides: { withinLimits: false as unknown as string } });
+			assert.equal(result.error, undefined);
+			const { key } = heychatPacing({ token: other.token, apiBaseUrl: other.url });
+			const now: Clock = { now: () => Date.now(), sleep: async () => undefined };
+			assert.equal(await paceWindow(`${key}:all`, 1, 60_000, { clock: now }), 0);
 		} finally {
 			await other.close();
 		}
