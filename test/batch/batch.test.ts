@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { paceSend, paceWindow, readBatching, runOrdered, type Clock } from '../../nodes/shared/batch';
+import { paceSend, paceWindow, readBatching, runOrdered, sendFinished, type Clock } from '../../nodes/shared/batch';
 
 /** A clock whose sleeps advance its own time at once, recording each wait. */
 function manualClock(start = 1_000_000): Clock & { waits: number[] } {
@@ -158,5 +158,16 @@ describe('paceWindow (Heychat: 300 requests, 9 private messages per minute)', ()
 		const waits = await Promise.all(Array.from({ length: 301 }, async () => await paceWindow(key, 300, 60_000, { clock })));
 		assert.equal(waits.filter((w) => w === 0).length, 300);
 		assert.equal(waits[300], 60_000);
+	});
+});
+
+describe('sendFinished', () => {
+	test('the next slot counts from the end of a slow send: the pace gets slower, never faster', async () => {
+		const clock = manualClock();
+		const key = freshKey();
+		await paceSend(key, 60, 0, { clock }); // slot at t, next at t+1000
+		await clock.sleep(400); // the send takes 400 ms
+		sendFinished(key, 60, { clock }); // next at t+1400
+		assert.equal(await paceSend(key, 60, 0, { clock }), 1000);
 	});
 });

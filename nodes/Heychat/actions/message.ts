@@ -8,7 +8,8 @@ import { cardMessage } from '../helpers/card';
 import { imageSize } from '../helpers/imageSize';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { heychatRequest } from '../transport';
+import { getHeychatCredentials, heychatRequest } from '../transport';
+import { heychatPacing, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { callOptions, readBinary, uploadFile } from './common';
 import { errorJson, itemError } from './errors';
 import {
@@ -528,6 +529,17 @@ function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: str
 	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
 }
 
+/** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
+const pacingByExecution = new WeakMap<IExecuteFunctions, Promise<HeychatPacing>>();
+async function pacingOf(ctx: IExecuteFunctions): Promise<HeychatPacing> {
+	let pacing = pacingByExecution.get(ctx);
+	if (!pacing) {
+		pacing = getHeychatCredentials.call(ctx).then(heychatPacing);
+		pacingByExecution.set(ctx, pacing);
+	}
+	return await pacing;
+}
+
 /** Where a message goes: a channel (with an optional quoted message) or a user (private). */
 export type MessageDestination =
 	| { kind: 'channel'; room_id: unknown; channel_id: unknown; msg_id?: unknown; reply_id?: string }
@@ -577,10 +589,13 @@ export async function postMessage(
 	}
 
 	const spec = operation === op.value ? op : findOperation(operation)!;
-	const response = await heychatRequest.call(
-		this,
-		{ operation, method: spec.method, host: spec.host, path: spec.path, body },
-		callOptions.call(this, itemIndex),
+	const pacing = await pacingOf(this);
+	const response = await pacedHeychatSend(pacing, operation, async () =>
+		await heychatRequest.call(
+			this,
+			{ operation, method: spec.method, host: spec.host, path: spec.path, body },
+			callOptions.call(this, itemIndex),
+		),
 	);
 	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
 	const output: IDataObject = { ...result };

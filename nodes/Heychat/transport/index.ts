@@ -24,7 +24,7 @@ import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
 import { sendRateOf } from '../../shared/batch/pacer';
-import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatCall, paceHeychatRequest } from './pacing';
+import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatRequest } from './pacing';
 
 export type HeychatContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -175,9 +175,8 @@ export async function heychatRequest(
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
 
-	// Pacing: the Send Rate and the documented limits are waited for, never failed on.
+	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
 	const pacing = heychatPacing(credentials);
-	await paceHeychatCall(pacing, call.operation);
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		await paceHeychatRequest(pacing);

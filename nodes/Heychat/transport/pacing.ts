@@ -1,4 +1,4 @@
-import { paceSend, paceWindow, pacingKey, sendRateOf } from '../../shared/batch';
+import { paceSend, paceWindow, pacingKey, sendFinished, sendRateOf } from '../../shared/batch';
 
 /**
  * Heychat's documented limits (heychat-api §2.2): 300 requests per minute per bot, and 9 private
@@ -27,11 +27,20 @@ export function heychatPacing(raw: { token: string; apiBaseUrl: string; sendRate
 	};
 }
 
-/** Before a call: its Send Rate slot (sends) and, within the limits, its private-message slot. */
-export async function paceHeychatCall(pacing: HeychatPacing, operation: string): Promise<void> {
-	if (SEND_OPERATIONS.has(operation)) await paceSend(pacing.key, pacing.sendRate);
+/**
+ * Makes a send in its slots: the credential's Send Rate (the next slot counts from this send's end)
+ * and, within the limits, the private-message budget.
+ */
+export async function pacedHeychatSend<T>(pacing: HeychatPacing, operation: string, send: () => Promise<T>): Promise<T> {
+	if (!SEND_OPERATIONS.has(operation)) return await send();
+	await paceSend(pacing.key, pacing.sendRate);
 	if (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation)) {
 		await paceWindow(`${pacing.key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, HEYCHAT_LIMITS.windowMs);
+	}
+	try {
+		return await send();
+	} finally {
+		sendFinished(pacing.key, pacing.sendRate);
 	}
 }
 

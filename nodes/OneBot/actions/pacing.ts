@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { paceSend, pacingKey, sendRateOf } from '../../shared/batch';
+import { paceSend, pacingKey, sendFinished, sendRateOf } from '../../shared/batch';
 
 /**
  * The OneBot credential's Send Rate: messages per minute, by default 20 (one every 3 to 3.6 s),
@@ -32,7 +32,13 @@ export function oneBotPacing(raw: ICredentialDataDecryptedObject): OneBotPacing 
 	};
 }
 
-/** Waits for the send slot when `action` sends. */
-export async function paceOneBotCall(pacing: OneBotPacing, action: string): Promise<void> {
-	if (isSendAction(action)) await paceSend(pacing.key, pacing.perMinute);
+/** Makes `call` in its send slot when `action` sends (the next slot counts from its end). */
+export async function pacedOneBotCall<T>(pacing: OneBotPacing, action: string, call: () => Promise<T>): Promise<T> {
+	if (!isSendAction(action)) return await call();
+	await paceSend(pacing.key, pacing.perMinute);
+	try {
+		return await call();
+	} finally {
+		sendFinished(pacing.key, pacing.perMinute);
+	}
 }

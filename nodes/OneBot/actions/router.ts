@@ -9,7 +9,7 @@ import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
 import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems } from './output';
-import { oneBotPacing, paceOneBotCall, type OneBotPacing } from './pacing';
+import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -55,8 +55,7 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 
 /** One call; a send first waits for its slot of the credential's Send Rate. */
 async function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
-	await paceOneBotCall(run.pacing, action);
-	return await run.transport.call(action, params);
+	return await pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
 }
 
 function outputId(id: number | bigint): number | string {

@@ -11,7 +11,10 @@ import { realClock, type Clock } from './clock';
 /** Share of the interval added at random to each gap: 20/min becomes one message every 3 to 3.6 s. */
 export const DEFAULT_JITTER = 0.2;
 
-/** At least `intervalMs` (plus jitter) between two slots. */
+/**
+ * At least `intervalMs` (plus jitter) between two slots, and between the end of a send and the next
+ * slot: a slow answer makes the pace slower, never faster, as the backend sees it.
+ */
 class SpacingLimiter {
 	private next = 0;
 
@@ -19,6 +22,10 @@ class SpacingLimiter {
 		const slot = Math.max(now, this.next);
 		this.next = slot + intervalMs * (1 + Math.max(0, jitter) * random());
 		return slot - now;
+	}
+
+	finish(now: number, intervalMs: number): void {
+		this.next = Math.max(this.next, now + intervalMs);
 	}
 }
 
@@ -79,6 +86,13 @@ export async function paceSend(
 	);
 	await clock.sleep(wait);
 	return wait;
+}
+
+/** Marks the end of a send of `key` (answered or failed): the next slot is at least an interval later. */
+export function sendFinished(key: string, perMinute: number, options: { clock?: Clock } = {}): void {
+	if (!(perMinute > 0)) return;
+	const clock = options.clock ?? realClock;
+	limiter(spacing, key, () => new SpacingLimiter()).finish(clock.now(), 60_000 / perMinute);
 }
 
 /** Waits until a call fits in `limit` calls per `windowMs` for `key`. Resolves with the time waited (ms). */
