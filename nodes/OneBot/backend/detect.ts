@@ -75,8 +75,8 @@ export function clearBackendCache(): void {
 /**
  * The backend of a run. A fixed setting is used as is; Auto-detect asks `get_version_info` over
  * the run's transport unless a fresh answer is remembered. A detection that fails falls back to
- * Other (everything sent as entered) and is logged once per credential; after a connection error
- * it is not remembered, so the next execution asks again.
+ * Other (everything sent as entered), logged once per credential; after a connection error (or a
+ * refused token) it is not remembered, so the next execution asks again.
  */
 export async function resolveBackend(
 	setting: BackendSetting,
@@ -93,8 +93,17 @@ export async function resolveBackend(
 		if (entry.pending) return await entry.pending;
 	}
 	const pending = detect(key, transport, logger);
-	cache.set(key, { at: now, pending: pending.then((d) => d.detected) });
-	const { detected, remember } = await pending;
+	const shared = pending.then((d) => d.detected);
+	shared.catch(() => undefined); // a rejection is handled by whoever awaits it
+	cache.set(key, { at: now, pending: shared });
+	let outcome: { detected: DetectedBackend; remember: boolean };
+	try {
+		outcome = await pending;
+	} catch (error) {
+		cache.delete(key);
+		throw error;
+	}
+	const { detected, remember } = outcome;
 	if (remember) cache.set(key, { at: now, result: detected });
 	else cache.delete(key);
 	return detected;
@@ -113,8 +122,11 @@ async function detect(
 		}
 		return { detected, remember: true };
 	} catch (error) {
-		// Not reached, or too slow: ask again next time. Any other failure is the backend's answer.
-		const connection = error instanceof OneBotCallError && (error.kind === 'network' || error.kind === 'timeout');
+		// Not reached, too slow, or the token refused: this run goes on as Other (its own call reports
+		// the problem in its own words) and the next execution asks again. Any other failure (e.g. no
+		// such action) is the backend's answer, remembered.
+		const connection =
+			error instanceof OneBotCallError && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'auth');
 		logOnce(
 			key,
 			logger,

@@ -94,6 +94,7 @@ const ALL: Backend[] = ['onebot11', 'gocqhttp', 'napcat', 'llonebot', 'lagrange'
 
 function describeBackends(backends: Backend[]): string {
 	if (backends.length === ALL.length) return 'All backends.';
+	if (backends.length === 0) return 'No known backend sends it (refused unless the Backend is Other).';
 	return `Backends: ${backends.map((b) => BACKEND_NAMES[b]).join(', ')}.`;
 }
 
