@@ -44,7 +44,7 @@ beforeEach(() => {
 
 const NAMES: Record<PersonalityName, string> = { napcat: 'NapCat', llonebot: 'LLOneBot', lagrange: 'Lagrange', gocqhttp: 'go-cqhttp' };
 
-function groupMessage(segments: Array<Record<string, unknown>>): INodeParameters {
+function groupMessage(segments: INodeParameters[]): INodeParameters {
 	return {
 		resource: 'message',
 		operation: 'send_group_msg',
@@ -341,5 +341,28 @@ describe('the personalities check payloads their own way', () => {
 		});
 		assert.equal(answer.status, 'ok');
 		assert.deepEqual(backends.napcat.delivered, [{ action: 'send_group_msg', segments: [{ type: 'text', data: { text: 'hi' } }] }]);
+	});
+});
+
+describe('segment support data', () => {
+	test('names only segment types and fields the segment builder knows', async () => {
+		const { SEGMENT_TYPES, getSegmentType } = await import('../../nodes/OneBot/message/segmentTypes');
+		const { segmentTypesInData, segmentSupport, KNOWN_BACKENDS } = await import('../../nodes/OneBot/backend/data');
+		assert.deepEqual([...segmentTypesInData()].sort(), SEGMENT_TYPES.map((s) => s.type).sort(), 'every builder type has its support data');
+		for (const type of segmentTypesInData()) {
+			const spec = getSegmentType(type)!;
+			const fields = new Set(spec.fields.map((f) => f.name));
+			for (const backend of KNOWN_BACKENDS) {
+				const support = segmentSupport(type, backend);
+				if (support === undefined || support === true) continue;
+				const named = [
+					...(support.ignores ?? []),
+					...Object.keys(support.rename ?? {}),
+					...(support.refuse ?? []).map((r) => r.field),
+					...(support.requires ?? []).flatMap((r) => [...r.fields, ...(r.when ? [r.when.field] : [])]),
+				];
+				for (const field of named) assert.ok(fields.has(field), `${type}.${field} (${backend})`);
+			}
+		}
 	});
 });

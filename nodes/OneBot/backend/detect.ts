@@ -93,17 +93,9 @@ export async function resolveBackend(
 		if (entry.pending) return await entry.pending;
 	}
 	const pending = detect(key, transport, logger);
-	const shared = pending.then((d) => d.detected);
-	shared.catch(() => undefined); // a rejection is handled by whoever awaits it
-	cache.set(key, { at: now, pending: shared });
-	let outcome: { detected: DetectedBackend; remember: boolean };
-	try {
-		outcome = await pending;
-	} catch (error) {
-		cache.delete(key);
-		throw error;
-	}
-	const { detected, remember } = outcome;
+	// detect() never rejects: every failure is an answer (Other).
+	cache.set(key, { at: now, pending: pending.then((d) => d.detected) });
+	const { detected, remember } = await pending;
 	if (remember) cache.set(key, { at: now, result: detected });
 	else cache.delete(key);
 	return detected;
