@@ -139,7 +139,8 @@ export function fitCallToBackend(
 		const schema = schemaName ? spec.params[schemaName] : undefined;
 		let sent: unknown = value;
 		if (schema) {
-			if (schema.types.includes('message') || key === 'message' || key === 'messages') {
+			const isMessage = op.handler === 'message' || op.handler === 'forward' ? key === 'message' || key === 'messages' : false;
+			if (schema.types.includes('message') || isMessage) {
 				sent = fitMessage(backend, value, key, params.auto_escape === true);
 			}
 			const converted = convertToTypes(sent, schema.types);
