@@ -29,7 +29,7 @@ const WORDS = {
 		ignoredBy: 'Ignored by',
 		parameter: 'Parameter',
 		actions: '#### Actions per backend',
-		actionsIntro: 'Operations a backend does not have are refused before sending, naming the backends that have them.',
+		actionsIntro: 'Operations a backend does not have are refused before sending, naming the backends that have them; so are the ones it registers as stubs:',
 		count: 'actions',
 	},
 	zh: {
@@ -53,7 +53,7 @@ const WORDS = {
 		ignoredBy: '忽略它的协议端',
 		parameter: '参数',
 		actions: '#### 各协议端的动作数',
-		actionsIntro: '协议端没有的操作会在发送前被拒绝，并列出支持它的协议端。',
+		actionsIntro: '协议端没有的操作会在发送前被拒绝，并列出支持它的协议端；只注册了空实现的动作同样拒绝：',
 		count: '动作数',
 	},
 };
@@ -127,7 +127,10 @@ export function backendTables(root, lang) {
 		}
 	}
 
-	lines.push('', w.actions, '', w.actionsIntro, '', `| ${names.join(' | ')} |`, `| ${names.map(() => '---:').join(' | ')} |`);
+	const stubs = Object.entries(backends.actions).flatMap(([action, per]) =>
+		ORDER.filter((b) => per[b]?.stub).map((b) => `\`${action}\` (${backends.backends[b].name})`),
+	);
+	lines.push('', w.actions, '', `${w.actionsIntro} ${stubs.join(', ')}.`, '', `| ${names.join(' | ')} |`, `| ${names.map(() => '---:').join(' | ')} |`);
 	lines.push(`| ${ORDER.map((b) => Object.values(backends.actions).filter((per) => per[b]).length).join(' | ')} |`);
 	return lines.join('\n');
 }

@@ -123,6 +123,11 @@ export function buildBackends({ sharedDir, operations, curation }) {
 				note(param.name, 'ignored', backend);
 			}
 			const spec = { params };
+			const stub = notes[op.value]?.[backend]?.stub;
+			if (stub !== undefined) {
+				if (typeof stub !== 'string' || stub === '') fail(`backendNotes ${op.value}.${backend}.stub: a sentence`);
+				spec.stub = stub;
+			}
 			if (Object.keys(alsoReads).length > 0) spec.alsoReads = Object.fromEntries(Object.entries(alsoReads).sort());
 			if (Object.keys(send).length > 0) spec.send = send;
 			if (Object.keys(ignored).length > 0) spec.ignored = ignored;

@@ -140,7 +140,7 @@ function checkPayload(name: PersonalityName, action: string, params: JsonObject,
 			if (!schema.required) continue;
 			switch (name) {
 				case 'llonebot':
-					return failed(call.transport === 'ws' ? 1400 : 400, `missing required value at ${field}`);
+					return failed(call.transport === 'ws' ? 1400 : 400, 'missing required value');
 				case 'lagrange':
 					return { status: 'failed', retcode: 200, data: null } as ReturnType<typeof failed>;
 				default:
@@ -151,7 +151,7 @@ function checkPayload(name: PersonalityName, action: string, params: JsonObject,
 		if (takes(name, schema.types, value)) continue;
 		switch (name) {
 			case 'llonebot':
-				return failed(call.transport === 'ws' ? 1400 : 400, `expected ${schema.types.join(' | ')} but got ${JSON.stringify(String(value))} at ${field}`);
+				return failed(call.transport === 'ws' ? 1400 : 400, `expected ${schema.types.join(' | ')} but got ${String(value)}`);
 			case 'lagrange':
 				return { status: 'failed', retcode: 200, data: null } as ReturnType<typeof failed>;
 			default:

@@ -36,6 +36,7 @@ interface BackendAction {
 	alsoReads?: Record<string, string>;
 	send?: Record<string, string>;
 	ignored?: Record<string, string>;
+	stub?: string;
 }
 
 const operations = (actionsJson as unknown as { operations: Op[] }).operations;
@@ -149,6 +150,12 @@ for (const name of PERSONALITIES) {
 			test(`${op.resource} › ${op.value}`, async () => {
 				backend.fake.reset();
 				const result = await run(backend.fake, parametersFor(op, spec));
+				if (spec.stub) {
+					// Registered, but it does nothing there: refused, nothing sent.
+					assert.match(String(result.error?.message), /would report success and change nothing/);
+					assert.equal(backend.fake.callsTo(op.value).length, 0);
+					return;
+				}
 				assert.equal(result.error, undefined, String(result.error?.message));
 				// The operation's call, after at most one get_version_info (detection, once per credential).
 				const calls = backend.fake.calls.filter((c) => c.action === op.value).slice(-1);

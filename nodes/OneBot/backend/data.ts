@@ -35,6 +35,8 @@ export interface BackendActionSpec {
 	send?: Record<string, string>;
 	/** Catalog parameters it never reads → what to do instead ('' when nothing better). */
 	ignored?: Record<string, string>;
+	/** The backend registers the action, but it does nothing (why). */
+	stub?: string;
 }
 
 export interface BackendInfo {

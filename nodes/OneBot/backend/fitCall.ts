@@ -120,6 +120,9 @@ export function fitCallToBackend(
 	if (backend === 'other') return fitForOther(op, params);
 	const spec = backendAction(op.value, backend);
 	if (!spec) throw unsupportedAction(op, backend);
+	if (spec.stub) {
+		throw new BackendSupportError('operation', `${spec.stub}: "${op.name}" would report success and change nothing.`, backend);
+	}
 	const name = backendName(backend);
 	const out: IDataObject = {};
 	const sentAs = new Map<string, string>(); // schema name → catalog name
