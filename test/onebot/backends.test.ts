@@ -42,6 +42,15 @@ beforeEach(() => {
 	plain.resetBehaviour();
 });
 
+const WORKFLOW_MOVE: INodeParameters = {
+	resource: 'groupFile',
+	operation: 'move_group_file',
+	group_id: byId('100001'),
+	file_id: '/abc',
+	parent_directory: '/',
+	target_directory: '/docs',
+};
+
 const NAMES: Record<PersonalityName, string> = { napcat: 'NapCat', llonebot: 'LLOneBot', lagrange: 'Lagrange', gocqhttp: 'go-cqhttp' };
 
 function groupMessage(segments: INodeParameters[]): INodeParameters {
@@ -84,6 +93,22 @@ describe('detection', () => {
 			assert.equal(sends(fake, 'get_login_info'), 4);
 		});
 	}
+
+	test('over the WebSocket transport: asked on the same connection, once for all items', async () => {
+		const { fake } = backends.lagrange;
+		const result = await run(
+			fake,
+			{ ...WORKFLOW_MOVE, options: { transport: 'websocket' } },
+			{ items: [{ json: {} }, { json: {} }] },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		assert.deepEqual(fake.calls.map((c) => [c.transport, c.action]), [
+			['ws', 'get_version_info'],
+			['ws', 'move_group_file'],
+			['ws', 'move_group_file'],
+		]);
+		assert.deepEqual(wireParams(fake.calls[1]), { group_id: 100001, file_id: '/abc', parent_directory: '/', target_directory: '/docs' });
+	});
 
 	test('the credential test names the backend and its version', async () => {
 		for (const name of PERSONALITIES) {

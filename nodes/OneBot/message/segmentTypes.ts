@@ -103,13 +103,28 @@ function backendsSending(type: string): Backend[] {
 	return (['onebot11', ...DETECTABLE] as const).filter((b) => sendsSegment(type, b));
 }
 
-/** "Ignored by NapCat, LLOneBot." for a field some backends never read. */
+/**
+ * What the backends do with a field, from catalog/segments.json: "Ignored by NapCat, LLOneBot.",
+ * "NapCat: not flash, show." (values it does not honour), "NapCat needs it when type is custom."
+ */
 function ignoredNote(type: string, field: string): string {
-	const ignoring = DETECTABLE.filter((b) => {
+	const limited = DETECTABLE.flatMap((b) => {
 		const support = segmentSupport(type, b);
-		return support !== undefined && support !== true && support.drops === undefined && support.ignores?.includes(field);
+		return support !== undefined && support !== true && support.drops === undefined ? [{ backend: b, support }] : [];
 	});
-	return ignoring.length > 0 ? ` Ignored by ${ignoring.map(backendName).join(', ')}.` : '';
+	const notes: string[] = [];
+	const ignoring = limited.filter(({ support }) => support.ignores?.includes(field)).map(({ backend }) => backendName(backend));
+	if (ignoring.length > 0) notes.push(`Ignored by ${ignoring.join(', ')}.`);
+	for (const { backend, support } of limited) {
+		const values = (support.refuse ?? []).filter((r) => r.field === field).flatMap((r) => r.values);
+		if (values.length > 0) notes.push(`${backendName(backend)}: not ${values.join(', ')}.`);
+		for (const rule of support.requires ?? []) {
+			if (!rule.fields.includes(field)) continue;
+			const when = rule.when ? ` when ${rule.when.field} is ${rule.when.values.join(' or ')}` : '';
+			notes.push(`${backendName(backend)} needs it${when}.`);
+		}
+	}
+	return notes.length > 0 ? ` ${notes.join(' ')}` : '';
 }
 
 function segment(spec: Omit<SegmentTypeSpec, 'backends'>): SegmentTypeSpec {
