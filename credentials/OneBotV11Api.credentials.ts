@@ -67,7 +67,7 @@ export class OneBotV11Api implements ICredentialType {
 					value: 'auto',
 					description: 'Ask the backend (get_version_info) and remember the answer for 10 minutes',
 				},
-				{ name: 'Go-Cqhttp', value: 'gocqhttp' },
+				{ name: 'go-cqhttp', value: 'gocqhttp' },
 				{ name: 'Lagrange.OneBot', value: 'lagrange' },
 				{ name: 'LLOneBot', value: 'llonebot' },
 				{ name: 'NapCat', value: 'napcat' },
