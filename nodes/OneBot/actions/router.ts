@@ -1,10 +1,24 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import {
+	backendSetting,
+	fitCallToBackend,
+	forgetBackend,
+	resolveBackend,
+	type DetectedBackend,
+} from '../backend';
+import { CUSTOM_ACTION, findOperation, type OneBotOperationSpec } from '../catalog';
+import {
+	createTransport,
+	OneBotCallError,
+	toOneBotCredentials,
+	ONEBOT_CREDENTIAL_TYPE,
+	type OneBotCredentials,
+	type TransportKind,
+} from '../transport';
+import type { OneBotResponse, OneBotTransport } from '../transport/types';
 import { readBatching, type BatchSettings } from '../../shared/batch';
 import { sendToTargets } from '../../shared/targets';
-import { CUSTOM_ACTION, findOperation, type OneBotOperationSpec } from '../catalog';
-import { createTransport, toOneBotCredentials, ONEBOT_CREDENTIAL_TYPE, type TransportKind } from '../transport';
-import type { OneBotResponse, OneBotTransport } from '../transport/types';
 import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
 import type { OperationHandler, PreparedCall } from './handlers/types';
@@ -20,14 +34,20 @@ export interface OneBotRun {
 	handler: OperationHandler;
 	transport: OneBotTransport;
 	secrets: string[];
+	credentials: OneBotCredentials;
+	/**
+	 * The backend the calls go to (credential's Backend field, or detected). Resolved when the first
+	 * call is ready to go, so that input refused while preparing it sends nothing at all.
+	 */
+	backend: () => Promise<DetectedBackend>;
 	pacing: OneBotPacing;
 	batching: BatchSettings;
 }
 
 /** node → router → handler → transport. Opens the transport once per execution. */
 export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
-	const raw = await this.getCredentials(ONEBOT_CREDENTIAL_TYPE);
-	const credentials = toOneBotCredentials(raw);
+	const data = await this.getCredentials(ONEBOT_CREDENTIAL_TYPE);
+	const credentials = toOneBotCredentials(data);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject & { transport?: TransportKind; timeout?: number };
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = operation === CUSTOM_ACTION.value ? CUSTOM_ACTION : findOperation(operation);
@@ -38,14 +58,29 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 		await transport.close();
 		throw new Error(`Unknown operation "${operation}"`);
 	}
+	const setting = backendSetting(data.backend);
+	let detected: Promise<DetectedBackend> | undefined;
+	const backend = async () => (detected ??= resolveBackend(setting, credentials, transport, this.logger));
 	return {
 		op,
 		handler: handlerFor(op),
 		transport,
 		secrets: [credentials.accessToken],
-		pacing: oneBotPacing(raw),
+		credentials,
+		backend,
+		pacing: oneBotPacing(data),
 		batching: readBatching(options),
 	};
+}
+
+/** The call as the run's backend reads it (names, types), or a refusal before anything is sent. */
+async function fitted(run: OneBotRun, call: PreparedCall): Promise<PreparedCall> {
+	// The custom action sends the user's JSON as is: no backend to fit it to.
+	if (run.op === CUSTOM_ACTION) return call;
+	const op = findOperation(call.action) ?? run.op;
+	const { backend } = await run.backend();
+	const params = fitCallToBackend(backend, op, call.params, { handlerParams: run.handler.ownParams });
+	return { action: call.action, params };
 }
 
 /** True when the operation makes one call for all items (forward message from input items). */
@@ -78,7 +113,11 @@ async function runFanOut(
 		targets,
 		(id) => ({ [spec.param]: outputId(id) }),
 		async (id) => {
-			const response = await send(run, call.action, { ...call.params, [spec.param]: id as unknown as IDataObject[string] });
+			const target = await fitted(run, {
+				action: call.action,
+				params: { ...call.params, [spec.param]: id as unknown as IDataObject[string] },
+			});
+			const response = await send(run, target.action, target.params);
 			const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
 			return { success: true, ...first };
 		},
@@ -90,15 +129,16 @@ async function runFanOut(
 
 /** Prepares, sends and shapes the call of one item (or its calls, one per target). */
 export async function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
-	const call = await run.handler.prepare.call(this, itemIndex, run.op);
-	if (call.fanOut) return await runFanOut.call(this, run, itemIndex, { ...call, fanOut: call.fanOut });
+	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
+	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
+	const call = await fitted(run, prepared);
 	const response = await send(run, call.action, call.params);
 	return responseToItems(findOperation(call.action) ?? run.op, call.action, response);
 }
 
 /** The single call of a batch operation. */
 export async function runBatch(this: IExecuteFunctions, run: OneBotRun, itemCount: number): Promise<IDataObject[]> {
-	const call = await run.handler.prepareBatch!.call(this, run.op, itemCount);
+	const call = await fitted(run, await run.handler.prepareBatch!.call(this, run.op, itemCount));
 	const response = await send(run, call.action, call.params);
 	return responseToItems(run.op, call.action, response);
 }
@@ -109,5 +149,7 @@ export function itemError(
 	error: unknown,
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {
+	// Not reached: the backend behind the URL may be another one next time; detect it again.
+	if (run && error instanceof OneBotCallError && error.kind === 'network') forgetBackend(run.credentials);
 	return toNodeError(this.getNode(), error, itemIndex, run?.secrets ?? []);
 }

@@ -69,7 +69,8 @@ export function withReplyPrefix(message: string | Segment[], autoEscape: boolean
 
 /** Reply: the message builder's message, sent to the group or private chat of the input item. */
 export const replyHandler: OperationHandler = {
-	ownParams: [],
+	// The message parameters of the send it makes are built here, as the message handler does.
+	ownParams: ['message', 'auto_escape'],
 	properties: (show): INodeProperties[] => [
 		...messageProperties({ show }),
 		{
