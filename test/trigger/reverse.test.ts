@@ -185,7 +185,7 @@ describe('reverse WebSocket: several bots, filters, frames', () => {
 		const { code } = await closed;
 		assert.equal(code, 1006);
 		assert.ok(lively.isOpen, 'the other bot keeps its connection');
-		await trigger.waitForLog(/No data from bot 10001 .* for 100 ms/, 'warn');
+		await trigger.waitForLog(/No data and no pong from bot 10001 .* for 100 ms/, 'warn');
 		assert.equal(trigger.emits, 0, 'heartbeats started nothing');
 		await lively.close();
 		await trigger.close();
