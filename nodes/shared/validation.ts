@@ -92,20 +92,21 @@ export interface NumericBounds {
 	seconds?: boolean;
 }
 
+/** "2592000 seconds (30 days)" for durations, the bare number otherwise. */
 function boundText(n: number, seconds: boolean | undefined): string {
-	if (!seconds || n < 60) return String(n);
+	if (!seconds) return String(n);
 	const units: Array<[number, string]> = [
 		[86_400, 'day'],
 		[3_600, 'hour'],
 		[60, 'minute'],
 	];
 	for (const [size, unit] of units) {
-		if (n % size === 0) {
+		if (n >= size && n % size === 0) {
 			const count = n / size;
-			return `${n} (${count} ${unit}${count === 1 ? '' : 's'})`;
+			return `${n} seconds (${count} ${unit}${count === 1 ? '' : 's'})`;
 		}
 	}
-	return String(n);
+	return `${n} seconds`;
 }
 
 /**
@@ -120,13 +121,13 @@ export function checkBounds<T extends number | bigint>(field: string, value: T, 
 	if (!below && !above) return value;
 	let expected: string;
 	if (min !== undefined && max !== undefined) {
-		expected = `between ${boundText(min, seconds)} and ${boundText(max, seconds)}${seconds ? ' seconds' : ''}`;
-	} else if (min === 1 && max === undefined) {
+		expected = `between ${min} and ${boundText(max, seconds)}`;
+	} else if (min === 1 && max === undefined && !seconds) {
 		expected = 'a positive integer (1 or more)';
 	} else if (min !== undefined) {
-		expected = `at least ${boundText(min, seconds)}${seconds ? ' seconds' : ''}`;
+		expected = `at least ${boundText(min, seconds)}`;
 	} else {
-		expected = `at most ${boundText(max as number, seconds)}${seconds ? ' seconds' : ''}`;
+		expected = `at most ${boundText(max as number, seconds)}`;
 	}
 	throw new InputError(field, `"${field}" must be ${expected}, got ${describe(raw)}`);
 }
