@@ -14,6 +14,7 @@ import { FakeOneBot, privateMessageEvent } from '../fakes/onebot';
 import { freePort } from '../support/freePort';
 import { activateTrigger, waitFor, type ActiveTrigger } from '../trigger/context';
 import { OneBotTrigger } from '../trigger/nodes';
+import { figure as showFigure } from './figure';
 
 const TOKEN = 'Rev-Flood-Token-31';
 const PATH = '/onebot/v11/ws';
@@ -28,10 +29,7 @@ after(async () => {
 	await (await bot).close();
 });
 
-function figure(t: TestContext, text: string): void {
-	t.diagnostic(text);
-	console.log(`[security/reverse] ${t.name}: ${text}`);
-}
+const figure = (t: TestContext, text: string) => showFigure('reverse', t, text);
 
 async function listen(parameters: INodeParameters, token: string) {
 	const port = await freePort();

@@ -12,13 +12,11 @@ import catalogJson from '../../nodes/OneBot/catalog/actions.json';
 import type { Catalog } from '../../nodes/shared/catalog/types';
 import { checkBounds } from '../../nodes/shared/validation';
 import type { FakeOneBot } from '../fakes/onebot';
+import { figure as showFigure } from './figure';
 
 const catalog = catalogJson as unknown as Catalog;
 
-function figure(t: TestContext, text: string): void {
-	t.diagnostic(text);
-	console.log(`[security/validation] ${t.name}: ${text}`);
-}
+const figure = (t: TestContext, text: string) => showFigure('validation', t, text);
 
 let fake: FakeOneBot;
 useFakeOneBot((f) => (fake = f));

@@ -9,6 +9,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { FakeOneBot, groupMessageEvent, privateMessageEvent } from '../fakes/onebot';
 import { activateWebhook, startWebhook, type WebhookOptions, type WebhookServer } from '../trigger/context';
 import { OneBotWebhookTrigger } from '../trigger/nodes';
+import { figure as showFigure } from './figure';
 
 const SECRET = 'wh-Secret-0f9e';
 const SELF = 10001;
@@ -33,10 +34,7 @@ async function webhook(parameters: INodeParameters, extra: Partial<WebhookOption
 	return server;
 }
 
-function figure(t: TestContext, text: string): void {
-	t.diagnostic(text);
-	console.log(`[security/webhook] ${t.name}: ${text}`);
-}
+const figure = (t: TestContext, text: string) => showFigure('webhook', t, text);
 
 describe('webhook: a new node requires a signature', () => {
 	test('the default Signature Check is a secret; None shows a notice that anyone can start the workflow', (t) => {
