@@ -1,7 +1,7 @@
 // 1,000 malformed frames and 100 forced connection drops per transport (issue 10): every valid event
 // is still emitted exactly once and the trigger keeps running. Prints the figures.
 //
-// "Exactly once", per transport (docs/onebot-trigger.md, docs/heychat-trigger.md):
+// "Exactly once", per transport (docs/onebot-trigger.md "Delivery: exactly once"):
 // - OneBot forward and reverse WebSocket: OneBot v11 has no resume, so an event is delivered on the
 //   connection that is open when the backend sends it. Every event sent on an open connection is
 //   emitted once; a message event the backend sends again after a reconnect (same self_id and
