@@ -40,6 +40,16 @@ describe('action fields: positive ids and bounded durations', () => {
 		['mute for 30 days + 1 s', ban(2592001), /"duration" must be between 0 and 2592000 seconds \(30 days\), got 2592001/],
 		['mute for "abc"', ban('={{ "abc" }}'), /"duration" must be an integer .*got "abc"/],
 		[
+			'the hidden action .handle_quick_operation with ban_duration -5',
+			{ resource: 'system', operation: '.handle_quick_operation', context: '{"post_type": "message", "message_type": "group"}', operationParameter: '{"ban": true, "ban_duration": -5}' },
+			/"operation\.ban_duration" must be zero or a positive integer, got -5/,
+		],
+		[
+			'the hidden action .handle_quick_operation with ban "yes"',
+			{ resource: 'system', operation: '.handle_quick_operation', context: '{"post_type": "message"}', operationParameter: '{"ban": "yes", "ban_duration": 60}' },
+			/"operation\.ban" must be true or false, got "yes"/,
+		],
+		[
 			'anonymous mute for 31 days',
 			{ resource: 'groupAdmin', operation: 'set_group_anonymous_ban', group_id: byId('100001'), additionalFields: { duration: 2678400, flag: 'f' } },
 			/"duration" must be between 0 and 2592000 seconds \(30 days\), got 2678400/,
@@ -58,6 +68,12 @@ describe('action fields: positive ids and bounded durations', () => {
 	const accepted: Array<[string, INodeParameters, string, Record<string, unknown>]> = [
 		['a 30-day mute', ban('2592000'), 'set_group_ban', { group_id: 100001, user_id: 20001, duration: 2592000 }],
 		['lifting a mute (0)', ban(0), 'set_group_ban', { group_id: 100001, user_id: 20001, duration: 0 }],
+		[
+			'a quick operation through .handle_quick_operation ("true", "600" converted)',
+			{ resource: 'system', operation: '.handle_quick_operation', context: '{"post_type": "message", "message_type": "group"}', operationParameter: '{"ban": "true", "ban_duration": "600", "x_ext": 1}' },
+			'.handle_quick_operation',
+			{ context: { post_type: 'message', message_type: 'group' }, operation: { ban: true, ban_duration: 600, x_ext: 1 } },
+		],
 		// go-cqhttp and NapCat message ids are 32-bit hashes and often negative: no bound on them.
 		['a negative message_id', { resource: 'message', operation: 'delete_msg', message_id: '={{ -123456 }}' }, 'delete_msg', { message_id: -123456 }],
 	];

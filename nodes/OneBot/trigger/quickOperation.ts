@@ -67,6 +67,25 @@ export function validateQuickOperation(settings: IDataObject): IDataObject {
 }
 
 /**
+ * A quick-operation object keyed by wire names (the `operation` parameter of the hidden action
+ * `.handle_quick_operation`): the known fields are checked and converted like the webhook's, an
+ * error names `<field>.<key>`; unknown keys (backend extensions) are kept as they are.
+ */
+export function validateQuickOperationObject(field: string, operation: unknown): IDataObject {
+	if (operation === null || typeof operation !== 'object' || Array.isArray(operation)) {
+		throw new InputError(field, `"${field}" must be a JSON object, e.g. {"reply": "hi"}`);
+	}
+	const out: IDataObject = { ...(operation as IDataObject) };
+	for (const spec of QUICK_FIELDS) {
+		if (!(spec.name in out) || spec.type === 'message' || spec.type === 'string') continue;
+		const value = out[spec.name];
+		if (value === null || value === undefined) continue;
+		out[spec.name] = coerceParam({ ...spec, name: `${field}.${spec.name}` }, value) as IDataObject[string];
+	}
+	return out;
+}
+
+/**
  * The quick operation the user configured, limited to the fields that apply to this event
  * (checked first: see validateQuickOperation).
  */
