@@ -2,7 +2,7 @@
 // reachable address refuses to activate; a connection flood stops at the limit (1013); a silent
 // connection is dropped by the ping watchdog from its start. Each case prints its figures.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { after, describe, test, type TestContext } from 'node:test';
 
 import WebSocket from 'ws';
@@ -152,6 +152,32 @@ describe('reverse WebSocket: connection limit', () => {
 		figure(t, `60 connections: accepted ${accepted.length}, closed with 1013: ${outcomes.filter((o) => o() === 1013).length}`);
 	});
 
+	test('malformed handshakes do not use up the limit', async (t) => {
+		const { trigger, port, url } = await listen({ options: { listenAddress: '127.0.0.1', maxConnections: 2 } }, TOKEN);
+		const answers: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			answers.push(
+				await new Promise<string>((resolve) => {
+					const socket = connect(port, '127.0.0.1', () => {
+						// An upgrade without Sec-WebSocket-Key: ws refuses it (400) after the token check.
+						socket.write(`GET ${PATH} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`);
+					});
+					let text = '';
+					socket.on('data', (d: Buffer) => (text += d.toString()));
+					socket.on('close', () => resolve(text.split('\r\n')[0]));
+					socket.on('error', () => undefined);
+				}),
+			);
+		}
+		assert.ok(answers.every((a) => /^HTTP\/1\.1 400/.test(a)), answers[0]);
+		const [a, b] = [client(url, { token: TOKEN }), client(url, { token: TOKEN })];
+		await Promise.all([opened(a), opened(b)]);
+		a.send(JSON.stringify(privateMessageEvent(SELF, 5, 'a')));
+		b.send(JSON.stringify(privateMessageEvent(SELF, 5, 'b')));
+		await trigger.waitForEmits(2);
+		figure(t, `20 malformed handshakes → ${answers[0]}; then 2 of 2 valid connections accepted (limit 2)`);
+	});
+
 	test('Max Connections 2: the third is closed with 1013', async (t) => {
 		const { url } = await listen({ options: { listenAddress: '127.0.0.1', maxConnections: 2 } }, TOKEN);
 		const all = [client(url, { token: TOKEN }), client(url, { token: TOKEN }), client(url, { token: TOKEN })];
@@ -168,8 +194,9 @@ describe('reverse WebSocket: connection limit', () => {
 describe('reverse WebSocket: silent connections', () => {
 	test('a connection that sends nothing and answers no ping is dropped (no heartbeat needed); a live one stays', async (t) => {
 		const fake = await bot;
-		// Ping every 50 ms → dropped after 125 ms of silence (2.5 ×).
-		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', pingInterval: 0.05 } }, TOKEN);
+		// Ping every 200 ms → dropped after 500 ms of silence (2.5 ×); long enough that a busy test
+		// machine does not starve the live connection's pongs.
+		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', pingInterval: 0.2 } }, TOKEN);
 		const silent = client(url, { token: TOKEN, autoPong: false });
 		const silentClosed = closed(silent);
 		await opened(silent);
@@ -178,10 +205,10 @@ describe('reverse WebSocket: silent connections', () => {
 		const { code, at } = await silentClosed;
 		assert.equal(code, 1006, 'terminated');
 		assert.ok(live.isOpen, 'the live connection (answers pings) stays');
-		await trigger.waitForLog(/No data and no pong from bot 10001 .* for 125 ms; dropping the connection/, 'warn');
+		await trigger.waitForLog(/No data and no pong from bot 10001 .* for 500 ms; dropping the connection/, 'warn');
 		live.pushEvent(privateMessageEvent(10002, 5, 'still here'));
 		await trigger.waitForEmits(1);
 		await live.close();
-		figure(t, `silent connection dropped after ${at - openedAt} ms (timeout 125 ms, ping 50 ms); live connection kept`);
+		figure(t, `silent connection dropped after ${at - openedAt} ms (timeout 500 ms, ping 200 ms); live connection kept`);
 	});
 });

@@ -321,9 +321,19 @@ export class ReverseServer {
 			});
 			return;
 		}
-		this.pending++;
-		this.wss.handleUpgrade(req, socket, head, (ws) => {
+		// Counted until the upgrade completes; an upgrade that ws aborts (a malformed handshake) frees
+		// its place when the socket closes, so bad handshakes cannot use up the limit.
+		let counted = true;
+		const release = () => {
+			if (!counted) return;
+			counted = false;
 			this.pending--;
+		};
+		this.pending++;
+		socket.once('close', release);
+		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			socket.off('close', release);
+			release();
 			this.onConnection(ws, client);
 		});
 	}
