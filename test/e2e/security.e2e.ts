@@ -56,10 +56,17 @@ describe('safe defaults in n8n', () => {
 	it('the webhook trigger as dropped on the canvas (no secret) does not activate', async () => {
 		const webhookId = randomUUID();
 		const id = await server.createWorkflow({ name: 'webhook default', nodes: [triggerNode('oneBotWebhookTrigger', {}, { webhookId })] });
-		await assert.rejects(server.activate(id), /Signature check is on but no secret is set/);
+		// n8n itself refuses: the Secret field is required while Signature Check is a secret.
+		await assert.rejects(server.activate(id), /Missing or invalid required parameters/);
 		const res = await bot.postEvent(`${server.baseUrl}/webhook/${webhookId}/onebot`, privateMessageEvent(SELF_ID, 5, 'hi'));
 		assert.equal(res.status, 404, 'no webhook registered');
 		assert.equal((await server.executions(id)).length, 0);
+		// A secret that is an expression giving nothing passes n8n's check; the node's own check refuses.
+		const empty = await server.createWorkflow({
+			name: 'webhook empty secret',
+			nodes: [triggerNode('oneBotWebhookTrigger', { secret: '={{ "" }}' }, { webhookId: randomUUID() })],
+		});
+		await assert.rejects(server.activate(empty), /Signature check is on but no secret is set/);
 	});
 
 	it('a signed webhook refuses oversized, stale and re-sent requests with no execution', async () => {
