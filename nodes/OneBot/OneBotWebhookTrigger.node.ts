@@ -24,7 +24,10 @@ export class OneBotWebhookTrigger implements INodeType {
 		name: 'oneBotWebhookTrigger',
 		icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 checks signatures by default. Version 1 (workflows saved before) keeps its old
+		// default, None, so they still activate; the editor shows them the notice below.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'HTTP POST',
 		description:
 			'Starts the workflow on QQ bot events that a OneBot v11 backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp) POSTs to n8n',
@@ -81,6 +84,33 @@ export class OneBotWebhookTrigger implements INodeType {
 					},
 				],
 				default: 'secret',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+				description:
+					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
+			},
+			{
+				displayName: 'Signature Check',
+				name: 'signature',
+				type: 'options',
+				options: [
+					{
+						name: 'None (Anyone Reaching the URL Can Start the Workflow)',
+						value: 'none',
+						description: 'Accept unsigned requests: only when no one else can reach n8n',
+					},
+					{
+						name: 'Secret Entered Below',
+						value: 'secret',
+						description: "Type the backend's secret into this node",
+					},
+					{
+						name: "Secret Is the Credential's Access Token",
+						value: 'credential',
+						description: "Use the OneBot credential's Access Token as the backend's secret",
+					},
+				],
+				default: 'none',
+				displayOptions: { show: { '@version': [1] } },
 				description:
 					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
 			},

@@ -64,6 +64,20 @@ describe('webhook: a new node requires a signature', () => {
 		figure(t, 'activation: no secret → refused (2 of 2), with a secret or None → activated (2 of 2)');
 	});
 
+	test('a workflow saved with version 1 keeps its old default (None) and still activates; the editor shows it the notice', async (t) => {
+		const { properties, version, defaultVersion } = new OneBotWebhookTrigger().description;
+		assert.deepEqual(version, [1, 2]);
+		assert.equal(defaultVersion, 2);
+		const v1 = properties.find((p) => p.name === 'signature' && p.displayOptions?.show?.['@version']?.includes(1));
+		assert.equal(v1?.default, 'none');
+		await activateWebhook({ node: new OneBotWebhookTrigger(), parameters: {}, typeVersion: 1 });
+		await assert.rejects(
+			activateWebhook({ node: new OneBotWebhookTrigger(), parameters: {}, typeVersion: 2 }),
+			/Signature check is on but no secret is set/,
+		);
+		figure(t, 'version 1 as saved → activated with None; version 2 as dropped → refused');
+	});
+
 	test('a request to the node as dropped (no secret) is refused and starts nothing', async (t) => {
 		const bot = await botPromise;
 		const server = await webhook({});

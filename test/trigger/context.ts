@@ -99,6 +99,14 @@ interface Setup {
 	/** Which credential type `credentials` are for (default oneBotV11Api). */
 	credentialType?: keyof typeof CREDENTIALS;
 	workflowId?: string;
+	/** The node's type version (default: the version a new node gets). */
+	typeVersion?: number;
+}
+
+/** The version n8n gives a node dropped on the canvas. */
+function newNodeVersion(node: INodeType): number {
+	const { version, defaultVersion } = node.description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
 }
 
 function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additionalData: IWorkflowExecuteAdditionalData } {
@@ -108,7 +116,7 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 		id: 'trigger-node',
 		name: String(setup.node.description.defaults.name ?? 'Trigger'),
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: setup.typeVersion ?? newNodeVersion(setup.node),
 		position: [0, 0],
 		parameters: structuredClone(setup.parameters ?? {}),
 		webhookId: 'test-webhook-id',
