@@ -10,6 +10,11 @@ export interface HeychatParamSpec extends ParamSpec {
 	generate?: 'nonce';
 	/** Sent when the user leaves the (optional) field out. */
 	wireDefault?: string | number | boolean | unknown[];
+	/**
+	 * The JSON type on the wire when it differs from the editor type: 'string' sends a user ID
+	 * (checked as a positive integer) as a JSON string, as the HeyBox.Net SDK does for grant/revoke.
+	 */
+	wire?: 'string';
 }
 
 /** One Heychat endpoint as an operation. */
