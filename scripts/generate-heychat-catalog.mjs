@@ -236,6 +236,11 @@ function main() {
 		};
 		if (c.handler) op.handler = c.handler;
 		if (c.list) op.list = c.list;
+		if (c.result) {
+			const { why: _why, ...result } = c.result;
+			if (typeof result.key !== 'string') fail(`${entry.name}: result needs a key`);
+			op.result = result;
+		}
 		if (entry.content_type) op.contentType = entry.content_type;
 		op.response = entry.response;
 		// Where the ids come first in the editor: the room, then the channel(s), because the lists of

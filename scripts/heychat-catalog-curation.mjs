@@ -5,6 +5,10 @@
 // what a user sees (resource, names, descriptions), which parameter is which kind of id, which
 // searchable list fills it, and the few places where the node builds a value itself.
 //
+// Per-operation keys besides names and params: `handler`, `list` (where the answer's list is) and
+// `result` ({ key, aliases? }: the answer's object is result[key] or, when the server answers it
+// flat, result itself; `aliases` copies a field some servers name differently, e.g. roles ← role).
+//
 // Per-parameter keys (all optional):
 //   type         override the catalog type derived from the reference type
 //   required     override the reference's required flag (explained in `why`)
@@ -89,6 +93,12 @@ const ALWAYS_SENT_MENTIONS = {
 	at_role_id: { handled: true, wireDefault: '', why: 'HBNET sends it on every send ("" when empty).' },
 	mention_channel_id: { handled: true, wireDefault: '', why: 'HBNET sends it on every send ("" when empty).' },
 };
+
+/**
+ * The answer of create/update role is UNCERTAIN (heychat-api.md §3.3): CS and CJSAH read
+ * `result.role`, HBNET reads the role as `result` itself. Both give the role as the output item.
+ */
+const ROLE_ANSWER = { key: 'role', why: 'result.role (CS, CJSAH) or result (HBNET): both accepted.' };
 
 /** Grant/revoke: HBNET AddOrRemoveRoleParams writes `to_user_id` with JsonNumberHandling.WriteAsString. */
 const USER_ID_AS_STRING = {
@@ -211,6 +221,7 @@ export const operations = {
 		name: 'Create',
 		action: 'Create a role',
 		description: 'Create a custom role in a room (needs the admin or manage-roles permission)',
+		result: ROLE_ANSWER,
 		params: {
 			permissions: {
 				description: 'Permission bits as a decimal string, e.g. 16384 (send messages) or 0',
@@ -237,6 +248,7 @@ export const operations = {
 		name: 'Update',
 		action: 'Update a role',
 		description: 'Update a role; the server replaces every field, so give the current values of those you keep',
+		result: ROLE_ANSWER,
 		params: {
 			id: { locator: 'role', displayName: 'Role', type: 'stringId' },
 			position: {
@@ -289,6 +301,11 @@ export const operations = {
 		name: 'Grant',
 		action: 'Grant a role to a user',
 		description: 'Give a member a role',
+		result: {
+			key: 'user',
+			aliases: { roles: 'role' },
+			why: 'UNCERTAIN in heychat-api.md §3.3: CS reads result.user.roles, HBNET AddRoleResponse reads result.user.role; both give "roles".',
+		},
 		params: { role_id: { displayName: 'Role' }, to_user_id: USER_ID_AS_STRING },
 	},
 	revoke_room_role: {

@@ -6,6 +6,7 @@ import { readOperationParams, type ParameterGetter } from '../../shared/catalog/
 import { getPath, parseJsonLossless } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
+import { answerObject } from '../catalog/result';
 import { toWireValues } from '../catalog/wire';
 import { heychatRequest } from '../transport';
 import { callOptions } from './common';
@@ -112,5 +113,5 @@ export async function callCatalogOperation(
 		{ operation: op.value, method: op.method, host: op.host, path: op.path, query, body },
 		callOptions.call(this, itemIndex),
 	);
-	return resultItems(op, response.result);
+	return resultItems(op, answerObject(op, response.result));
 }

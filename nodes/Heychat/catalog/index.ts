@@ -26,6 +26,12 @@ export interface HeychatOperationSpec extends OperationSpec {
 	/** How sure the reference is about the endpoint ("certain", "uncertain", with notes). */
 	certainty: string;
 	contentType?: string;
+	/**
+	 * Where the answer's object is when sources disagree: `result[key]`, or `result` itself when the
+	 * server answers flat. `aliases` fills a field from another name some servers use
+	 * (`{ roles: 'role' }`: roles ← role when only role is there).
+	 */
+	result?: { key: string; aliases?: Record<string, string> };
 	/** The response shape the reference describes (informative). */
 	response?: string;
 	params: HeychatParamSpec[];
