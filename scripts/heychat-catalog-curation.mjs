@@ -387,9 +387,10 @@ export const operations = {
 		description: 'Kick a member out of a room',
 		params: {
 			to_user_id: {
-				type: 'stringId',
+				type: 'id',
+				wire: 'string',
 				displayName: 'User',
-				why: 'The reference declares this one as a string, unlike every other user id.',
+				why: 'The reference declares this one as a string (SATORI/ONEBOTS from APIFOX), unlike every other user id; checked as a user ID, sent as a string of digits.',
 			},
 		},
 	},
@@ -498,7 +499,7 @@ export const operations = {
 		action: 'Get the permissions of a user in a channel',
 		description: "Get a user's permissions in a channel",
 		params: {
-			to_user_id: { type: 'stringId', locator: null, displayName: 'User ID' },
+			to_user_id: { type: 'id', locator: null, displayName: 'User ID', why: 'A query value (text on the wire); checked as a user ID.' },
 			parent_id: { displayName: 'Parent ID', description: 'The category the channel is in' },
 		},
 	},
@@ -569,7 +570,7 @@ export const operations = {
 		action: 'Get the channel a user is in',
 		description: 'Find the voice channel a member is in',
 		params: {
-			to_user_id: { type: 'stringId', displayName: 'User' },
+			to_user_id: { type: 'id', displayName: 'User', why: 'A query value (text on the wire); checked as a user ID.' },
 			must_audio: { description: 'Whether to only look at voice channels' },
 		},
 	},
