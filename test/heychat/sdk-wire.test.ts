@@ -12,6 +12,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import catalogJson from '../../nodes/Heychat/catalog/endpoints.json';
 import { COMMON_QUERY, FakeHeychat, type HeychatCall } from '../fakes/heychat';
+import { catalogCase, type CatalogOp as Op } from './catalogCases';
 import { BIG_CHANNEL, BIG_MSG, BIG_ROLE, BIG_ROOM, byId, imageItem, png, run } from './setup';
 import sdkWireJson from './sdk-wire.json';
 
@@ -28,24 +29,6 @@ interface SdkEndpoint {
 	params: Record<string, SdkParam>;
 	extras: Record<string, string>;
 }
-interface Param {
-	name: string;
-	type: string;
-	required: boolean;
-	in: 'body' | 'query';
-	locator?: string;
-	options?: Array<{ value: string | number | boolean }>;
-	handled?: boolean;
-}
-interface Op {
-	value: string;
-	resource: string;
-	method: 'GET' | 'POST';
-	path: string;
-	handler?: string;
-	params: Param[];
-}
-
 const sdkEndpoints = (sdkWireJson as unknown as { endpoints: SdkEndpoint[] }).endpoints;
 const operations = (catalogJson as unknown as { operations: Op[] }).operations;
 const opByValue = new Map(operations.map((o) => [o.value, o]));
@@ -103,45 +86,6 @@ function assertLikeSdk(call: HeychatCall, endpoint: SdkEndpoint, label: string):
 }
 
 // ------------------------------------------------------------------ the cases
-
-/** An editor value for a catalog parameter (its wire form is the node's business). */
-function sample(p: Param, index: number): unknown {
-	const locate = (v: string) => (p.locator ? byId(v) : v);
-	switch (p.type) {
-		case 'stringId': {
-			const id = p.name === 'room_id' ? BIG_ROOM : p.name === 'channel_id' ? BIG_CHANNEL : p.name === 'msg_id' ? BIG_MSG : BIG_ROLE;
-			return locate(id);
-		}
-		case 'id':
-			return locate(String(66837313 + index));
-		case 'integer':
-		case 'duration':
-			return 3 + index;
-		case 'boolean':
-			return true;
-		case 'options':
-			return p.options?.[p.options.length - 1]?.value;
-		case 'idList':
-			return '16711680, 255';
-		case 'json':
-			return '[]';
-		default:
-			return `${p.name}-value`;
-	}
-}
-
-/** Node parameters for a catalog-driven operation: its required fields, and optionally all others. */
-function catalogCase(op: Op, withOptional: boolean): INodeParameters {
-	const parameters: INodeParameters = { resource: op.resource, operation: op.value };
-	const additional: INodeParameters = {};
-	op.params.forEach((p, index) => {
-		if (p.handled) return;
-		if (p.required) parameters[p.name] = sample(p, index) as never;
-		else if (withOptional) additional[p.name] = sample(p, index) as never;
-	});
-	if (Object.keys(additional).length > 0) parameters.additionalFields = additional;
-	return parameters;
-}
 
 interface Case {
 	label: string;
