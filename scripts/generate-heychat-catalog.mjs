@@ -154,7 +154,6 @@ function checkAgainstSdk(operations, sdk) {
 				continue;
 			}
 			const where = op.method === 'GET' ? 'query' : param.in;
-			if (p.in === 'file') continue;
 			if (p.in !== where && !(p.in === 'body' && param.handled)) {
 				problems.push(`${op.value}.${name}: the SDK sends it in the ${p.in}, the catalog in the ${where}`);
 			}
