@@ -235,7 +235,11 @@ export const operations = {
 				description: 'Whether members with this role are shown separately',
 			},
 			color: { description: 'Decimal RGB, e.g. 16711680 for red' },
-			color_list: { type: 'idList', description: 'Gradient colours as decimal RGB numbers' },
+			color_list: {
+				type: 'idList',
+				description: 'Gradient: the start and end colours as decimal RGB numbers, e.g. 16711680, 255',
+				why: 'HBNET GradientColorConverter writes [start, end].',
+			},
 			nonce: {
 				required: false,
 				generate: 'nonce',
@@ -279,7 +283,7 @@ export const operations = {
 				type: 'idList',
 				required: false,
 				wireDefault: [],
-				description: 'Gradient colours as decimal RGB numbers; sent as [] when left out',
+				description: 'Gradient: the start and end colours as decimal RGB numbers; sent as [] when left out',
 				why: 'Marked required, but most rooms do not use gradients.',
 			},
 			nonce: {
