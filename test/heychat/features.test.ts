@@ -259,7 +259,7 @@ describe('Reply', () => {
 		const result = await run(fake, reply(), { items: [{ json: item }] });
 		assert.equal(result.error, undefined);
 		const [body] = bodies(PRIVATE);
-		assert.equal(body.to_user_id, '8829926');
+		assert.equal(body.to_user_id, 8829926);
 		assert.equal(body.msg, 'pong');
 		assert.equal(bodies(SEND).length, 0);
 	});

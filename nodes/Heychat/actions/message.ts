@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
+import { toWireValues } from '../catalog/wire';
 import { ackIdFor, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageSize } from '../helpers/imageSize';
@@ -478,7 +479,8 @@ export async function buildMessage(
 
 	if (type === 'image') {
 		const image = await messageImage.call(this, itemIndex, options);
-		return { msg_type: MSG_TYPE.image, img: image.url, addition: additionWith([image]), images: [image] };
+		// msg carries the URL too, as HeyBox.Net sends image messages; img is the documented field.
+		return { msg_type: MSG_TYPE.image, msg: image.url, img: image.url, addition: additionWith([image]), images: [image] };
 	}
 	if (type === 'card') {
 		if (privateMessage) throw new InputError('messageType', 'Private messages can only be text, markdown or an image');
@@ -587,8 +589,14 @@ export async function postMessage(
 		body.at_role_id = built.at_role_id ?? '';
 		body.mention_channel_id = built.mention_channel_id ?? '';
 	}
-
 	const spec = operation === op.value ? op : findOperation(operation)!;
+	// Fields the catalog says are always sent (e.g. the empty mention lists HeyBox.Net sends).
+	for (const param of spec.params) {
+		if (param.handled && param.wireDefault !== undefined && !(param.name in body)) {
+			body[param.name] = param.wireDefault as IDataObject[string];
+		}
+	}
+
 	const pacing = await pacingOf(this);
 	const response = await pacedHeychatSend(pacing, operation, async () =>
 		await heychatRequest.call(
@@ -619,10 +627,13 @@ export async function sendMessage(
 	const privateMessage = op.value === 'send_private_message';
 	const toList =
 		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(this.getNodeParameter(TARGET_MODE, itemIndex, 'one')) === 'list';
-	const ids = readOperationParams(
-		(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+	const ids = toWireValues(
 		op,
-		(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
+		readOperationParams(
+			(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+			op,
+			(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
+		),
 	);
 	const targets = toList ? parseChannelTargets(this.getNodeParameter(TARGET_LIST, itemIndex, '')) : [];
 	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;

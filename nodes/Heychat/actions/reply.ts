@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../shared/validation';
+import { InputError, toInt64 } from '../../shared/validation';
 import type { HeychatOperationSpec } from '../catalog';
 import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
@@ -110,7 +110,8 @@ export async function replyMessage(this: IExecuteFunctions, op: HeychatOperation
 			reply_id: replyOptions.quote !== false ? place.msgId : undefined,
 		};
 	} else {
-		destination = { kind: 'private', to_user_id: place.userId };
+		// user IDs go out as numbers, as Heychat expects (catalog type `id`)
+		destination = { kind: 'private', to_user_id: toInt64('userId', place.userId) };
 	}
 	return [await postMessage.call(this, op, itemIndex, built, options, destination)];
 }
