@@ -272,9 +272,13 @@ describe('Reply', () => {
 
 	test('to a private message from the OneBot Webhook Trigger: a private message to the sender', async () => {
 		bot.resetBehaviour();
-		const server = await startWebhook({ node: new OneBotWebhookTrigger(), workflowId: 'wf-reply' });
+		const server = await startWebhook({
+			node: new OneBotWebhookTrigger(),
+			parameters: { signature: 'secret', secret: 'reply-Secret-1' },
+			workflowId: 'wf-reply',
+		});
 		try {
-			await bot.postEvent(server.url, privateMessageEvent(SELF, 20001, 'hello'));
+			await bot.postEvent(server.url, privateMessageEvent(SELF, 20001, 'hello'), { secret: 'reply-Secret-1' });
 			const [item] = server.executions[0];
 			const from = bot.calls.length;
 			const result = await run(bot, reply({ quote: false }), { items: [{ json: item }] });
