@@ -192,9 +192,18 @@ export async function heychatRequest(
 				},
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			const cause = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
-			const code = cause.cause?.code ?? cause.code;
-			if (isTimeout(code, `${cause.message ?? ''} ${cause.cause?.message ?? ''}`)) {
+			// n8n wraps the HTTP library's error in a NodeApiError: the code is then its httpCode
+			// (ECONNABORTED for a timeout) and the original message is in `messages`
+			const cause = error as {
+				message?: string;
+				code?: string;
+				httpCode?: string | null;
+				messages?: unknown;
+				cause?: { code?: string; message?: string };
+			};
+			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
+			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
+			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
 				const seconds = (request.timeout ?? 30_000) / 1000;
 				throw fail('timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
 					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
