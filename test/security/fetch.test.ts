@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { FetchError, guardedFetch, nonPublicReason, type GuardedFetchOptions } from '../../nodes/shared/fetch';
 import { FakeHeychat } from '../fakes/heychat';
 import { byId, png, run } from '../heychat/setup';
+import { figure } from './support/figure';
 import { flood, silent, startServer, type TestServer } from './support/servers';
 
 const MiB = 1024 * 1024;
@@ -32,7 +33,9 @@ before(async () => {
 		res.end(png(4, 3));
 	});
 	try {
-		target6 = await startServer((_req, res) => res.end('v6'), '::1');
+		target6 = await startServer((_req, res) => {
+			res.end('v6');
+		}, '::1');
 	} catch {
 		target6 = undefined; // no IPv6 loopback on this machine
 	}
@@ -57,7 +60,7 @@ describe('which addresses are not public', () => {
 		for (const address of ['8.8.8.8', '1.1.1.1', '140.82.112.3', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e']) {
 			assert.equal(nonPublicReason(address), undefined, `${address} is public`);
 		}
-		console.log(`figure: ${blocked.length} non-public address forms refused, 5 public ones allowed`);
+		figure(`${blocked.length} non-public address forms refused, 5 public ones allowed`);
 	});
 });
 
@@ -67,7 +70,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 		assert.equal(error.kind, 'refused');
 		assert.match(error.message, /loopback address \(127\.0\.0\.1\).*Allow Private Network Addresses/);
 		assert.equal(target.requests.length, 0, 'the target saw no request');
-		console.log(`figure: requests that reached the target: ${target.requests.length}`);
+		figure(`requests that reached the target: ${target.requests.length}`);
 	});
 
 	test('private ranges 10.x and 192.168.x, link-local metadata 169.254.169.254: refused before connecting', async () => {
@@ -75,7 +78,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 			const started = Date.now();
 			const error = await refusal(url);
 			assert.equal(error.kind, 'refused', url);
-			console.log(`figure: ${url} refused in ${Date.now() - started} ms: ${error.message.split(':')[0]}`);
+			figure(`${url} refused in ${Date.now() - started} ms: ${error.message.split(':')[0]}`);
 		}
 	});
 
@@ -86,7 +89,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 		assert.match(error.message, /loopback address \(::1\)/);
 		if (!target6) t.diagnostic('no IPv6 loopback here: checked the refusal only');
 		assert.equal(target6?.requests.length ?? 0, 0);
-		console.log(`figure: requests that reached the [::1] target: ${target6?.requests.length ?? 0}`);
+		figure(`requests that reached the [::1] target: ${target6?.requests.length ?? 0}`);
 	});
 
 	test('IPv4-mapped IPv6 [::ffff:127.0.0.1]', async () => {
@@ -100,7 +103,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 		assert.equal(error.kind, 'refused');
 		assert.match(error.message, /loopback address/);
 		assert.equal(target.requests.length, 0, 'the target saw no request');
-		console.log(`figure: localhost:${target.port} refused, requests seen by the target: ${target.requests.length}`);
+		figure(`localhost:${target.port} refused, requests seen by the target: ${target.requests.length}`);
 	});
 
 	test('a name that resolves to a public and a private address is refused (no picking)', async () => {
@@ -154,7 +157,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 			}
 			assert.equal(redirector.requests.length, 4, 'the allowed host was asked');
 			assert.equal(target.requests.length, 0, 'the loopback target saw no request');
-			console.log(`figure: 4 redirects to loopback/file refused; requests seen by the target: ${target.requests.length}`);
+			figure(`4 redirects to loopback/file refused; requests seen by the target: ${target.requests.length}`);
 		} finally {
 			await redirector.close();
 		}
@@ -178,7 +181,7 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 			const error = await refusal(`${loop.url}/0`, { allowPrivateNetwork: true });
 			assert.equal(error.kind, 'redirects');
 			assert.equal(loop.requests.length, 6, 'the first request and 5 redirects');
-			console.log(`figure: requests before giving up on a redirect loop: ${loop.requests.length}`);
+			figure(`requests before giving up on a redirect loop: ${loop.requests.length}`);
 		} finally {
 			await loop.close();
 		}
@@ -207,7 +210,7 @@ describe('byte caps and timeouts', () => {
 			assert.equal(fetched.truncated, true);
 			assert.equal(fetched.body.length, 256 * 1024);
 			assert.ok(server.bytesWritten < 16 * MiB, `the server wrote ${server.bytesWritten} bytes`);
-			console.log(`figure: probe kept ${fetched.body.length} bytes; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB of 100 MiB before the abort`);
+			figure(`probe kept ${fetched.body.length} bytes; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB of 100 MiB before the abort`);
 		} finally {
 			await server.close();
 		}
@@ -221,7 +224,7 @@ describe('byte caps and timeouts', () => {
 			assert.equal(error.kind, 'tooLarge');
 			assert.match(error.message, /larger than 20 MiB/);
 			assert.ok(server.bytesWritten < 36 * MiB, `the server wrote ${server.bytesWritten} bytes`);
-			console.log(`figure: cap 20 MiB; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB of 100 MiB`);
+			figure(`cap 20 MiB; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB of 100 MiB`);
 		} finally {
 			await server.close();
 		}
@@ -234,7 +237,7 @@ describe('byte caps and timeouts', () => {
 			await server.responsesDone(1);
 			assert.equal(error.kind, 'tooLarge');
 			assert.ok(server.bytesWritten < 16 * MiB);
-			console.log(`figure: declared 100 MiB refused; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB`);
+			figure(`declared 100 MiB refused; server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB`);
 		} finally {
 			await server.close();
 		}
@@ -247,7 +250,7 @@ describe('byte caps and timeouts', () => {
 			const error = await refusal(`${server.url}/slow.png`, { allowPrivateNetwork: true, timeoutMs: 300 });
 			assert.equal(error.kind, 'timeout');
 			assert.match(error.message, /did not send the file within 0\.3 s/);
-			console.log(`figure: gave up after ${Date.now() - started} ms (timeout 300 ms)`);
+			figure(`gave up after ${Date.now() - started} ms (timeout 300 ms)`);
 		} finally {
 			await server.close();
 		}
@@ -302,7 +305,7 @@ describe('the Heychat node fetches image URLs through the guard', () => {
 			assert.equal(server.requests[0].headers.range, 'bytes=0-262143');
 			assert.ok(server.bytesWritten < 16 * MiB, `the server wrote ${server.bytesWritten} bytes`);
 			assert.equal(fake.callsTo('/chatroom/v2/channel_msg/send').length, 1);
-			console.log(`figure: measuring probe against a 100 MiB flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB`);
+			figure(`measuring probe against a 100 MiB flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB`);
 		} finally {
 			await server.close();
 		}
@@ -317,7 +320,7 @@ describe('the Heychat node fetches image URLs through the guard', () => {
 			assert.match(String(result.error?.message), /larger than 20 MiB, the "Max File Size \(MiB\)"/);
 			assert.equal(fake.callsTo('/upload').length, 0);
 			assert.ok(server.bytesWritten < 36 * MiB, `the server wrote ${server.bytesWritten} bytes`);
-			console.log(`figure: Re-Upload against a 100 MiB flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB (cap 20 MiB)`);
+			figure(`Re-Upload against a 100 MiB flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB (cap 20 MiB)`);
 		} finally {
 			await server.close();
 		}

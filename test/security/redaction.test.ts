@@ -13,6 +13,7 @@ import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials.ts';
 import { Heychat } from '../../nodes/Heychat/Heychat.node.ts';
 import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
 import { MIN_SUBSTRING_LENGTH, redact, redactDeep } from '../../nodes/shared/redact';
+import { figure } from './support/figure';
 import { silent, startServer, type TestServer } from './support/servers';
 
 const TOKENS = ['e', 'x7', 'Q9w8E7r6T5y4U3i2O1p0A9s8D7f6G5h4J3k2L1zX'];
@@ -60,7 +61,7 @@ describe('redact()', () => {
 		assert.equal(redact('e', ['e']), '***', 'the whole text');
 		assert.equal(redact('e-mail, e.g. the exe', ['e']), 'e-mail, e.g. the exe', 'e inside words and abbreviations stays');
 		assert.deepEqual(redactDeep({ token: 'e', msg: 'GROUP_NOT_FOUND' }, ['e']), { token: '***', msg: 'GROUP_NOT_FOUND' });
-		console.log(`figure: ${JSON.stringify(text)} → ${JSON.stringify(out)}`);
+		figure(`${JSON.stringify(text)} → ${JSON.stringify(out)}`);
 	});
 
 	test('a long token is masked wherever it occurs, inside other text too', () => {
@@ -124,7 +125,7 @@ describe('tokens of 1, 2 and 40 characters never appear in a failing call (OneBo
 						assert.equal(mangled(text), false, `${label}: mangled: ${text}`);
 					}
 				}
-				console.log(`figure: OneBot, token length ${token.length} (${placement}): 4 failing runs checked, 0 leaks, 0 mangled words`);
+				figure(`OneBot, token length ${token.length} (${placement}): 4 failing runs checked, 0 leaks, 0 mangled words`);
 			});
 		}
 	}
@@ -182,7 +183,7 @@ describe('tokens of 1, 2 and 40 characters never appear in a failing call (Heych
 					assert.equal(mangled(text), false, `${label}: mangled: ${text}`);
 				}
 			}
-			console.log(`figure: Heychat, token length ${token.length}: 4 failing runs checked, 0 leaks, 0 mangled words`);
+			figure(`Heychat, token length ${token.length}: 4 failing runs checked, 0 leaks, 0 mangled words`);
 		});
 	}
 });
@@ -216,7 +217,7 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 		assert.equal(result.error?.message, 'Heychat did not answer list_room_roles within 1 s');
 		assert.equal((result.error as { context?: { heychatFailure?: string } }).context?.heychatFailure, 'timeout');
 		assert.doesNotMatch(exposed(result), /Could not reach|aborted/);
-		console.log(`figure: Heychat gave up after ${Date.now() - started} ms: ${result.error?.message}`);
+		figure(`Heychat gave up after ${Date.now() - started} ms: ${result.error?.message}`);
 	});
 
 	test('OneBot: "… timed out after 1000 ms"', async () => {
@@ -233,6 +234,6 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 		});
 		assert.match(String(result.error?.message), /^get_status to http:\/\/127\.0\.0\.1:\d+\/get_status timed out after 1000 ms$/);
 		assert.equal((result.error as { errorResponse?: { kind?: string } }).errorResponse?.kind, 'timeout');
-		console.log(`figure: OneBot gave up after ${Date.now() - started} ms: ${result.error?.message}`);
+		figure(`OneBot gave up after ${Date.now() - started} ms: ${result.error?.message}`);
 	});
 });

@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { FakeHeychat } from '../fakes/heychat';
 import { FakeOneBot } from '../fakes/onebot';
+import { figure } from './support/figure';
 
 const MiB = 1024 * 1024;
 const MEMORY_BOUND = 2.5;
@@ -41,10 +42,10 @@ async function runChild(platform: 'onebot' | 'heychat', mib: number, config: obj
 	return JSON.parse(line.slice('RESULT '.length)) as ChildResult;
 }
 
-function figure(label: string, result: ChildResult): void {
+function memoryFigure(label: string, result: ChildResult): void {
 	const ratio = (n: number) => (n / result.size).toFixed(2);
-	console.log(
-		`figure: ${label}: file ${(result.size / MiB).toFixed(0)} MiB; peak growth while the node ran: ` +
+	figure(
+		`${label}: file ${(result.size / MiB).toFixed(0)} MiB; peak growth while the node ran: ` +
 			`RSS ${(result.rssGrowth / MiB).toFixed(1)} MiB (${ratio(result.rssGrowth)}× the file), ` +
 			`heap ${(result.heapGrowth / MiB).toFixed(1)} MiB, external ${(result.externalGrowth / MiB).toFixed(1)} MiB`,
 	);
@@ -75,7 +76,7 @@ describe('OneBot file uploads (upload_group_file from a binary field)', () => {
 		const result = await runChild('onebot', 100, { credentials: fake.credentials(), parameters: parameters() });
 		assert.match(String(result.error), /Binary field "data" is 100 MiB, larger than the 64 MiB allowed by "Options › Max Upload Size \(MiB\)"/);
 		assert.equal(fake.calls.length, 0, 'the backend saw no call');
-		figure('OneBot, 100 MiB refused', result);
+		memoryFigure('OneBot, 100 MiB refused', result);
 		assert.ok(result.rssGrowth < 0.5 * result.size, 'the refused file was not read');
 	});
 
@@ -93,7 +94,7 @@ describe('OneBot file uploads (upload_group_file from a binary field)', () => {
 			assert.ok(file.startsWith('base64://'));
 			assert.equal(sha256(Buffer.from(file.slice('base64://'.length), 'base64')), result.sha256, 'the bytes arrived unchanged');
 			assert.equal(call.params.name, 'big.bin');
-			figure(`OneBot over ${transport}, 40 MiB accepted`, result);
+			memoryFigure(`OneBot over ${transport}, 40 MiB accepted`, result);
 			assert.ok(
 				result.rssGrowth <= MEMORY_BOUND * result.size,
 				`RSS grew ${(result.rssGrowth / MiB).toFixed(1)} MiB for a ${(result.size / MiB).toFixed(0)} MiB file`,
@@ -123,7 +124,7 @@ describe('Heychat uploads (Media › Upload)', () => {
 		const result = await runChild('heychat', 100, { credentials: fake.credentials(), parameters: parameters() });
 		assert.match(String(result.error), /Binary field "data" is 100 MiB, larger than the 32 MiB allowed by "Options › Max Upload Size \(MiB\)"/);
 		assert.equal(fake.callsTo('/upload').length, 0, 'Heychat saw no upload');
-		figure('Heychat, 100 MiB refused', result);
+		memoryFigure('Heychat, 100 MiB refused', result);
 		assert.ok(result.rssGrowth < 0.5 * result.size, 'the refused file was not read');
 	});
 
@@ -137,7 +138,7 @@ describe('Heychat uploads (Media › Upload)', () => {
 		assert.equal(file.fileName, 'big.bin');
 		assert.equal(sha256(file.data), result.sha256, 'the bytes arrived unchanged');
 		assert.equal((result.output[0] as { fileSize?: number }).fileSize, result.size);
-		figure('Heychat, 40 MiB accepted', result);
+		memoryFigure('Heychat, 40 MiB accepted', result);
 		assert.ok(
 			result.rssGrowth <= MEMORY_BOUND * result.size,
 			`RSS grew ${(result.rssGrowth / MiB).toFixed(1)} MiB for a ${(result.size / MiB).toFixed(0)} MiB file`,

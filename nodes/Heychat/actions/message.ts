@@ -187,7 +187,8 @@ export const messageProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://chat.max-c.com/attachments/...',
 		displayOptions: show(ALL_MESSAGE_OPS, { messageType: ['image'], imageSource: ['url'] }),
-		description: 'Heychat shows images from its own CDN; use "Upload URL Image First" for other hosts',
+		description:
+			'Heychat shows images from its own CDN; use "Upload URL Image First" for other hosts. Unless Image Width and Image Height are set, the node reads the start of this URL from the n8n host to measure the image (public addresses only, unless Options › Allow Private Network Addresses is on).',
 	},
 	{
 		displayName: 'Mentions',
@@ -374,6 +375,19 @@ async function measureUrl(this: IExecuteFunctions, itemIndex: number, url: strin
 	}
 }
 
+/** Why a re-upload download failed, as the error for the item (naming the field at fault). */
+function downloadFailure(error: unknown, url: string, maxBytes: number): Error {
+	if (!(error instanceof FetchError)) return error instanceof Error ? error : new Error(String(error));
+	if (error.kind === 'refused' || error.kind === 'url') return refusedError(error, 'imageUrl', 'Image URL');
+	if (error.kind === 'tooLarge') {
+		return new InputError(
+			'maxFileSize',
+			`The image at "${url}" is larger than ${formatBytes(maxBytes)}, the "Max File Size (MiB)" of Message Options (Upload URL Image First). Raise it to re-upload larger images.`,
+		);
+	}
+	return new InputError('imageUrl', `Could not download the image at "${url}" to re-upload it: ${error.message}`);
+}
+
 /** Downloads an image URL to re-upload it, at most Message Options › Max File Size. */
 async function downloadImage(
 	this: IExecuteFunctions,
@@ -388,15 +402,7 @@ async function downloadImage(
 			await guardedFetch(url, { ...fetchSettings.call(this, itemIndex), maxBytes, overflow: 'fail' })
 		).body;
 	} catch (error) {
-		if (!(error instanceof FetchError)) throw error;
-		if (error.kind === 'refused' || error.kind === 'url') throw refusedError(error, 'imageUrl', 'Image URL');
-		if (error.kind === 'tooLarge') {
-			throw new InputError(
-				'maxFileSize',
-				`The image at "${url}" is larger than ${formatBytes(maxBytes)}, the "Max File Size (MiB)" of Message Options (Upload URL Image First). Raise it to re-upload larger images.`,
-			);
-		}
-		throw new InputError('imageUrl', `Could not download the image at "${url}" to re-upload it: ${error.message}`);
+		throw downloadFailure(error, url, maxBytes);
 	}
 	const image = imageSize(data);
 	if (!image) throw new InputError('imageUrl', `"${url}" is not a PNG, JPEG, GIF or WebP image`);

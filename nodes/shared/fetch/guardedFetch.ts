@@ -100,12 +100,8 @@ function describeTarget(url: URL): string {
 }
 
 function parseUrl(text: string, base?: URL): URL {
-	let url: URL;
-	try {
-		url = new URL(text, base);
-	} catch {
-		throw new FetchError('url', `"${text}" is not a URL`, text);
-	}
+	const url = URL.canParse(text, base?.href) ? new URL(text, base) : undefined;
+	if (!url) throw new FetchError('url', `"${text}" is not a URL`, text);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new FetchError('url', `Only http and https URLs are fetched, not ${url.protocol.replace(/:$/, '')}`, url.href);
 	}

@@ -15,7 +15,7 @@ export class Base64Value {
 		readonly prefix: string,
 		readonly source: BinarySource,
 	) {
-		if (/["\\\u0000-\u001f]/.test(prefix)) throw new Error('the prefix must not need JSON escaping');
+		if (JSON.stringify(prefix) !== `"${prefix}"`) throw new Error('the prefix must not need JSON escaping');
 	}
 
 	/** Characters (= bytes: prefix and base64 are ASCII) of the value. */

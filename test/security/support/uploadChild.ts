@@ -4,7 +4,7 @@
 // config: { credentials, parameters }. The node's execute() is wrapped: memory is taken after a
 // full GC right before it starts (the input item, with the file as base64, already exists) and
 // sampled every 2 ms while it runs. The fake backend runs in the parent process.
-import { runNode, binaryItem } from '../../harness/n8n';
+import { runNode, binaryItem, type HarnessCredentials } from '../../harness/n8n';
 
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 	data = undefined;
 
 	const base: INodeType = platform === 'onebot' ? new OneBot() : new Heychat();
-	const credentials =
+	const credentials: HarnessCredentials =
 		platform === 'onebot'
 			? { oneBotV11Api: { data: config.credentials as never, type: new OneBotV11Api() } }
 			: { heychatBotApi: { data: config.credentials as never, type: new HeychatBotApi() } };
