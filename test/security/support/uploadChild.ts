@@ -1,10 +1,11 @@
 // Runs ONE upload through the real node (n8n-core's engine, memory binary mode) in a process of
 // its own, so that its memory can be measured cleanly, and prints `RESULT {json}`:
-//   node --expose-gc --import tsx test/security/support/uploadChild.ts <onebot|heychat> <MiB> '<json config>'
+//   node --expose-gc --import tsx test/security/support/uploadChild.ts <onebot|heychat> <MiB> '<json config>' [default|filesystem]
 // config: { credentials, parameters }. The node's execute() is wrapped: memory is taken after a
 // full GC right before it starts (the input item, with the file as base64, already exists) and
 // sampled every 2 ms while it runs. The fake backend runs in the parent process.
-import { runNode, binaryItem, type HarnessCredentials } from '../../harness/n8n';
+import '../../harness/env';
+import type { HarnessCredentials } from '../../harness/n8n';
 
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -34,7 +35,11 @@ function fileOf(size: number): Buffer {
 }
 
 async function main(): Promise<void> {
-	const [platform, mib, configText] = process.argv.slice(2);
+	const [platform, mib, configText, binaryMode = 'default'] = process.argv.slice(2);
+	// 'filesystem': n8n keeps the file on disk and the node streams it (getBinaryStream);
+	// 'default': the item holds it as base64 (n8n's memory mode). Set before n8n-core reads it.
+	process.env.N8N_DEFAULT_BINARY_DATA_MODE = binaryMode;
+	const { runNode, binaryItem } = await import('../../harness/n8n');
 	const config = JSON.parse(configText) as { credentials: Record<string, unknown>; parameters: Record<string, unknown> };
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (!gc) throw new Error('run with --expose-gc');
@@ -53,7 +58,9 @@ async function main(): Promise<void> {
 	let baseline: Sample | undefined;
 	let peak: Sample = { rss: 0, heap: 0, external: 0 };
 	const measured: INodeType = Object.create(base) as INodeType;
+	let storedById = false;
 	measured.execute = async function (this: IExecuteFunctions) {
+		storedById = Boolean(this.getInputData()[0]?.binary?.data?.id);
 		gc();
 		gc();
 		baseline = sample();
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
 	const out = {
 		size,
 		sha256,
+		storedById,
 		error: result.error?.message,
 		output: result.output.map((o) => o.json),
 		rssGrowth: peak.rss - baseline.rss,
