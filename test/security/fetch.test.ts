@@ -311,8 +311,23 @@ describe('the Heychat node fetches image URLs through the guard', () => {
 		}
 	});
 
-	test('Re-Upload of a 100 MiB non-image: stopped at Max File Size (20 MiB default), the error names the field and the limit', async () => {
+	test('Re-Upload of a 100 MiB non-image: stopped at its first bytes, nothing uploaded', async () => {
 		const server = await startServer(flood(100 * MiB, 'image/png'));
+		try {
+			const url = `${server.url}/huge.png`;
+			const result = await run(fake, send(url, { options: { allowPrivateNetwork: true }, messageOptions: { reuploadUrl: true } }));
+			await server.responsesDone(1);
+			assert.match(String(result.error?.message), /is not a PNG, JPEG, GIF or WebP image/);
+			assert.equal(fake.callsTo('/upload').length, 0);
+			assert.ok(server.bytesWritten < 16 * MiB, `the server wrote ${server.bytesWritten} bytes`);
+			figure(`Re-Upload against a 100 MiB non-image flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('Re-Upload of a 100 MiB "PNG": stopped at Max File Size (20 MiB default), the error names the field and the limit', async () => {
+		const server = await startServer(flood(100 * MiB, 'image/png', false, png(8, 8).subarray(0, 33)));
 		try {
 			const url = `${server.url}/huge.png`;
 			const result = await run(fake, send(url, { options: { allowPrivateNetwork: true }, messageOptions: { reuploadUrl: true } }));
@@ -320,7 +335,7 @@ describe('the Heychat node fetches image URLs through the guard', () => {
 			assert.match(String(result.error?.message), /larger than 20 MiB, the "Max File Size \(MiB\)"/);
 			assert.equal(fake.callsTo('/upload').length, 0);
 			assert.ok(server.bytesWritten < 36 * MiB, `the server wrote ${server.bytesWritten} bytes`);
-			figure(`Re-Upload against a 100 MiB flood: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB (cap 20 MiB)`);
+			figure(`Re-Upload against a 100 MiB flood behind a PNG header: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB (cap 20 MiB)`);
 		} finally {
 			await server.close();
 		}

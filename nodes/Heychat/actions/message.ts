@@ -5,7 +5,7 @@ import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
-import { imageSize, type ImageInfo } from '../helpers/imageSize';
+import { imageFormatOf, imageSize, type ImageInfo } from '../helpers/imageSize';
 import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
@@ -398,9 +398,14 @@ async function downloadImage(
 	const maxBytes = mebibytes(options.maxFileSize, DEFAULT_REUPLOAD_MAX_MIB);
 	let data: Buffer;
 	try {
-		data = (
-			await guardedFetch(url, { ...fetchSettings.call(this, itemIndex), maxBytes, overflow: 'fail' })
-		).body;
+		const fetched = await guardedFetch(url, {
+			...fetchSettings.call(this, itemIndex),
+			maxBytes,
+			overflow: 'fail',
+			// stop at the first bytes when they are not an image's
+			until: (head) => head.length >= 12 && imageFormatOf(head) === undefined,
+		});
+		data = fetched.body;
 	} catch (error) {
 		throw downloadFailure(error, url, maxBytes);
 	}

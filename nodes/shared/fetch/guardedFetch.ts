@@ -65,7 +65,10 @@ export interface GuardedFetchOptions {
 	/** Default 5. */
 	maxRedirects?: number;
 	headers?: Record<string, string>;
-	/** Stop reading (and return what came) as soon as this says the bytes so far are enough. */
+	/**
+	 * Stop reading (and return what came) as soon as this says the bytes so far are enough. Asked
+	 * after each chunk while the first UNTIL_WINDOW bytes arrive (a decision on the start of a file).
+	 */
 	until?: (received: Buffer) => boolean;
 	/**
 	 * Addresses treated as public although they are not (tests use it to stand a "public" host up on
@@ -88,6 +91,9 @@ export interface FetchedBody {
 }
 
 export const DEFAULT_MAX_REDIRECTS = 5;
+
+/** How far into a body `until` is asked. */
+export const UNTIL_WINDOW = 1024 * 1024;
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
@@ -226,9 +232,10 @@ function readBody(
 				finish(true);
 				return;
 			}
+			const before = received;
 			chunks.push(chunk);
 			received += chunk.length;
-			if (options.until && options.until(Buffer.concat(chunks, received))) finish(true);
+			if (options.until && before < UNTIL_WINDOW && options.until(Buffer.concat(chunks, received))) finish(true);
 		});
 		response.once('end', () => finish(false));
 		response.once('error', (error) => {

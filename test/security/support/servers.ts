@@ -60,12 +60,20 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
 	return state;
 }
 
-/** Answers every request with `total` bytes (whatever Range says), written as the socket drains. */
-export function flood(total: number, contentType = 'application/octet-stream', declareLength = false): Handler {
+/**
+ * Answers every request with `total` bytes (whatever Range says), written as the socket drains:
+ * `head` first (e.g. a PNG signature), then filler.
+ */
+export function flood(total: number, contentType = 'application/octet-stream', declareLength = false, head?: Buffer): Handler {
 	const chunk = Buffer.alloc(64 * 1024, 0x41);
 	return async (_req, res, server) => {
 		res.writeHead(200, { 'Content-Type': contentType, ...(declareLength ? { 'Content-Length': String(total) } : {}) });
 		let sent = 0;
+		if (head) {
+			res.write(head);
+			sent += head.length;
+			server.bytesWritten += head.length;
+		}
 		while (sent < total && !res.destroyed) {
 			const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
 			const ok = res.write(piece);
