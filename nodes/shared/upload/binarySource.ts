@@ -61,7 +61,7 @@ function memorySource(text: string, binary: IBinaryData): BinarySource {
 }
 
 /** Byte chunks → base64 chunks, carrying the bytes that do not fill a group of three. */
-async function* toBase64(chunks: AsyncIterable<Buffer>): AsyncIterable<string> {
+export async function* toBase64(chunks: AsyncIterable<Buffer>): AsyncIterable<string> {
 	let carry = Buffer.alloc(0);
 	for await (const chunk of chunks) {
 		const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
