@@ -10,6 +10,9 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { bufferSource, toBase64 } from '../../nodes/shared/upload/binarySource';
 import { Base64Value, jsonBody, type StreamedBody } from '../../nodes/shared/upload/streamedJson';
+import { binaryItem } from '../harness/n8n';
+import { byId, run, TOKEN, wireParams } from '../onebot/setup';
+import { PERSONALITIES, startPersonality, type Personality, type PersonalityName } from '../fakes/onebotPersonalities';
 import { FakeHeychat } from '../fakes/heychat';
 import { FakeOneBot } from '../fakes/onebot';
 import { figure } from './support/figure';
@@ -225,4 +228,36 @@ describe('streamed bodies', () => {
 		assert.equal((body as StreamedBody).length, Buffer.byteLength(text));
 		assert.equal(jsonBody({ plain: 'x' }), '{"plain":"x"}', 'without a file: a plain string');
 	});
+});
+
+describe('a streamed upload through each backend personality (the call fitted to the backend keeps the file)', () => {
+	const backends = {} as Record<PersonalityName, Personality>;
+	before(async () => {
+		for (const name of PERSONALITIES) backends[name] = await startPersonality(name, { accessToken: TOKEN });
+	});
+	after(async () => {
+		for (const name of PERSONALITIES) await backends[name].fake.close();
+	});
+
+	for (const name of PERSONALITIES) {
+		test(name, async () => {
+			const { fake } = backends[name];
+			const data = randomBytes(300 * 1024 + 1);
+			const result = await run(
+				fake,
+				{
+					resource: 'groupFile',
+					operation: 'upload_group_file',
+					group_id: byId('100001'),
+					fileSource: 'binary',
+					binaryPropertyName: 'data',
+				},
+				{ items: [binaryItem({}, 'data', data, 'application/pdf', 'report.pdf')] },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const file = String(wireParams(fake.lastCall('upload_group_file')!).file);
+			assert.ok(file.startsWith('base64://'), file.slice(0, 40));
+			assert.equal(sha256(Buffer.from(file.slice('base64://'.length), 'base64')), sha256(data));
+		});
+	}
 });
