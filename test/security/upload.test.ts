@@ -95,7 +95,7 @@ describe('OneBot file uploads (upload_group_file from a binary field)', () => {
 			String(result.error),
 			/Binary field "data" is 100 MiB, larger than the 64 MiB allowed by "Options › Max Upload Size \(MiB\)"/,
 		);
-		assert.equal(fake.calls.length, 0, 'the backend saw no call');
+		assert.equal(fake.callsTo('upload_group_file').length, 0, 'the backend saw no upload');
 		memoryFigure('OneBot, 100 MiB refused', result);
 		assert.ok(result.rssGrowth < 0.5 * result.size, 'the refused file was not read');
 	});
@@ -117,8 +117,8 @@ describe('OneBot file uploads (upload_group_file from a binary field)', () => {
 				binaryMode,
 			);
 			assert.equal(result.error, undefined, result.error);
-			assert.equal(fake.calls.length, 1);
-			const call = fake.calls[0];
+			assert.equal(fake.callsTo('upload_group_file').length, 1);
+			const call = fake.callsTo('upload_group_file')[0];
 			assert.equal(call.action, 'upload_group_file');
 			const file = String(call.params.file);
 			assert.ok(file.startsWith('base64://'));
