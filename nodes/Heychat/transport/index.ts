@@ -116,6 +116,11 @@ function snippet(text: string): string {
 	return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
+/** A request that ran out of time (axios: ECONNABORTED "timeout of N ms exceeded"; sockets: ETIMEDOUT). */
+function isTimeout(code: string | undefined, message: string): boolean {
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout|timed out/i.test(message);
+}
+
 /** Heychat and the SDKs count these as success; everything else is a failure. */
 export function isSuccessStatus(status: unknown): boolean {
 	return status === undefined || status === 'ok' || status === true || status === 'true';
@@ -163,10 +168,14 @@ export async function heychatRequest(
 		ignoreHttpStatusErrors: true,
 		timeout: options.timeoutMs ?? 30_000,
 	};
-	if (call.file) {
-		const multipart = buildMultipart(call.file);
-		request.body = multipart.body;
-		request.headers = { ...request.headers, 'Content-Type': multipart.contentType };
+	// a file is streamed (a fresh stream for each attempt), with its exact length
+	const multipart = call.file ? buildMultipart(call.file) : undefined;
+	if (multipart) {
+		request.headers = {
+			...request.headers,
+			'Content-Type': multipart.contentType,
+			'Content-Length': String(multipart.length),
+		};
 	} else if (call.method !== 'GET') {
 		request.body = stringifyWithBigInt(call.body ?? {});
 		request.headers = { ...request.headers, 'Content-Type': 'application/json;charset=UTF-8' };
@@ -185,11 +194,31 @@ export async function heychatRequest(
 				this,
 				HEYCHAT_CREDENTIAL,
 				// a fresh copy: n8n's authentication adds to headers/qs in place
-				{ ...request, headers: { ...request.headers }, qs: { ...request.qs } },
+				{
+					...request,
+					...(multipart ? { body: multipart.open() } : {}),
+					headers: { ...request.headers },
+					qs: { ...request.qs },
+				},
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			const cause = error as { message?: string; code?: string; cause?: { code?: string } };
-			const code = cause.cause?.code ?? cause.code;
+			// n8n wraps the HTTP library's error in a NodeApiError: the code is then its httpCode
+			// (ECONNABORTED for a timeout) and the original message is in `messages`
+			const cause = error as {
+				message?: string;
+				code?: string;
+				httpCode?: string | null;
+				messages?: unknown;
+				cause?: { code?: string; message?: string };
+			};
+			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
+			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
+			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
+				const seconds = (request.timeout ?? 30_000) / 1000;
+				throw fail('timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
+					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
+				});
+			}
 			throw fail('network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
 				description: cause.message,
 			});

@@ -5,6 +5,7 @@ import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/p
 import { handlerProperties, isOwnParam } from './handlers';
 import { fanOutProperties, hideFanOutParam } from './targets';
 import { batchingOption } from '../../shared/batch/options';
+import { DEFAULT_MAX_UPLOAD_MIB } from './handlers/binary';
 
 const INT_ID = { idRegex: '^-?\\d+$', idPlaceholder: 'e.g. 123456789' };
 
@@ -23,6 +24,15 @@ const nodeOptions: INodeProperties = {
 	default: {},
 	options: [
 		batchingOption,
+		{
+			displayName: 'Max Upload Size (MiB)',
+			name: 'maxUploadSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_UPLOAD_MIB,
+			description:
+				'The largest input binary file sent to the backend (file uploads, images in messages). A larger file is refused before it is read. Files travel as base64 inside the call, a third larger than the file.',
+		},
 		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',

@@ -1,11 +1,13 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { Agent as HttpsAgent } from 'node:https';
+import { Readable } from 'node:stream';
 
 import { oneBotAuth, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
-import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
+import { parseJsonLossless } from '../../shared/json';
+import { jsonBody } from '../../shared/upload/streamedJson';
 
 /** POST JSON to `{base}/{action}` (protocol.md §2). One axios instance per execution. */
 export class HttpTransport implements OneBotTransport {
@@ -45,7 +47,15 @@ export class HttpTransport implements OneBotTransport {
 		let status: number;
 		let text: string;
 		try {
-			const response = await this.client.post<string>(url, stringifyWithBigInt(params));
+			const body = jsonBody(params);
+			// a file inside the params is streamed into the request, never held as one string
+			const response =
+				typeof body === 'string'
+					? await this.client.post<string>(url, body)
+					: await this.client.post<string>(url, Readable.from(body.chunks(), { objectMode: false }), {
+							headers: { 'Content-Length': String(body.length) },
+							maxBodyLength: Infinity,
+						});
 			status = response.status;
 			text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
 		} catch (error) {
