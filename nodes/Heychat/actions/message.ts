@@ -446,18 +446,28 @@ async function buildMessage(
 	};
 }
 
+/** Execution id and run index of a node context: the same for all its items, so read once. */
+const runKeys = new WeakMap<object, { executionId: string | undefined; runIndex: number }>();
+
+function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId: string | undefined; runIndex: number } {
+	let key = runKeys.get(context);
+	if (!key) {
+		try {
+			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
+			key = { executionId: context.getExecutionId(), runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
+		} catch {
+			key = { executionId: undefined, runIndex: 0 };
+		}
+		runKeys.set(context, key);
+	}
+	return key;
+}
+
 /** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
 	if (given !== '') return given;
-	let executionId: string | undefined;
-	let runIndex = 0;
-	try {
-		executionId = this.getExecutionId();
-		runIndex = Number(this.getWorkflowDataProxy(itemIndex).$runIndex) || 0;
-	} catch {
-		executionId = undefined;
-	}
+	const { executionId, runIndex } = runKeyOf(this, itemIndex);
 	if (!executionId) return newAckId();
 	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
 }

@@ -217,7 +217,9 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 
 /** The item to emit: the frame as sent plus the derived fields that apply. */
 export function toItem(frame: HeychatFrame, fields: DerivedFields = deriveFields(frame)): IDataObject {
-	const item: IDataObject = { ...(frame.raw as IDataObject) };
+	// Object.assign, not `{ ...raw }`: on Node 20, adding properties to a spread copy of a
+	// JSON.parse object costs tens of microseconds (see bench/), Object.assign does not.
+	const item: IDataObject = Object.assign({}, frame.raw as IDataObject);
 	for (const key in fields) {
 		const value = fields[key as keyof DerivedFields];
 		if (value !== undefined) item[key] = value as IDataObject[string];

@@ -1,15 +1,20 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { Agent as HttpsAgent } from 'node:https';
 
 import { oneBotAuth, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
+import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 
-/** POST JSON to `{base}/{action}` (protocol.md §2). One axios instance per execution. */
+/**
+ * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
+ * execution: the items of an execution share one connection (one per call in flight).
+ */
 export class HttpTransport implements OneBotTransport {
 	private readonly client: AxiosInstance;
+
+	private readonly agents: KeepAliveAgents;
 
 	private readonly base: string;
 
@@ -36,8 +41,8 @@ export class HttpTransport implements OneBotTransport {
 			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
 			responseType: 'text',
 			transformResponse: (data: unknown) => data,
-			httpsAgent: credentials.allowUnauthorizedCerts ? new HttpsAgent({ rejectUnauthorized: false }) : undefined,
 		});
+		this.agents = new KeepAliveAgents({ rejectUnauthorized: !credentials.allowUnauthorizedCerts });
 	}
 
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
@@ -45,7 +50,10 @@ export class HttpTransport implements OneBotTransport {
 		let status: number;
 		let text: string;
 		try {
-			const response = await this.client.post<string>(url, stringifyWithBigInt(params));
+			const body = stringifyWithBigInt(params);
+			const response = await this.agents.run(
+				async (agents) => await this.client.post<string>(url, body, agents),
+			);
 			status = response.status;
 			text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
 		} catch (error) {
@@ -80,7 +88,7 @@ export class HttpTransport implements OneBotTransport {
 	}
 
 	async close(): Promise<void> {
-		// axios keeps no connection state of its own.
+		this.agents.release();
 	}
 
 	private clean(text: string): string {

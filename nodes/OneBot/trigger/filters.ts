@@ -154,7 +154,9 @@ export class EventFilter {
 				return drop(`message ${messageId} was already delivered`);
 			}
 		}
-		const item: IDataObject = { ...event, ...deriveFields(event) } as IDataObject;
+		// Object.assign, not `{ ...event, ...derived }`: on Node 20 spreading a JSON.parse object
+		// together with more properties costs tens of microseconds (see bench/), Object.assign does not.
+		const item: IDataObject = Object.assign({}, event, deriveFields(event)) as IDataObject;
 		if (command) {
 			item.command = command.command;
 			item.args = command.args;
