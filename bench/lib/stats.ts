@@ -18,19 +18,23 @@ export function summarise(values: number[]): Sample {
 	return { median, min: sorted[0], max: sorted[sorted.length - 1], values };
 }
 
-/** Runs each variant `rounds` times, interleaved (round r starts at variant r mod n). */
+/**
+ * Runs each variant `rounds` times, interleaved (round r starts at variant r mod n), after one
+ * warm-up run of each at `warmupSize`. A variant gets the size to run and returns its figure.
+ */
 export async function interleave<K extends string>(
-	variants: Record<K, () => Promise<number>>,
+	variants: Record<K, (size: number) => Promise<number>>,
 	rounds: number,
-	warmup = 1,
+	size: number,
+	warmupSize = Math.max(1, Math.floor(size / 5)),
 ): Promise<Record<K, Sample>> {
 	const names = Object.keys(variants) as K[];
-	for (let w = 0; w < warmup; w++) for (const name of names) await variants[name]();
+	for (const name of names) await variants[name](warmupSize);
 	const values = Object.fromEntries(names.map((n) => [n, [] as number[]])) as unknown as Record<K, number[]>;
 	for (let round = 0; round < rounds; round++) {
 		for (let k = 0; k < names.length; k++) {
 			const name = names[(round + k) % names.length];
-			values[name].push(await variants[name]());
+			values[name].push(await variants[name](size));
 		}
 	}
 	return Object.fromEntries(names.map((n) => [n, summarise(values[n])])) as unknown as Record<K, Sample>;
