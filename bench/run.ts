@@ -8,7 +8,9 @@
  *                 library (axios; ws) on the same backend; raw keep-alive node:http beside.
  *   triggers      events/s from a WebSocket event source (child process) to the point of emit,
  *                 through the trigger node activated with n8n-core's TriggerContext, beside a raw
- *                 `ws` client running JSON.parse on every frame; heap growth per million events.
+ *                 `ws` client running JSON.parse on every frame (steady state: a run without events,
+ *                 i.e. connecting and activating, is subtracted from both); heap growth per
+ *                 million events.
  *   package       time to load the package (dist/) and each node description's size.
  *
  * Sizes: BENCH_ITEMS (action items per run, default 1000), BENCH_EVENTS (events per trigger run,
@@ -31,7 +33,7 @@ import {
 import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
 import { loadFigures } from './lib/load';
 import { fmt, interleave, printTable, verdict, withRange, type Row, type Sample } from './lib/stats';
-import { heapGrowthPerMillion, startEventSource, triggerRun, type TriggerScenario } from './lib/triggers';
+import { heapGrowthPerMillion, startEventSource, steadyRate, type TriggerScenario } from './lib/triggers';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
@@ -162,10 +164,10 @@ async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promis
 	const source = await startEventSource();
 	try {
 		const variants: Record<string, (n: number) => Promise<number>> = {
-			raw: async (n) => (await triggerRun(source, `${platform}-raw`, n)).perSecond,
+			raw: async (n) => await steadyRate(source, `${platform}-raw`, n),
 		};
 		for (const drop of [...drops, 'pass']) {
-			variants[drop] = async (n) => (await triggerRun(source, `${platform}-${drop}` as TriggerScenario, n)).perSecond;
+			variants[drop] = async (n) => await steadyRate(source, `${platform}-${drop}` as TriggerScenario, n);
 		}
 		const s = await interleave(variants, ROUNDS, EVENTS, Math.min(EVENTS, 20_000));
 		const name = platform === 'onebot' ? 'OneBot Trigger' : 'Heychat Trigger';

@@ -66,6 +66,8 @@ const PARAMETERS: Record<Exclude<TriggerScenario, 'onebot-raw' | 'heychat-raw'>,
 };
 
 export interface TriggerResult {
+	/** From before connecting to the sentinel. */
+	seconds: number;
 	perSecond: number;
 	/** Events emitted (1 when all but the sentinel are filtered out). */
 	emitted: number;
@@ -89,7 +91,7 @@ export async function rawParseRun(source: EventSource, platform: 'onebot' | 'hey
 	});
 	const seconds = (performance.now() - started) / 1000;
 	socket.terminate();
-	return { perSecond: n / seconds, emitted: count };
+	return { seconds, perSecond: n / seconds, emitted: count };
 }
 
 /** The trigger node, activated like n8n does, until `expected` emits (the sentinel, or all n + 1). */
@@ -118,7 +120,17 @@ export async function triggerRun(source: EventSource, scenario: TriggerScenario,
 	await finished;
 	const seconds = (performance.now() - started) / 1000;
 	await trigger.close();
-	return { perSecond: n / seconds, emitted };
+	return { seconds, perSecond: n / seconds, emitted };
+}
+
+/**
+ * Steady-state events/s: the run with n events minus a run with none (connecting, activating and
+ * the sentinel alone), so set-up time counts for neither the trigger nor the raw client.
+ */
+export async function steadyRate(source: EventSource, scenario: TriggerScenario, n: number): Promise<number> {
+	const setup = await triggerRun(source, scenario, 0);
+	const full = await triggerRun(source, scenario, n);
+	return n / Math.max(1e-6, full.seconds - setup.seconds);
 }
 
 /** Heap growth (MB) per million events emitted, all passing, measured after full GCs. */

@@ -370,10 +370,7 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 		};
 		const data = { ...additionalData, httpRequest: req, httpResponse: res } as IWorkflowExecuteAdditionalData;
 		const context = new WebhookContext(workflow, node, data, mode, webhookData, [], null);
-		const discard = () => undefined;
-	Object.defineProperty(context, 'logger', {
-		value: options.discardLogs ? { debug: discard, info: discard, warn: discard, error: discard } : recorder(logs),
-	});
+		Object.defineProperty(context, 'logger', { value: recorder(logs) });
 		let result;
 		try {
 			result = await nodeType.webhook!.call(context);
