@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/itemParameters';
 import { InputError } from '../../shared/validation';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
@@ -46,7 +47,7 @@ export const requestOptionsProperty: INodeProperties = {
 
 /** The call options for one item, from the node's "Options". */
 export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOptions {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter(this, 'options', itemIndex, {}) as IDataObject;
 	const number = (value: unknown, fallback: number) =>
 		typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 	return {

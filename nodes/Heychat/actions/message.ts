@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/itemParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec } from '../catalog';
@@ -347,9 +348,9 @@ async function messageImage(
 	itemIndex: number,
 	options: IDataObject,
 ): Promise<ImageFileInfo> {
-	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as string;
+	const source = itemParameter(this, 'imageSource', itemIndex, 'binary') as string;
 	if (source === 'binary') {
-		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+		const property = itemParameter(this, 'binaryPropertyName', itemIndex, 'data') as string;
 		const file = await readBinary.call(this, itemIndex, property, 'binaryPropertyName');
 		if (!file.image) {
 			throw new InputError(
@@ -361,7 +362,7 @@ async function messageImage(
 		return { url, width: file.image.width, height: file.image.height };
 	}
 
-	const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
+	const url = String(itemParameter(this, 'imageUrl', itemIndex, '')).trim();
 	if (url === '') throw new InputError('imageUrl', '"Image URL" is required');
 	if (!isHttpUrl(url)) throw new InputError('imageUrl', `"Image URL" must be an http(s) URL, got "${url}"`);
 	const width = positiveInt(options.imageWidth);
@@ -407,7 +408,7 @@ async function buildMessage(
 	options: IDataObject,
 	privateMessage: boolean,
 ): Promise<BuiltMessage> {
-	const type = this.getNodeParameter('messageType', itemIndex, 'text') as MessageType;
+	const type = itemParameter(this, 'messageType', itemIndex, 'text') as MessageType;
 
 	if (type === 'image') {
 		const image = await messageImage.call(this, itemIndex, options);
@@ -415,19 +416,19 @@ async function buildMessage(
 	}
 	if (type === 'card') {
 		if (privateMessage) throw new InputError('messageType', 'Private messages can only be text, markdown or an image');
-		const msg = cardMessage('card', this.getNodeParameter('card', itemIndex, ''));
+		const msg = cardMessage('card', itemParameter(this, 'card', itemIndex, ''));
 		return { msg_type: MSG_TYPE.card, msg, addition: '{}', images: [] };
 	}
 	if (!['text', 'markdown', 'markdownMentions'].includes(type)) {
 		throw new InputError('messageType', `Unknown message type "${String(type)}"`);
 	}
 
-	const raw = this.getNodeParameter('text', itemIndex, '');
+	const raw = itemParameter(this, 'text', itemIndex, '');
 	const text = typeof raw === 'string' ? raw : String(raw ?? '');
 	let msg = type === 'text' ? escapeMarkdown(text) : text;
 	let mentions: Pick<BuiltMessage, 'at_user_id' | 'at_role_id' | 'mention_channel_id'> = {};
 	if (type === 'markdownMentions') {
-		const input = this.getNodeParameter('mentions', itemIndex, {}) as IDataObject;
+		const input = itemParameter(this, 'mentions', itemIndex, {}) as IDataObject;
 		const placement = (['start', 'end', 'none'].includes(String(input.placement)) ? input.placement : 'start') as MentionPlacement;
 		const built = applyMentions(msg, input, placement);
 		msg = built.msg;
@@ -480,11 +481,11 @@ export async function sendMessage(
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
 	const ids = readOperationParams(
-		(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+		(name, fallback) => itemParameter(this, name, itemIndex, fallback, true),
 		op,
 		isHandledParam,
 	);
-	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
+	const options = itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject;
 	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
 	const ackId = ackIdForItem.call(this, itemIndex, op.value, options);
 
