@@ -30,6 +30,16 @@ function rawParameter(parameters: INodeParameters, path: string): unknown {
 	return current;
 }
 
+/** A copy of a parameter value (plain JSON data, as n8n hands parameters out). */
+function copy(value: unknown): unknown {
+	if (value === null || typeof value !== 'object') return value;
+	if (Array.isArray(value)) return value.map(copy);
+	if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+	const out: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+	return out;
+}
+
 /**
  * `ctx.getNodeParameter(name, itemIndex, fallback, { extractValue })`, read once per execution
  * when the parameter holds no expression. Objects are handed out as copies, so a caller that
@@ -55,6 +65,5 @@ export function itemParameter(
 		hit = { value };
 		cache.set(key, hit);
 	}
-	const value = hit.value;
-	return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+	return copy(hit.value);
 }

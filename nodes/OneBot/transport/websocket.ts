@@ -92,6 +92,11 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private readonly pending = new Map<string, Pending>();
 
+	/** Echoes are this prefix and a counter: unique per transport, cheaper than a UUID per call. */
+	private readonly echoPrefix = `n8n-${randomUUID()}-`;
+
+	private calls = 0;
+
 	constructor(
 		private readonly credentials: OneBotCredentials,
 		private readonly options: TransportOptions,
@@ -154,8 +159,8 @@ export class WebSocketTransport implements OneBotTransport {
 	}
 
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
-		const socket = await this.connect();
-		const echo = randomUUID();
+		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
+		const echo = `${this.echoPrefix}${++this.calls}`;
 		const frame = stringifyWithBigInt({ action, params, echo });
 		return await new Promise<OneBotResponse>((resolve, reject) => {
 			const timer = setTimeout(() => {
