@@ -13,8 +13,8 @@
  *                 million events.
  *   package       time to load the package (dist/) and each node description's size.
  *
- * Sizes: BENCH_ITEMS (action items per run, default 1000), BENCH_EVENTS (events per trigger run,
- * default 100000). Profiling one scenario: bench/profile.ts.
+ * Sizes: BENCH_ITEMS (action items per run, default 400), BENCH_EVENTS (events per trigger run,
+ * default 30000). Profiling one scenario: bench/profile.ts.
  */
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
@@ -36,8 +36,8 @@ import { fmt, interleave, printTable, verdict, withRange, type Row, type Sample 
 import { heapGrowthPerMillion, startEventSource, steadyRate, type TriggerScenario } from './lib/triggers';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
 
 const rows: Row[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -191,7 +191,7 @@ async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promis
 			ratio: `${(s.pass.median / s.raw.median).toFixed(2)} of raw`,
 			verdict: verdict(s.pass.median, 200_000, 'higher'),
 		});
-		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, Math.max(EVENTS, 200_000));
+		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, Math.max(EVENTS, 100_000));
 		rows.push({
 			figure: `${name}, heap growth per million events (all pass)`,
 			value: growth === undefined ? 'n/a: run with --expose-gc' : `${growth.toFixed(1)} MB`,
