@@ -78,7 +78,8 @@ wss.on('connection', (ws, req) => {
 			i++;
 		}
 		if (i < n) {
-			setImmediate(pump);
+			// wait for the socket to drain (no busy loop: the source must not eat the client's CPU)
+			ws._socket.once('drain', pump);
 			return;
 		}
 		ws.send(scenario.sentinel(start + n));
