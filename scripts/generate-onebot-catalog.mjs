@@ -14,6 +14,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { backendNote, buildBackends, buildSegments } from './onebot-backends.mjs';
+
 /** The OneBot node's own top-level fields (nodes/OneBot/actions/properties.ts); no catalog field may take these names. */
 const NODE_FIELD_NAMES = new Set(['resource', 'operation', 'options', 'additionalFields']);
 
@@ -21,6 +23,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_DIR = resolve(process.env.SHARED_DIR || join(ROOT, '..', 'shared'));
 const OUT = resolve(process.env.OUT || join(ROOT, 'nodes', 'OneBot', 'catalog', 'actions.json'));
 const CURATION_FILE = join(ROOT, 'scripts', 'onebot-curation.json');
+const SEGMENT_SUPPORT_FILE = join(ROOT, 'scripts', 'onebot-segment-support.json');
+/** Written beside actions.json: what each backend reads per action, and which segments it sends. */
+const BACKENDS_OUT = join(dirname(OUT), 'backends.json');
+const SEGMENTS_OUT = join(dirname(OUT), 'segments.json');
 
 /** The action lists, in the order their parameter names and defaults take precedence. */
 const SOURCES = [
@@ -250,7 +256,28 @@ function normalizeDefault(raw, type, options) {
 // ---------------------------------------------------------------------------------------------
 // One operation
 
-function buildParams(actionName, bySource, curated, glossary, defaults) {
+/** Parameter types a `bounds` entry (min/max) applies to. */
+const BOUNDED_TYPES = new Set(['id', 'idList', 'integer', 'duration', 'number']);
+
+/**
+ * The curation's bounds for one parameter: `bounds.params[name]` (numeric parameters of that name
+ * only; a string id of the same name keeps no bound) overridden by `bounds.operations[action][name]`.
+ */
+function boundsFor(bounds, actionName, name, type) {
+	const own = bounds?.operations?.[actionName]?.[name];
+	if (!own && !BOUNDED_TYPES.has(type)) return undefined;
+	const merged = { ...(bounds?.params?.[name] ?? {}), ...(own ?? {}) };
+	const keys = Object.keys(merged);
+	if (keys.length === 0) return undefined;
+	for (const key of keys) {
+		if (key !== 'min' && key !== 'max') fail(`${actionName}.${name}: bounds may only have min and max, not "${key}"`);
+		if (typeof merged[key] !== 'number' || !Number.isFinite(merged[key])) fail(`${actionName}.${name}: bounds.${key} must be a number`);
+	}
+	if (!BOUNDED_TYPES.has(type)) fail(`${actionName}.${name}: bounds on a parameter of type ${type}`);
+	return merged;
+}
+
+function buildParams(actionName, bySource, curated, glossary, defaults, bounds) {
 	const fold = curated.fold ?? {};
 	const drop = new Set(curated.drop ?? []);
 	const overrides = curated.params ?? {};
@@ -274,7 +301,12 @@ function buildParams(actionName, bySource, curated, glossary, defaults) {
 	for (const { backend } of SOURCES) for (const p of bySource[backend]?.params ?? []) seen.add(p.name);
 	for (const name of [...drop, ...Object.keys(fold)]) if (!seen.has(name)) fail(`${actionName}: curation names unknown parameter "${name}"`);
 	for (const target of Object.values(fold)) if (!merged.has(target)) fail(`${actionName}: fold target "${target}" is not a parameter`);
-	for (const name of [...Object.keys(overrides), ...(curated.required ?? []), ...(curated.optional ?? [])]) {
+	for (const name of [
+		...Object.keys(overrides),
+		...(curated.required ?? []),
+		...(curated.optional ?? []),
+		...Object.keys(bounds?.operations?.[actionName] ?? {}),
+	]) {
 		if (!merged.has(name)) fail(`${actionName}: curation names unknown parameter "${name}"`);
 	}
 
@@ -345,6 +377,9 @@ function buildParams(actionName, bySource, curated, glossary, defaults) {
 		if (value !== undefined) spec.default = value;
 		spec.description = description;
 		if (options) spec.options = options;
+		const range = boundsFor(bounds, actionName, name, type);
+		if (range?.min !== undefined) spec.min = range.min;
+		if (range?.max !== undefined) spec.max = range.max;
 		if (locator) spec.locator = locator;
 		if (aliasList.length > 0) spec.aliases = aliasList;
 		params.push(spec);
@@ -364,7 +399,9 @@ function main() {
 	const curatedOps = curation.operations;
 	const missing = [...actions.keys()].filter((name) => !curatedOps[name]).sort();
 	if (missing.length > 0) fail(`no curation for ${missing.length} action(s): ${missing.join(', ')}`);
-	const unknown = Object.keys(curatedOps).filter((name) => !actions.has(name)).sort();
+	const unknown = [...Object.keys(curatedOps), ...Object.keys(curation.bounds?.operations ?? {})]
+		.filter((name) => !actions.has(name))
+		.sort();
 	if (unknown.length > 0) fail(`curation for unknown action(s): ${unknown.join(', ')}`);
 
 	const operations = [];
@@ -389,7 +426,7 @@ function main() {
 			name: curated.name,
 			action: curated.action,
 			description: `${curated.summary} Backends: ${labels.join(', ')}.`,
-			params: buildParams(value, bySource, curated, curation.paramGlossary, curation.defaults),
+			params: buildParams(value, bySource, curated, curation.paramGlossary, curation.defaults, curation.bounds),
 		};
 		if (curated.handler) op.handler = curated.handler;
 		if (curated.list !== undefined) {
@@ -414,9 +451,32 @@ function main() {
 	operations.sort((a, b) => compare(a.resource, b.resource) || compare(a.name, b.name) || compare(a.value, b.value));
 	const sortedResources = [...resources].sort((a, b) => compare(a.value, b.value));
 
+	// Per backend: schemas, wire names, ignored parameters; their notes go into the descriptions.
+	const backendData = buildBackends({ sharedDir: SHARED_DIR, operations, curation });
+	const backendNames = Object.fromEntries(Object.entries(backendData.backends).map(([key, b]) => [key, b.name]));
+	for (const op of operations) {
+		for (const param of op.params) {
+			const note = backendNote(backendData.paramNotes[op.value]?.[param.name], backendNames, param);
+			if (note) param.description = `${param.description.replace(/[.!?]?$/, '.')} ${note}`;
+		}
+	}
+	const segmentData = buildSegments(readJson(SEGMENT_SUPPORT_FILE, readFileSync(SEGMENT_SUPPORT_FILE, 'utf8')), backendData);
+
 	const catalog = { resources: sortedResources, operations };
 	mkdirSync(dirname(OUT), { recursive: true });
 	writeFileSync(OUT, `${JSON.stringify(catalog, null, '\t')}\n`);
+	const backendsJson = {
+		$comment: 'Generated by scripts/generate-onebot-catalog.mjs from ../shared/reference/onebot/backends/*.json: per backend, what it reads of each action (params: wire name → JSON types, required), the wire name of a catalog parameter where it differs (send), other names it reads (alsoReads), and the catalog parameters it never reads (ignored: what to do instead). Do not edit.',
+		backends: backendData.backends,
+		dialects: backendData.dialects,
+		actions: backendData.actions,
+	};
+	writeFileSync(BACKENDS_OUT, `${JSON.stringify(backendsJson, null, '\t')}\n`);
+	const segmentsJson = {
+		$comment: 'Generated by scripts/generate-onebot-catalog.mjs from scripts/onebot-segment-support.json (findings: SEGMENTS.md). Do not edit.',
+		...segmentData,
+	};
+	writeFileSync(SEGMENTS_OUT, `${JSON.stringify(segmentsJson, null, '\t')}\n`);
 
 	const perResource = sortedResources.map((r) => `${r.value} ${operations.filter((op) => op.resource === r.value).length}`);
 	process.stderr.write(
