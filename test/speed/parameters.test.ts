@@ -33,14 +33,14 @@ test('OneBot: expressions are resolved per item, constants are the same for ever
 		{ items },
 	);
 	assert.equal(result.error, undefined);
-	assert.deepEqual(bot.calls.map((c) => wireParams(c)), [
+	assert.deepEqual(bot.callsTo('send_group_msg').map((c) => wireParams(c)), [
 		{ group_id: 100001, message: 'hi 0', auto_escape: true },
 		{ group_id: 100002, message: 'hi 1', auto_escape: true },
 		{ group_id: 100003, message: 'hi 2', auto_escape: true },
 	]);
 	bot.reset();
 	await run(bot, { resource: 'message', operation: 'send_group_msg', group_id: byId('100001'), messageFormat: 'text', text: 'same' }, { items });
-	assert.deepEqual(bot.calls.map((c) => wireParams(c).message), ['same', 'same', 'same']);
+	assert.deepEqual(bot.callsTo('send_group_msg').map((c) => wireParams(c).message), ['same', 'same', 'same']);
 });
 
 test('Heychat: an expression inside a collection (message options) is resolved per item', async () => {
