@@ -18,6 +18,7 @@ import {
 } from '../../nodes/Heychat/helpers/mentions';
 import { parseJsonLossless, quoteUnsafeIntegers } from '../../nodes/shared/json';
 import { buildMultipart } from '../../nodes/Heychat/transport/multipart';
+import { bufferSource } from '../../nodes/shared/upload/binarySource';
 import { readRateLimit } from '../../nodes/Heychat/transport/rateLimit';
 import { InputError } from '../../nodes/shared/validation';
 import { parseMultipart } from '../fakes/heychat';
@@ -147,9 +148,14 @@ describe('rate-limit headers', () => {
 });
 
 describe('multipart', () => {
-	test('one file part named "file", bytes unchanged', () => {
+	test('one file part named "file", bytes unchanged, Content-Length exact', async () => {
 		const data = Buffer.from([0, 1, 2, 13, 10, 45, 45, 255]);
-		const { body, contentType } = buildMultipart({ field: 'file', data, fileName: 'a"b.png', mimeType: 'image/png' });
+		const multipart = buildMultipart({ field: 'file', source: bufferSource(data), fileName: 'a"b.png', mimeType: 'image/png' });
+		const { contentType } = multipart;
+		const chunks: Buffer[] = [];
+		for await (const chunk of multipart.open()) chunks.push(chunk as Buffer);
+		const body = Buffer.concat(chunks);
+		assert.equal(body.length, multipart.length);
 		const parts = parseMultipart(body, contentType);
 		assert.equal(parts.length, 1);
 		assert.equal(parts[0].name, 'file');

@@ -11,6 +11,8 @@ import { FakeHeychat, ok } from '../fakes/heychat';
 import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, gif, imageItem, jpeg, png, run, webp } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
+/** The fake serves images on 127.0.0.1: the node fetches from there only with this option on. */
+const LOCAL_FETCH = { allowPrivateNetwork: true };
 const UPLOAD = '/upload';
 
 let fake: FakeHeychat;
@@ -150,7 +152,7 @@ describe('images', () => {
 
 	test('image from a URL: measured from the image itself, not uploaded', async () => {
 		const url = fake.serveFile('/cdn/cat.png', png(50, 60), 'image/png');
-		const result = await run(fake, send({ messageType: 'image', imageSource: 'url', imageUrl: url }));
+		const result = await run(fake, send({ messageType: 'image', imageSource: 'url', imageUrl: url, options: LOCAL_FETCH }));
 		assert.equal(result.error, undefined, String(result.error?.message));
 		assert.equal(fake.callsTo(UPLOAD).length, 0);
 		assert.equal(fake.lastCall('/cdn/cat.png')?.headers.range, 'bytes=0-262143', 'only the head of the image is asked for');
@@ -169,7 +171,7 @@ describe('images', () => {
 
 	test('image from a URL that cannot be read: sent with the URL only', async () => {
 		const url = `${fake.url}/cdn/missing.png`;
-		const result = await run(fake, send({ messageType: 'image', imageSource: 'url', imageUrl: url }));
+		const result = await run(fake, send({ messageType: 'image', imageSource: 'url', imageUrl: url, options: LOCAL_FETCH }));
 		assert.equal(result.error, undefined, String(result.error?.message));
 		assert.deepEqual(JSON.parse(String(body().addition)), { img_files_info: [{ url }] });
 	});
@@ -178,7 +180,7 @@ describe('images', () => {
 		const source = fake.serveFile('/elsewhere/dog.jpg', jpeg(640, 480), 'image/jpeg');
 		const result = await run(
 			fake,
-			send({ messageType: 'image', imageSource: 'url', imageUrl: source, messageOptions: { reuploadUrl: true } }),
+			send({ messageType: 'image', imageSource: 'url', imageUrl: source, messageOptions: { reuploadUrl: true }, options: LOCAL_FETCH }),
 		);
 		assert.equal(result.error, undefined, String(result.error?.message));
 		const upload = fake.lastCall(UPLOAD)!;

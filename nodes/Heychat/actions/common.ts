@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from '../../shared/itemParameters';
-import { InputError } from '../../shared/validation';
+import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
 import { heychatRequest, type CallOptions } from '../transport';
 import { imageSize, type ImageInfo } from '../helpers/imageSize';
 import { findOperation } from '../catalog';
+
+/** Default of Options › Max Upload Size (MiB). */
+export const DEFAULT_MAX_UPLOAD_MIB = 32;
 
 /** The node-wide "Options" collection: how calls are made. */
 export const requestOptionsProperty: INodeProperties = {
@@ -17,6 +20,14 @@ export const requestOptionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Allow Private Network Addresses',
+			name: 'allowPrivateNetwork',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether image URLs may point at the n8n host or its network. The node downloads an image URL itself to measure it (when Image Width/Height are not set) or to re-upload it; by default it refuses loopback, private, link-local and cloud metadata addresses, checked after DNS and on every redirect, so a URL from a chat message cannot reach internal services.',
+		},
+		{
 			displayName: 'Max Rate Limit Wait (Seconds)',
 			name: 'maxRateLimitWait',
 			type: 'number',
@@ -24,6 +35,15 @@ export const requestOptionsProperty: INodeProperties = {
 			default: DEFAULT_MAX_WAIT_SECONDS,
 			description:
 				'The longest wait an HTTP 429 answer may ask for; when Heychat asks for longer, the call fails at once',
+		},
+		{
+			displayName: 'Max Upload Size (MiB)',
+			name: 'maxUploadSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_UPLOAD_MIB,
+			description:
+				'The largest input binary file uploaded to the Heychat CDN (Media › Upload, image messages, appended images). A larger file is refused before it is read.',
 		},
 		{
 			displayName: 'Rate Limit Retries',
@@ -45,6 +65,12 @@ export const requestOptionsProperty: INodeProperties = {
 	],
 };
 
+/** Whether Options › Allow Private Network Addresses is on for the item. */
+export function allowPrivateNetwork(this: IExecuteFunctions, itemIndex: number): boolean {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return options.allowPrivateNetwork === true;
+}
+
 /** The call options for one item, from the node's "Options". */
 export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOptions {
 	const options = itemParameter(this, 'options', itemIndex, {}) as IDataObject;
@@ -59,15 +85,21 @@ export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOpt
 }
 
 export interface BinaryFile {
-	data: Buffer;
+	/** The bytes, read in chunks when the file is sent. */
+	source: BinarySource;
 	fileName: string;
 	mimeType: string;
 	/** Set when the bytes are a PNG, JPEG, GIF or WebP image. */
 	image?: ImageInfo;
 }
 
+/** How much of the file's start is read to recognise an image and its size. */
+const IMAGE_HEAD_BYTES = 1024 * 1024;
+
 /**
- * Reads a binary field of the input item. `field` names the node parameter the user typed the
+ * Reads a binary field of the input item: its size is checked against Options › Max Upload Size
+ * before any byte is read, and only its start is read here (to recognise an image); the bytes
+ * are streamed when the file is uploaded. `field` names the node parameter the user typed the
  * binary field name into, so errors point at it.
  */
 export async function readBinary(
@@ -76,24 +108,21 @@ export async function readBinary(
 	propertyName: string,
 	field: string,
 ): Promise<BinaryFile> {
-	const name = propertyName.trim();
-	if (name === '') throw new InputError(field, `"${field}" is required: the name of the binary field to send`);
-	const item = this.getInputData()[itemIndex];
-	const binary = item?.binary?.[name];
-	if (!binary) {
-		const available = Object.keys(item?.binary ?? {});
-		throw new InputError(
-			field,
-			`Binary field "${name}" not found on item ${itemIndex}` +
-				(available.length > 0 ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)'),
-		);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const source = await openBinary(this, itemIndex, propertyName, field, {
+		maxBytes: mebibytes(options.maxUploadSize, DEFAULT_MAX_UPLOAD_MIB),
+		optionLabel: 'Options › Max Upload Size (MiB)',
+		optionName: 'maxUploadSize',
+	});
+	let image = imageSize(await source.head(IMAGE_HEAD_BYTES));
+	// a JPEG whose frame header comes after large metadata (EXIF thumbnail, ICC profile)
+	if (!image && source.size > IMAGE_HEAD_BYTES && source.size <= 8 * IMAGE_HEAD_BYTES) {
+		image = imageSize(await source.head(source.size));
 	}
-	const data = await this.helpers.getBinaryDataBuffer(itemIndex, name);
-	const image = imageSize(data);
 	return {
-		data,
-		fileName: binary.fileName || (image ? `image.${image.format === 'jpeg' ? 'jpg' : image.format}` : 'file'),
-		mimeType: image?.mimeType ?? binary.mimeType ?? 'application/octet-stream',
+		source,
+		fileName: source.fileName || (image ? `image.${image.format === 'jpeg' ? 'jpg' : image.format}` : 'file'),
+		mimeType: image?.mimeType ?? source.mimeType ?? 'application/octet-stream',
 		image,
 	};
 }
@@ -109,7 +138,7 @@ export async function uploadFile(this: IExecuteFunctions, itemIndex: number, fil
 			method: 'POST',
 			host: 'upload',
 			path,
-			file: { field: 'file', data: file.data, fileName: file.fileName, mimeType: file.mimeType },
+			file: { field: 'file', source: file.source, fileName: file.fileName, mimeType: file.mimeType },
 		},
 		callOptions.call(this, itemIndex),
 	);

@@ -38,7 +38,7 @@ export async function upload(
 		url,
 		fileName: file.fileName,
 		mimeType: file.mimeType,
-		fileSize: file.data.length,
+		fileSize: file.source.size,
 	};
 	if (file.image) {
 		output.width = file.image.width;

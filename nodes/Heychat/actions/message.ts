@@ -7,11 +7,13 @@ import { isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { toWireValues } from '../catalog/wire';
 import { ackIdFor, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
-import { imageSize } from '../helpers/imageSize';
+import { imageFormatOf, imageSize, type ImageInfo } from '../helpers/imageSize';
+import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
+import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
 import { heychatRequest } from '../transport';
-import { callOptions, readBinary, uploadFile } from './common';
+import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
 
 /*
  * Send, update and private messages: the user picks a message type and the node builds the body
@@ -47,6 +49,12 @@ const show = (operation: string[], extra: IDataObject = {}) => ({
 	show: { resource: ['message'], operation, ...extra },
 });
 
+/** Default of Message Options › Max File Size (MiB): the largest image "Upload URL Image First" downloads. */
+export const DEFAULT_REUPLOAD_MAX_MIB = 20;
+
+/** The most bytes read to measure an image by URL (a Range request; servers that ignore it are cut here). */
+export const MEASURE_MAX_BYTES = 256 * 1024;
+
 /** A message option shared by channel and private messages. */
 const ACK_ID_OPTION: INodeProperties = {
 	displayName: 'Ack ID',
@@ -64,7 +72,8 @@ const IMAGE_HEIGHT_OPTION: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: 0,
-	description: 'Image from a URL: its height in pixels, when it cannot be read from the image',
+	description:
+		'Image from a URL: its height in pixels. Without width and height the node reads the start of the image (at most 256 KiB, from the n8n host) to measure it.',
 };
 
 /** A message option shared by channel and private messages. */
@@ -74,7 +83,8 @@ const IMAGE_WIDTH_OPTION: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: 0,
-	description: 'Image from a URL: its width in pixels, when it cannot be read from the image',
+	description:
+		'Image from a URL: its width in pixels. Without width and height the node reads the start of the image (at most 256 KiB, from the n8n host) to measure it.',
 };
 
 /** A message option shared by channel and private messages. */
@@ -83,7 +93,18 @@ const REUPLOAD_URL_OPTION: INodeProperties = {
 	name: 'reuploadUrl',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to download an image URL and upload it to the Heychat CDN before sending',
+	description:
+		'Whether the node downloads the image URL itself (from the n8n host, public addresses only unless Options › Allow Private Network Addresses is on) and uploads it to the Heychat CDN before sending, for images hosted elsewhere',
+};
+
+/** A message option shared by channel and private messages. */
+const MAX_FILE_SIZE_OPTION: INodeProperties = {
+	displayName: 'Max File Size (MiB)',
+	name: 'maxFileSize',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_REUPLOAD_MAX_MIB,
+	description: 'Upload URL Image First: the largest image downloaded; the download stops there and the item fails',
 };
 
 export const messageProperties: INodeProperties[] = [
@@ -168,7 +189,8 @@ export const messageProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://chat.max-c.com/attachments/...',
 		displayOptions: show(ALL_MESSAGE_OPS, { messageType: ['image'], imageSource: ['url'] }),
-		description: 'Heychat shows images from its own CDN; use "Upload URL Image First" for other hosts',
+		description:
+			'Heychat shows images from its own CDN; use "Upload URL Image First" for other hosts. Unless Image Width and Image Height are set, the node reads the start of this URL from the n8n host to measure the image (public addresses only, unless Options › Allow Private Network Addresses is on).',
 	},
 	{
 		displayName: 'Mentions',
@@ -255,6 +277,7 @@ export const messageProperties: INodeProperties[] = [
 			},
 			IMAGE_HEIGHT_OPTION,
 			IMAGE_WIDTH_OPTION,
+			MAX_FILE_SIZE_OPTION,
 			{
 				displayName: 'Reply To Message ID',
 				name: 'replyTo',
@@ -276,6 +299,7 @@ export const messageProperties: INodeProperties[] = [
 			ACK_ID_OPTION,
 			IMAGE_HEIGHT_OPTION,
 			IMAGE_WIDTH_OPTION,
+			MAX_FILE_SIZE_OPTION,
 			REUPLOAD_URL_OPTION,
 		],
 	},
@@ -316,31 +340,80 @@ function isHttpUrl(value: string): boolean {
 	}
 }
 
+/** The guarded fetch settings for this item (Options › Allow Private Network Addresses, timeout). */
+function fetchSettings(this: IExecuteFunctions, itemIndex: number): { allowPrivateNetwork: boolean; timeoutMs: number } {
+	return {
+		allowPrivateNetwork: allowPrivateNetwork.call(this, itemIndex),
+		timeoutMs: callOptions.call(this, itemIndex).timeoutMs ?? 30_000,
+	};
+}
+
+/** A fetch refused for its address: an error naming the field and the option that allows it. */
+function refusedError(error: FetchError, field: string, label: string): InputError {
+	return new InputError(field, `"${label}": ${error.message}`);
+}
+
 /**
- * Downloads an image URL (no credentials) to re-upload it, or only its first 256 KiB to measure
- * it (servers without range support send it all); undefined when it fails.
+ * Reads only as much of an image URL as it takes to learn its size (at most 256 KiB, asked for
+ * with Range; a server that ignores Range is cut off there). Undefined when it cannot be read or
+ * is not an image; an error when the address is refused.
  */
-async function download(
-	this: IExecuteFunctions,
-	url: string,
-	timeoutMs: number,
-	headOnly = false,
-): Promise<Buffer | undefined> {
+async function measureUrl(this: IExecuteFunctions, itemIndex: number, url: string): Promise<ImageInfo | undefined> {
 	try {
-		const body = (await this.helpers.httpRequest({
-			method: 'GET',
-			url,
-			headers: headOnly ? { Range: 'bytes=0-262143' } : {},
-			encoding: 'arraybuffer',
-			json: false,
-			timeout: timeoutMs,
-		})) as unknown;
-		if (Buffer.isBuffer(body)) return body;
-		if (body instanceof ArrayBuffer) return Buffer.from(body);
-		return undefined;
-	} catch {
+		const fetched = await guardedFetch(url, {
+			...fetchSettings.call(this, itemIndex),
+			maxBytes: MEASURE_MAX_BYTES,
+			overflow: 'truncate',
+			headers: { Range: `bytes=0-${MEASURE_MAX_BYTES - 1}` },
+			until: (head) => imageSize(head) !== undefined,
+		});
+		return imageSize(fetched.body);
+	} catch (error) {
+		if (error instanceof FetchError && (error.kind === 'refused' || error.kind === 'url')) {
+			throw refusedError(error, 'imageUrl', 'Image URL');
+		}
+		this.logger?.debug(`Heychat: could not measure the image URL: ${(error as Error).message}`);
 		return undefined;
 	}
+}
+
+/** Why a re-upload download failed, as the error for the item (naming the field at fault). */
+function downloadFailure(error: unknown, url: string, maxBytes: number): Error {
+	if (!(error instanceof FetchError)) return error instanceof Error ? error : new Error(String(error));
+	if (error.kind === 'refused' || error.kind === 'url') return refusedError(error, 'imageUrl', 'Image URL');
+	if (error.kind === 'tooLarge') {
+		return new InputError(
+			'maxFileSize',
+			`The image at "${url}" is larger than ${formatBytes(maxBytes)}, the "Max File Size (MiB)" of Message Options (Upload URL Image First). Raise it to re-upload larger images.`,
+		);
+	}
+	return new InputError('imageUrl', `Could not download the image at "${url}" to re-upload it: ${error.message}`);
+}
+
+/** Downloads an image URL to re-upload it, at most Message Options › Max File Size. */
+async function downloadImage(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	url: string,
+	options: IDataObject,
+): Promise<{ data: Buffer; image: ImageInfo }> {
+	const maxBytes = mebibytes(options.maxFileSize, DEFAULT_REUPLOAD_MAX_MIB);
+	let data: Buffer;
+	try {
+		const fetched = await guardedFetch(url, {
+			...fetchSettings.call(this, itemIndex),
+			maxBytes,
+			overflow: 'fail',
+			// stop at the first bytes when they are not an image's
+			until: (head) => head.length >= 12 && imageFormatOf(head) === undefined,
+		});
+		data = fetched.body;
+	} catch (error) {
+		throw downloadFailure(error, url, maxBytes);
+	}
+	const image = imageSize(data);
+	if (!image) throw new InputError('imageUrl', `"${url}" is not a PNG, JPEG, GIF or WebP image`);
+	return { data, image };
 }
 
 /** The image of an image message: uploaded from binary data or taken from a URL. */
@@ -368,23 +441,31 @@ async function messageImage(
 	if (!isHttpUrl(url)) throw new InputError('imageUrl', `"Image URL" must be an http(s) URL, got "${url}"`);
 	const width = positiveInt(options.imageWidth);
 	const height = positiveInt(options.imageHeight);
-	const timeoutMs = callOptions.call(this, itemIndex).timeoutMs ?? 30_000;
 
 	if (options.reuploadUrl === true) {
-		const data = await download.call(this, url, timeoutMs);
-		const image = data ? imageSize(data) : undefined;
-		if (!data || !image) {
-			throw new InputError('imageUrl', `Could not download a PNG, JPEG, GIF or WebP image from "${url}"`);
-		}
-		const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() || '') || `image.${image.format}`;
-		const uploaded = await uploadFile.call(this, itemIndex, { data, fileName, mimeType: image.mimeType, image });
+		const { data, image } = await downloadImage.call(this, itemIndex, url, options);
+		const fileName = lastPathPart(url) || `image.${image.format}`;
+		const uploaded = await uploadFile.call(this, itemIndex, {
+			source: bufferSource(data),
+			fileName,
+			mimeType: image.mimeType,
+			image,
+		});
 		return { url: uploaded, width: image.width, height: image.height };
 	}
 	if (width && height) return { url, width, height };
 	// best effort: read the size from the image itself
-	const data = await download.call(this, url, timeoutMs, true);
-	const image = data ? imageSize(data) : undefined;
+	const image = await measureUrl.call(this, itemIndex, url);
 	return image ? { url, width: width ?? image.width, height: height ?? image.height } : { url, width, height };
+}
+
+function lastPathPart(url: string): string {
+	const part = new URL(url).pathname.split('/').pop() || '';
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
 }
 
 /** Uploads the "Append Images" binary fields; each becomes ![](url) below the text. */

@@ -120,6 +120,18 @@ function webp(buf: Buffer): ImageInfo | undefined {
 	return undefined;
 }
 
+/**
+ * The format the first bytes announce (PNG, GIF, JPEG or WebP signature), or undefined: lets a
+ * download stop as soon as it is clearly not an image. Needs at least 12 bytes.
+ */
+export function imageFormatOf(head: Buffer): ImageFormat | undefined {
+	if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
+	if (head.length >= 6 && (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')) return 'gif';
+	if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+	if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'webp';
+	return undefined;
+}
+
 /** The format and size of a PNG, JPEG, GIF or WebP image, or undefined for anything else. */
 export function imageSize(data: Buffer): ImageInfo | undefined {
 	try {

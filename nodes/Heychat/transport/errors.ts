@@ -15,7 +15,9 @@ export type HeychatFailure =
 	/** the answer is not a Heychat envelope */
 	| 'protocol'
 	/** the server could not be reached */
-	| 'network';
+	| 'network'
+	/** no answer within the timeout */
+	| 'timeout';
 
 export interface FailureDetails {
 	operation: string;

@@ -146,6 +146,11 @@ function snippet(text: string): string {
 	return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
+/** A request that ran out of time (axios: ECONNABORTED "timeout of N ms exceeded"; sockets: ETIMEDOUT). */
+function isTimeout(code: string | undefined, message: string): boolean {
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout|timed out/i.test(message);
+}
+
 /** Heychat and the SDKs count these as success; everything else is a failure. */
 export function isSuccessStatus(status: unknown): boolean {
 	return status === undefined || status === 'ok' || status === true || status === 'true';
@@ -184,11 +189,12 @@ export async function heychatRequest(
 		heychatError(node, kind, message, details(extra), credentials.token);
 
 	const headers: Record<string, string> = { Accept: 'application/json', token: credentials.token };
-	let data: string | Buffer | undefined;
-	if (call.file) {
-		const multipart = buildMultipart(call.file);
-		data = multipart.body;
+	let data: string | undefined;
+	// a file is streamed (a fresh stream for each attempt), with its exact length
+	const multipart = call.file ? buildMultipart(call.file) : undefined;
+	if (multipart) {
 		headers['Content-Type'] = multipart.contentType;
+		headers['Content-Length'] = String(multipart.length);
 	} else if (call.method !== 'GET') {
 		data = stringifyWithBigInt(call.body ?? {});
 		headers['Content-Type'] = 'application/json;charset=UTF-8';
@@ -201,7 +207,8 @@ export async function heychatRequest(
 				method: call.method,
 				url: requestUrl,
 				headers,
-				data,
+				data: multipart ? multipart.open() : data,
+				maxBodyLength: Infinity,
 				timeout,
 				responseType: 'arraybuffer',
 				// every status is looked at below; an API call is never redirected (the token would follow)
@@ -226,8 +233,23 @@ export async function heychatRequest(
 		try {
 			response = await send();
 		} catch (error) {
-			const cause = error as { message?: string; code?: string; cause?: { code?: string } };
-			const code = cause.cause?.code ?? cause.code;
+			// n8n wraps the HTTP library's error in a NodeApiError: the code is then its httpCode
+			// (ECONNABORTED for a timeout) and the original message is in `messages`
+			const cause = error as {
+				message?: string;
+				code?: string;
+				httpCode?: string | null;
+				messages?: unknown;
+				cause?: { code?: string; message?: string };
+			};
+			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
+			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
+			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
+				const seconds = timeout / 1000;
+				throw fail('timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
+					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
+				});
+			}
 			throw fail('network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
 				description: cause.message,
 			});

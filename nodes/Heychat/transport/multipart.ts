@@ -1,11 +1,23 @@
 import { randomBytes } from 'crypto';
+import { Readable } from 'node:stream';
+
+import type { BinarySource } from '../../shared/upload/binarySource';
 
 export interface MultipartFile {
 	/** The form field name (Heychat: `file`). */
 	field: string;
-	data: Buffer;
+	/** The file's bytes, read in chunks while the body is sent. */
+	source: BinarySource;
 	fileName: string;
 	mimeType: string;
+}
+
+export interface MultipartBody {
+	contentType: string;
+	/** Bytes in total (the Content-Length). */
+	length: number;
+	/** A fresh stream of the whole body (a request sent again, after HTTP 429, opens a new one). */
+	open(): Readable;
 }
 
 /** A header-safe file name: no quotes, backslashes or line breaks. */
@@ -16,18 +28,27 @@ function safeFileName(name: string): string {
 
 /**
  * A multipart/form-data body with one file part, built by hand so the request is exactly the same
- * whichever HTTP library n8n uses underneath.
+ * whichever HTTP library n8n uses underneath, and streamed: the file is read in chunks while the
+ * body is sent, never copied whole.
  */
-export function buildMultipart(file: MultipartFile): { body: Buffer; contentType: string } {
+export function buildMultipart(file: MultipartFile): MultipartBody {
 	const boundary = `----HeychatN8nBoundary${randomBytes(12).toString('hex')}`;
 	const name = safeFileName(file.fileName);
-	const head =
+	const head = Buffer.from(
 		`--${boundary}\r\n` +
-		`Content-Disposition: form-data; name="${file.field}"; filename="${name}"\r\n` +
-		`Content-Type: ${file.mimeType || 'application/octet-stream'}\r\n\r\n`;
-	const tail = `\r\n--${boundary}--\r\n`;
+			`Content-Disposition: form-data; name="${file.field}"; filename="${name}"\r\n` +
+			`Content-Type: ${file.mimeType || 'application/octet-stream'}\r\n\r\n`,
+		'utf8',
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+	async function* parts(): AsyncIterable<Buffer> {
+		yield head;
+		for await (const chunk of file.source.bytes()) yield chunk;
+		yield tail;
+	}
 	return {
-		body: Buffer.concat([Buffer.from(head, 'utf8'), file.data, Buffer.from(tail, 'utf8')]),
 		contentType: `multipart/form-data; boundary=${boundary}`,
+		length: head.length + file.source.size + tail.length,
+		open: () => Readable.from(parts(), { objectMode: false }),
 	};
 }

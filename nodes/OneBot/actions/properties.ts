@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { oneBotCatalog } from '../catalog';
 import { buildCatalogProperties, type LocatorSpec } from '../../shared/catalog/properties';
 import { handlerProperties, isOwnParam } from './handlers';
+import { DEFAULT_MAX_UPLOAD_MIB } from './handlers/binary';
 
 const INT_ID = { idRegex: '^-?\\d+$', idPlaceholder: 'e.g. 123456789' };
 
@@ -20,6 +21,15 @@ const nodeOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Max Upload Size (MiB)',
+			name: 'maxUploadSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_UPLOAD_MIB,
+			description:
+				'The largest input binary file sent to the backend (file uploads, images in messages). A larger file is refused before it is read. Files travel as base64 inside the call, a third larger than the file.',
+		},
 		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',

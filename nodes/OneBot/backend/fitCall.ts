@@ -20,6 +20,7 @@ import {
 	type KnownBackend,
 } from './data';
 import { fitMessage } from './segments';
+import { Base64Value } from '../../shared/upload/streamedJson';
 
 /** A call the detected backend cannot take as it is; says the backend, the field and what to do. */
 export class BackendSupportError extends InputError {
@@ -47,7 +48,8 @@ function jsonTypeOf(value: unknown): JsonType {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'array';
 	if (typeof value === 'bigint' || typeof value === 'number') return 'number';
-	if (typeof value === 'string') return 'string';
+	// a file streamed as base64:// text is a string on the wire
+	if (typeof value === 'string' || value instanceof Base64Value) return 'string';
 	if (typeof value === 'boolean') return 'boolean';
 	return 'object';
 }

@@ -1,11 +1,13 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { Readable } from 'node:stream';
 
 import { oneBotAuth, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
-import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
+import { parseJsonLossless } from '../../shared/json';
+import { jsonBody } from '../../shared/upload/streamedJson';
 
 /**
  * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
@@ -50,9 +52,16 @@ export class HttpTransport implements OneBotTransport {
 		let status: number;
 		let text: string;
 		try {
-			const body = stringifyWithBigInt(params);
-			const response = await this.agents.run(
-				async (agents) => await this.client.post<string>(url, body, agents),
+			const body = jsonBody(params);
+			// a file inside the params is streamed into the request, never held as one string
+			const response = await this.agents.run(async (agents) =>
+				typeof body === 'string'
+					? await this.client.post<string>(url, body, agents)
+					: await this.client.post<string>(url, Readable.from(body.chunks(), { objectMode: false }), {
+							...agents,
+							headers: { 'Content-Length': String(body.length) },
+							maxBodyLength: Infinity,
+						}),
 			);
 			status = response.status;
 			text = typeof response.data === 'string' ? response.data : String(response.data ?? '');

@@ -5,7 +5,8 @@ import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
-import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
+import { parseJsonLossless } from '../../shared/json';
+import { jsonBody, type StreamedBody } from '../../shared/upload/streamedJson';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -97,6 +98,9 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private calls = 0;
 
+	/** A message sent in fragments holds the socket until its last fragment: others wait for it. */
+	private fragmenting: Promise<void> | undefined;
+
 	constructor(
 		private readonly credentials: OneBotCredentials,
 		private readonly options: TransportOptions,
@@ -161,7 +165,7 @@ export class WebSocketTransport implements OneBotTransport {
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
 		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
 		const echo = `${this.echoPrefix}${++this.calls}`;
-		const frame = stringifyWithBigInt({ action, params, echo });
+		const frame = jsonBody({ action, params, echo });
 		return await new Promise<OneBotResponse>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.pending.delete(echo);
@@ -173,17 +177,31 @@ export class WebSocketTransport implements OneBotTransport {
 				);
 			}, this.options.timeoutMs);
 			this.pending.set(echo, { action, resolve, reject, timer });
-			socket.send(frame, (error) => {
-				if (!error) return;
+			const failed = (error: Error) => {
 				clearTimeout(timer);
-				this.pending.delete(echo);
+				if (!this.pending.delete(echo)) return;
 				reject(
 					new OneBotCallError('network', `${action} could not be sent over ${this.url}: ${error.message}`, {
 						action,
 						url: this.url,
 					}),
 				);
+			};
+			const sendWhole = (text: string) =>
+				socket.send(text, (error) => {
+					if (error) failed(error);
+				});
+			if (typeof frame === 'string' && !this.fragmenting) {
+				sendWhole(frame);
+				return;
+			}
+			const turn = (this.fragmenting ?? Promise.resolve()).then(() =>
+				typeof frame === 'string' ? sendWhole(frame) : sendFragments(socket, frame).catch(failed),
+			);
+			const settled = turn.then(() => {
+				if (this.fragmenting === settled) this.fragmenting = undefined;
 			});
+			this.fragmenting = settled;
 		});
 	}
 
@@ -204,4 +222,16 @@ export class WebSocketTransport implements OneBotTransport {
 			socket.close(1000);
 		});
 	}
+}
+
+/** One text message sent as fragments, one per chunk, each written before the next is read. */
+async function sendFragments(socket: WebSocket, body: StreamedBody): Promise<void> {
+	const write = (data: string, fin: boolean) =>
+		new Promise<void>((done, fail) => socket.send(data, { fin, binary: false }, (error) => (error ? fail(error) : done())));
+	let previous: string | undefined;
+	for await (const chunk of body.chunks()) {
+		if (previous !== undefined) await write(previous, false);
+		previous = chunk;
+	}
+	await write(previous ?? '', true);
 }

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/validation';
+import { mebibytes, openBinary, readAll, type BinarySource, type SizeLimit } from '../../../shared/upload/binarySource';
 
 export interface ResolvedBinary {
 	data: Buffer;
@@ -8,18 +9,43 @@ export interface ResolvedBinary {
 	mimeType?: string;
 }
 
-/** Reads an item's binary property through n8n's helpers (works in memory and filesystem mode). */
+/** Default of Options › Max Upload Size (MiB): files sent as base64 inside a JSON call. */
+export const DEFAULT_MAX_UPLOAD_MIB = 64;
+
+/** The upload size limit for an item, from the node's Options. */
+export function uploadLimit(ctx: IExecuteFunctions, itemIndex: number): SizeLimit {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		maxBytes: mebibytes(options.maxUploadSize, DEFAULT_MAX_UPLOAD_MIB),
+		optionLabel: 'Options › Max Upload Size (MiB)',
+		optionName: 'maxUploadSize',
+	};
+}
+
+/** An item's binary property, size-checked before reading, to stream into the call. */
+export async function openUploadBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<BinarySource> {
+	const name = propertyName.trim();
+	if (!ctx.getInputData()[itemIndex]?.binary?.[name]) {
+		throw new InputError(
+			'binaryPropertyName',
+			`The input item has no binary property "${name}" (check the Input Binary Field)`,
+		);
+	}
+	return await openBinary(ctx, itemIndex, propertyName, 'binaryPropertyName', uploadLimit(ctx, itemIndex));
+}
+
+/**
+ * Reads an item's binary property through n8n's helpers (works in memory and filesystem mode),
+ * after checking its size against Options › Max Upload Size: a file over it is refused before it
+ * is read.
+ */
 export function binaryResolver(ctx: IExecuteFunctions, itemIndex: number) {
 	return async (propertyName: string): Promise<ResolvedBinary> => {
-		const name = propertyName.trim();
-		const binary = ctx.getInputData()[itemIndex]?.binary?.[name];
-		if (!binary) {
-			throw new InputError(
-				'binaryPropertyName',
-				`The input item has no binary property "${name}" (check the Input Binary Field)`,
-			);
-		}
-		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
-		return { data, fileName: binary.fileName, mimeType: binary.mimeType };
+		const source = await openUploadBinary(ctx, itemIndex, propertyName);
+		return { data: await readAll(source), fileName: source.fileName, mimeType: source.mimeType };
 	};
 }

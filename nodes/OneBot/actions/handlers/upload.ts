@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
 import { resolveMediaFile } from '../../message/segmentBuilder';
-import { binaryResolver } from './binary';
+import { binaryResolver, openUploadBinary } from './binary';
+import { Base64Value } from '../../../shared/upload/streamedJson';
 import { InputError } from '../../../shared/validation';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
@@ -83,9 +84,25 @@ export const uploadHandler: OperationHandler = {
 		if (source === 'url') input.url = this.getNodeParameter('fileUrl', itemIndex, '');
 		if (source === 'path') input.path = this.getNodeParameter('filePath', itemIndex, '');
 		if (source === 'base64') input.base64 = this.getNodeParameter('fileBase64', itemIndex, '');
-		const media = await resolveMediaFile(input, binaryResolver(this, itemIndex), UPLOAD_FIELDS);
+		let media: { file: string | Base64Value; fileName?: string };
+		const binaryName = input.binaryProperty === undefined ? 'data' : String(input.binaryProperty);
+		if (source === 'binary' && binaryName.trim() !== '') {
+			// size-checked before reading, then streamed as base64:// into the call (never one whole copy)
+			const file = await openUploadBinary(this, itemIndex, binaryName).catch((error: Error) => {
+				if (error instanceof InputError && error.field === 'binaryPropertyName') {
+					throw new InputError(error.field, `"binaryPropertyName" could not be read: ${error.message}`);
+				}
+				throw error;
+			});
+			if (file.size === 0) {
+				throw new InputError('binaryPropertyName', `"binaryPropertyName" must hold file data, but binary field "${binaryName.trim()}" is empty`);
+			}
+			media = { file: new Base64Value('base64://', file), fileName: file.fileName };
+		} else {
+			media = await resolveMediaFile(input, binaryResolver(this, itemIndex), UPLOAD_FIELDS);
+		}
 		// Upload actions take a plain local path (go-cqhttp reads it with os.Open), not a file:// URI.
-		params.file = source === 'path' ? String(input.path).trim() : media.file;
+		params.file = (source === 'path' ? String(input.path).trim() : media.file) as never;
 		const nameParam = op.params.find((p) => p.name === 'name');
 		if (nameParam) {
 			const given = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
