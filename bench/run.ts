@@ -1,73 +1,252 @@
 /**
- * Speed and memory figures for the hot paths (printed, never asserted): building the node
- * properties from the catalogs, CQ-code parse/serialise, and OneBot calls over HTTP and WebSocket
- * against the fake backend on 127.0.0.1. Run: npm run bench
+ * npm run bench: the speed and memory goals of the package, each figure beside its floor,
+ * measured side by side in one run: the variants of a row run interleaved (round-robin, rotating
+ * start), BENCH_ROUNDS times (default 5), and the table shows medians with their range.
+ *
+ *   action nodes  n8n-core's WorkflowExecute (Manual Trigger → N items → node; the test harness's
+ *                 runNode) against a minimal local backend, beside raw loops with the same client
+ *                 library (axios; ws) on the same backend; raw keep-alive node:http beside.
+ *   triggers      events/s from a WebSocket event source (child process) to the point of emit,
+ *                 through the trigger node activated with n8n-core's TriggerContext, beside a raw
+ *                 `ws` client running JSON.parse on every frame (steady state: a run without events,
+ *                 i.e. connecting and activating, is subtracted from both); heap growth per
+ *                 million events.
+ *   package       time to load the package (dist/) and each node description's size.
+ *
+ * Sizes: BENCH_ITEMS (action items per run, default 400), BENCH_EVENTS (events per trigger run,
+ * default 30000). Profiling one scenario: bench/profile.ts.
  */
 import { performance } from 'node:perf_hooks';
+import { cpus } from 'node:os';
 
-import { buildCatalogProperties } from '../nodes/shared/catalog/properties';
-import { oneBotCatalog } from '../nodes/OneBot/catalog';
-import { ONEBOT_LOCATORS } from '../nodes/OneBot/actions/properties';
-import { parseCQString, toCQString } from '../nodes/OneBot/message/cqcode';
-import { createTransport } from '../nodes/OneBot/transport';
-import { FakeOneBot } from '../test/fakes/onebot';
+import {
+	hasConcurrencyOption,
+	heychatNodeRun,
+	HEYCHAT_BODY,
+	oneBotNode,
+	oneBotNodeRun,
+	rawAxiosInFlight,
+	rawAxiosLoop,
+	rawHttpLoop,
+	rawWsLoop,
+} from './lib/actions';
+import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
+import { loadFigures } from './lib/load';
+import { fmt, interleave, printTable, verdict, withRange, type Row, type Sample } from './lib/stats';
+import { heapGrowthPerMillion, startEventSource, steadyRate, type TriggerScenario } from './lib/triggers';
 
-function mb(bytes: number): string {
-	return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
+
+const rows: Row[] = [];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function costRow(figure: string, value: Sample, floor: Sample, floorText: string, goal: number): void {
+	const ratio = value.median / floor.median;
+	rows.push({
+		figure,
+		value: withRange(value, 'µs/item'),
+		floor: floorText,
+		goal: `≤ ${goal.toFixed(2)}×`,
+		ratio: `${ratio.toFixed(2)}×`,
+		verdict: verdict(ratio, goal, 'lower'),
+	});
 }
 
-function time(label: string, runs: number, fn: () => void): void {
-	fn();
-	const start = performance.now();
-	for (let i = 0; i < runs; i++) fn();
-	const ms = (performance.now() - start) / runs;
-	process.stdout.write(`${label.padEnd(48)} ${ms.toFixed(3).padStart(10)} ms/op  (${runs} runs)\n`);
+async function oneBotHttp(): Promise<Sample> {
+	const backend = await oneBotHttpBackend();
+	const url = `${backend.url}/send_group_msg`;
+	const s = await interleave(
+		{
+			node: (n) => oneBotNodeRun({ httpUrl: backend.url, transport: 'http', n }),
+			axios: (n) => rawAxiosLoop(url, n),
+			http: (n) => rawHttpLoop(url, n),
+		},
+		ROUNDS,
+		ITEMS,
+	);
+	await backend.close();
+	costRow(
+		`OneBot Send Group Message over HTTP, ${fmt(ITEMS)} items`,
+		s.node,
+		s.axios,
+		`raw axios ${withRange(s.axios, 'µs')}; raw node:http ${withRange(s.http, 'µs')} (${(s.node.median / s.http.median).toFixed(2)}× it)`,
+		1.1,
+	);
+	return s.node;
 }
 
-async function timeAsync(label: string, runs: number, fn: () => Promise<unknown>): Promise<void> {
-	await fn();
-	const start = performance.now();
-	for (let i = 0; i < runs; i++) await fn();
-	const ms = (performance.now() - start) / runs;
-	process.stdout.write(`${label.padEnd(48)} ${ms.toFixed(3).padStart(10)} ms/op  (${runs} runs, ${(1000 / ms).toFixed(0)}/s)\n`);
+async function oneBotWs(): Promise<void> {
+	const backend = await oneBotWsBackend();
+	const s = await interleave(
+		{
+			node: (n) => oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n }),
+			ws: (n) => rawWsLoop(backend.url, n),
+		},
+		ROUNDS,
+		ITEMS,
+	);
+	await backend.close();
+	costRow(`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`, s.node, s.ws, `raw ws request/echo ${withRange(s.ws, 'µs')}`, 1.1);
+}
+
+async function heychat(oneBotHttpPerItem: Sample): Promise<void> {
+	const backend = await heychatHttpBackend();
+	const url = `${backend.url}/chatroom/v2/channel_msg/send?client_type=heybox_chat&x_client_type=web&os_type=web&x_os_type=bot&x_app=heybox_chat&chat_os_type=bot&chat_version=1.30.0`;
+	const s = await interleave(
+		{
+			node: (n) => heychatNodeRun(backend.url, n),
+			axios: (n) => rawAxiosLoop(url, n, HEYCHAT_BODY),
+			http: (n) => rawHttpLoop(url, n, HEYCHAT_BODY),
+		},
+		ROUNDS,
+		ITEMS,
+	);
+	await backend.close();
+	costRow(
+		`Heychat Send Channel Message, ${fmt(ITEMS)} items`,
+		s.node,
+		s.axios,
+		`raw axios ${withRange(s.axios, 'µs')}; raw keep-alive node:http ${withRange(s.http, 'µs')} (${(s.node.median / s.http.median).toFixed(2)}× it)`,
+		1.1,
+	);
+	const ratio = s.node.median / oneBotHttpPerItem.median;
+	rows.push({
+		figure: 'Heychat per item vs OneBot over HTTP per item',
+		value: `${fmt(s.node.median)} µs/item`,
+		floor: `OneBot HTTP ${fmt(oneBotHttpPerItem.median)} µs/item (earlier row)`,
+		goal: '≤ 1.00×',
+		ratio: `${ratio.toFixed(2)}×`,
+		verdict: verdict(ratio, 1, 'lower'),
+	});
+}
+
+async function concurrency(): Promise<void> {
+	const figure = '200 items, backend answers after 5 ms, Concurrency 8';
+	if (!hasConcurrencyOption(oneBotNode.description.properties)) {
+		rows.push({ figure, value: 'n/a: needs the Concurrency option', floor: '8 requests in flight (raw axios)', goal: '≤ 1.30×', ratio: '', verdict: 'n/a' });
+		return;
+	}
+	const backend = await oneBotHttpBackend(5);
+	const url = `${backend.url}/send_group_msg`;
+	const s = await interleave(
+		{
+			node: (n) => oneBotNodeRun({ httpUrl: backend.url, transport: 'http', n, concurrency: 8 }),
+			floor: (n) => rawAxiosInFlight(url, n, 8),
+		},
+		ROUNDS,
+		200,
+		40,
+	);
+	await backend.close();
+	const ratio = s.node.median / s.floor.median;
+	const ms = 200 / 1000; // µs/item × 200 items → ms
+	rows.push({
+		figure,
+		value: withRange(s.node, 'ms', 0, ms),
+		floor: `8 in flight (raw axios) ${withRange(s.floor, 'ms', 0, ms)}`,
+		goal: '≤ 1.30×',
+		ratio: `${ratio.toFixed(2)}×`,
+		verdict: verdict(ratio, 1.3, 'lower'),
+	});
+}
+
+const DROP_LABELS: Record<string, string> = {
+	type: 'event-type filter drops all',
+	keyword: 'keyword filter never matches',
+	regex: 'regular expression never matches',
+	ids: 'group/room id filter drops all',
+	command: 'command filter drops all',
+};
+
+async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promise<void> {
+	const source = await startEventSource();
+	try {
+		const variants: Record<string, (n: number) => Promise<number>> = {
+			raw: async (n) => await steadyRate(source, `${platform}-raw`, n),
+		};
+		for (const drop of [...drops, 'pass']) {
+			variants[drop] = async (n) => await steadyRate(source, `${platform}-${drop}` as TriggerScenario, n);
+		}
+		const s = await interleave(variants, ROUNDS, EVENTS, Math.min(EVENTS, 20_000));
+		const name = platform === 'onebot' ? 'OneBot Trigger' : 'Heychat Trigger';
+		const rawText = `raw ws + JSON.parse ${withRange(s.raw, '/s', 0)}`;
+		for (const drop of drops) {
+			const ratio = s[drop].median / s.raw.median;
+			rows.push({
+				figure: `${name}, ${DROP_LABELS[drop]}, ${fmt(EVENTS)} events`,
+				value: withRange(s[drop], 'events/s'),
+				floor: rawText,
+				goal: '≥ 0.90× raw',
+				ratio: `${ratio.toFixed(2)}`,
+				verdict: verdict(ratio, 0.9, 'higher'),
+			});
+		}
+		rows.push({
+			figure: `${name}, all pass, to emit, ${fmt(EVENTS)} events`,
+			value: withRange(s.pass, 'events/s'),
+			floor: rawText,
+			goal: '≥ 200,000/s',
+			ratio: `${(s.pass.median / s.raw.median).toFixed(2)} of raw`,
+			verdict: verdict(s.pass.median, 200_000, 'higher'),
+		});
+		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, Math.max(EVENTS, 100_000));
+		rows.push({
+			figure: `${name}, heap growth per million events (all pass)`,
+			value: growth === undefined ? 'n/a: run with --expose-gc' : `${growth.toFixed(1)} MB`,
+			floor: '',
+			goal: '≤ 20 MB',
+			ratio: '',
+			verdict: growth === undefined ? 'n/a' : verdict(growth, 20, 'lower'),
+		});
+	} finally {
+		await source.close();
+	}
+}
+
+function packageFigures(): void {
+	const figures = loadFigures();
+	if (!figures) {
+		log('package load time: n/a (run `npm run build` first: it loads dist/)');
+		return;
+	}
+	log(`package load time (credentials + nodes from dist/, n8n-workflow already loaded): ${figures.loadMs.toFixed(0)} ms (median of 5 fresh processes)`);
+	for (const d of figures.descriptions) log(`  ${d.name.padEnd(24)} description ${d.kb.toFixed(0).padStart(5)} KB, ${d.properties} properties`);
 }
 
 async function main(): Promise<void> {
-	const heapBefore = process.memoryUsage().heapUsed;
-	time('OneBot properties from the catalog (233 ops)', 50, () => {
-		buildCatalogProperties(oneBotCatalog, { locators: ONEBOT_LOCATORS });
-	});
-	const props = buildCatalogProperties(oneBotCatalog, { locators: ONEBOT_LOCATORS });
-	process.stdout.write(`${'OneBot properties: count / JSON size'.padEnd(48)} ${props.length} / ${(JSON.stringify(props).length / 1024).toFixed(0)} KB\n`);
-
-	const message = 'Hello [CQ:at,qq=10001] 世界 &#91;x&#93; [CQ:image,file=https://e.x/a.png?a=1&amp;b=2] '.repeat(20);
-	time('parseCQString (1.6 KB message)', 2000, () => {
-		parseCQString(message);
-	});
-	const segments = parseCQString(message);
-	time('toCQString (80 segments)', 2000, () => {
-		toCQString(segments);
-	});
-
-	const bot = await FakeOneBot.start({ accessToken: 'bench-token' });
-	const credentials = {
-		httpUrl: bot.httpUrl,
-		wsUrl: bot.wsUrl,
-		accessToken: 'bench-token',
-		tokenPlacement: 'header' as const,
-		allowUnauthorizedCerts: false,
-	};
-	for (const kind of ['http', 'websocket'] as const) {
-		const transport = createTransport(kind, credentials, { timeoutMs: 5000 });
-		await timeAsync(`send_group_msg over ${kind} (sequential)`, 300, () =>
-			transport.call('send_group_msg', { group_id: 100001, message: 'hi' }),
-		);
-		await transport.close();
+	const started = performance.now();
+	const only = process.argv.slice(2);
+	const want = (name: string) => only.length === 0 || only.includes(name);
+	log(`npm run bench: ${ROUNDS} interleaved rounds; ${fmt(ITEMS)} items per action run, ${fmt(EVENTS)} events per trigger run`);
+	log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`);
+	log('');
+	if (want('package')) packageFigures();
+	let oneBotPerItem: Sample | undefined;
+	if (want('onebot')) {
+		oneBotPerItem = await oneBotHttp();
+		await oneBotWs();
 	}
-	await bot.close();
-
-	const usage = process.memoryUsage();
-	process.stdout.write(`${'heap used (delta) / rss'.padEnd(48)} ${mb(usage.heapUsed - heapBefore)} / ${mb(usage.rss)}\n`);
+	if (want('heychat')) {
+		oneBotPerItem ??= await oneBotHttp();
+		await heychat(oneBotPerItem);
+	}
+	if (want('concurrency')) await concurrency();
+	if (want('triggers') || want('onebot-trigger')) await triggers('onebot', ['type', 'keyword', 'regex', 'ids']);
+	if (want('triggers') || want('heychat-trigger')) await triggers('heychat', ['type', 'command', 'ids']);
+	log('');
+	printTable(rows, log);
+	log('');
+	log(`bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+	const missed = rows.filter((r) => r.verdict === 'MISS').length;
+	log(`${rows.filter((r) => r.verdict === 'PASS').length} PASS, ${missed} MISS, ${rows.filter((r) => r.verdict === 'n/a').length} n/a`);
 }
 
-void main();
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+		process.exit(1);
+	},
+);

@@ -1,20 +1,58 @@
 import { randomUUID } from 'node:crypto';
 
+/*
+ * JSON on the hot paths (every action call, every trigger event). Both directions have a fast path
+ * that is plain JSON.stringify / JSON.parse, and do the int64 work only when the value or the text
+ * can hold an integer beyond 2^53.
+ */
+
+/**
+ * Marks a BigInt inside a string while stringifying. Chosen once per process (a random UUID, so
+ * no user text can carry it by chance) and printable, because JSON.stringify escapes control
+ * characters.
+ */
+const MARKER = `bigint-${randomUUID()}:`;
+const MARKED_BIGINT = new RegExp(`"${MARKER}(-?\\d+)"`, 'g');
+
+/** How deep hasBigInt looks before it hands the value to the slow path (which also handles cycles). */
+const MAX_SCAN_DEPTH = 64;
+
+/**
+ * Whether `value` may hold a BigInt where JSON.stringify would write it. Conservative: an object
+ * with its own `toJSON` (other than a Date), or nesting deeper than MAX_SCAN_DEPTH, answers true.
+ */
+function hasBigInt(value: unknown, depth: number): boolean {
+	if (typeof value === 'bigint') return true;
+	if (value === null || typeof value !== 'object') return false;
+	if (depth > MAX_SCAN_DEPTH) return true;
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) if (hasBigInt(value[i], depth + 1)) return true;
+		return false;
+	}
+	if (value instanceof Date) return false;
+	if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+	for (const key in value) {
+		if (Object.prototype.hasOwnProperty.call(value, key) && hasBigInt((value as Record<string, unknown>)[key], depth + 1)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * JSON.stringify that writes BigInt values as bare JSON numbers, so int64 ids beyond 2^53 reach
- * the wire exactly as typed.
+ * the wire exactly as typed. Values without a BigInt (nearly every call) are plain JSON.stringify.
  *
  * The replacer reads the raw value from its holder (`this[key]`): n8n installs
- * `BigInt.prototype.toJSON` (→ a string), which runs before the replacer sees the value. The
- * marker is printable (JSON.stringify escapes control characters) and unique per call.
+ * `BigInt.prototype.toJSON` (→ a string), which runs before the replacer sees the value.
  */
 export function stringifyWithBigInt(value: unknown): string {
-	const marker = `bigint-${randomUUID()}:`;
+	if (!hasBigInt(value, 0)) return JSON.stringify(value);
 	const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
 		const raw = this[key];
-		return typeof raw === 'bigint' ? `${marker}${raw.toString()}` : v;
+		return typeof raw === 'bigint' ? `${MARKER}${raw.toString()}` : v;
 	});
-	return text.replace(new RegExp(`"${marker}(-?\\d+)"`, 'g'), '$1');
+	return text.replace(MARKED_BIGINT, '$1');
 }
 
 /** Reads a dotted path (`a.b.c`) inside a JSON value. */
@@ -27,34 +65,91 @@ export function getPath(value: unknown, path: string): unknown {
 	return current;
 }
 
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** Characters that may stand right before an integer token in JSON: `:` `,` `[` and whitespace. */
+function mayPrecedeNumber(code: number): boolean {
+	return code === 58 || code === 44 || code === 91 || code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+/** Characters that may stand right after an integer token: `,` `]` `}` and whitespace. */
+function mayFollowInteger(code: number): boolean {
+	return code === 44 || code === 93 || code === 125 || code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+/**
+ * The cheap scan: whether `text` may hold an integer literal of 16 or more digits outside a
+ * string. Any run of 16+ digits covers a position ≡ 15 (mod 16), so only every 16th character is
+ * looked at, and the run around a digit found there is measured. A run that touches a quote or a
+ * letter sits inside a string (ids sent as strings, as Heychat does) and needs no work. Never
+ * misses a real one (then it answers true); a false alarm only costs the exact scan.
+ */
+export function mayHoldUnsafeInteger(text: string): boolean {
+	const length = text.length;
+	for (let i = 15; i < length; i += 16) {
+		if (!isDigit(text.charCodeAt(i))) continue;
+		let start = i;
+		while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+		let end = i + 1;
+		while (end < length && isDigit(text.charCodeAt(end))) end++;
+		if (end - start >= 16) {
+			let before = start - 1;
+			if (before >= 0 && text.charCodeAt(before) === 45) before--; // a minus sign
+			const opens = before < 0 || mayPrecedeNumber(text.charCodeAt(before));
+			const closes = end >= length || mayFollowInteger(text.charCodeAt(end));
+			if (opens && closes) return true;
+		}
+		// go on at the first checked position after the run
+		i = end + ((15 - (end % 16) + 16) % 16) - 16;
+	}
+	return false;
+}
+
 /**
  * Rewrites every integer literal outside strings whose value is not a safe integer (beyond 2^53,
  * where JSON.parse would silently drop digits) with `wrap(digits)`. Strings, with their escapes,
- * floats and safe integers are copied untouched.
+ * floats and safe integers are copied untouched; text without such an integer is returned as is.
  */
 function rewriteUnsafeIntegers(text: string, wrap: (digits: string) => string): string {
-	if (!/\d{16,}/.test(text)) return text;
+	if (!mayHoldUnsafeInteger(text)) return text;
+	const length = text.length;
 	let out = '';
+	let copied = 0; // text[copied..i) is still to be copied
 	let i = 0;
-	while (i < text.length) {
-		const ch = text[i];
-		if (ch === '"') {
+	while (i < length) {
+		const code = text.charCodeAt(i);
+		if (code === 34) {
+			// a string: jump to its closing quote (one not escaped by an odd number of backslashes)
+			let j = text.indexOf('"', i + 1);
+			while (j !== -1) {
+				let backslashes = 0;
+				while (text.charCodeAt(j - 1 - backslashes) === 92) backslashes++;
+				if (backslashes % 2 === 0) break;
+				j = text.indexOf('"', j + 1);
+			}
+			i = j === -1 ? length : j + 1;
+		} else if (code === 45 || isDigit(code)) {
 			let j = i + 1;
-			while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-			out += text.slice(i, j + 1);
-			i = j + 1;
-		} else if (ch === '-' || (ch >= '0' && ch <= '9')) {
-			let j = i + 1;
-			while (j < text.length && /[\d.eE+-]/.test(text[j])) j++;
-			const token = text.slice(i, j);
-			out += /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? wrap(token) : token;
+			let integer = true;
+			for (; j < length; j++) {
+				const c = text.charCodeAt(j);
+				if (isDigit(c)) continue;
+				if (c === 46 || c === 101 || c === 69 || c === 43 || c === 45) integer = false;
+				else break;
+			}
+			if (integer && j - i >= 16) {
+				const token = text.slice(i, j);
+				if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+					out += text.slice(copied, i) + wrap(token);
+					copied = j;
+				}
+			}
 			i = j;
 		} else {
-			out += ch;
 			i++;
 		}
 	}
-	return out;
+	return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Quotes every integer literal beyond 2^53, so that JSON.parse keeps its exact digits as a string. */
@@ -64,7 +159,8 @@ export function quoteUnsafeIntegers(text: string): string {
 
 /**
  * JSON.parse for what servers send: integers beyond 2^53 become digit strings (ids stay exact and
- * output items stay plain JSON). Throws SyntaxError like JSON.parse.
+ * output items stay plain JSON). Text without a 16-digit run outside strings (found by the cheap
+ * scan) goes straight to JSON.parse. Throws SyntaxError like JSON.parse.
  */
 export function parseJsonLossless(text: string): unknown {
 	return JSON.parse(quoteUnsafeIntegers(text)) as unknown;
@@ -76,10 +172,9 @@ export function parseJsonLossless(text: string): unknown {
  * SyntaxError like JSON.parse.
  */
 export function parseJsonExact(text: string): unknown {
-	const marker = `bigint-${randomUUID()}:`;
-	const rewritten = rewriteUnsafeIntegers(text, (digits) => `"${marker}${digits}"`);
+	const rewritten = rewriteUnsafeIntegers(text, (digits) => `"${MARKER}${digits}"`);
 	if (rewritten === text) return JSON.parse(text) as unknown;
 	return JSON.parse(rewritten, (_key, value: unknown) =>
-		typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
+		typeof value === 'string' && value.startsWith(MARKER) ? BigInt(value.slice(MARKER.length)) : value,
 	) as unknown;
 }

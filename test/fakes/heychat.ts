@@ -276,6 +276,9 @@ export class FakeHeychat {
 	private readonly handlers = new Map<string, HeychatHandler[]>();
 	private readonly files = new Map<string, { data: Buffer; mimeType: string }>();
 	private readonly sockets = new Set<Socket>();
+
+	/** TCP connections accepted since start (API, upload and gateway alike; never reset). */
+	acceptedSockets = 0;
 	private server!: Server;
 	private wss!: WebSocketServer;
 	private port = 0;
@@ -480,6 +483,7 @@ export class FakeHeychat {
 			void this.handleHttp(req, res);
 		});
 		this.server.on('connection', (socket) => {
+			this.acceptedSockets++;
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});

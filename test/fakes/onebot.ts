@@ -470,6 +470,9 @@ export class FakeOneBot {
 	private server: Server | undefined;
 	private wss: WebSocketServer;
 	private sockets = new Set<Socket>();
+
+	/** TCP connections accepted since start (HTTP and WebSocket alike; never reset). */
+	acceptedSockets = 0;
 	private clients = new Set<ForwardClient>();
 	private reverse = new Set<ReverseConnection>();
 	private pendingTimers = new Set<NodeJS.Timeout>();
@@ -594,6 +597,7 @@ export class FakeOneBot {
 		if (this.server?.listening) return;
 		const server = createServer((req, res) => this.onHttp(req, res));
 		server.on('connection', (socket) => {
+			this.acceptedSockets++;
 			this.sockets.add(socket);
 			socket.once('close', () => this.sockets.delete(socket));
 		});

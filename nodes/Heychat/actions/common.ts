@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { batchingOption } from '../../shared/batch/options';
+import { itemParameter } from '../../shared/itemParameters';
 import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
@@ -74,7 +75,7 @@ export function allowPrivateNetwork(this: IExecuteFunctions, itemIndex: number):
 
 /** The call options for one item, from the node's "Options". */
 export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOptions {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter(this, 'options', itemIndex, {}) as IDataObject;
 	const number = (value: unknown, fallback: number) =>
 		typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 	return {

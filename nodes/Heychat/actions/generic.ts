@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/itemParameters';
 import { ADDITIONAL_FIELDS } from '../../shared/catalog/properties';
 import { readOperationParams, type ParameterGetter } from '../../shared/catalog/readParams';
 import { getPath, parseJsonLossless } from '../../shared/json';
@@ -32,7 +33,7 @@ export function parameterGetter(
 ): ParameterGetter {
 	const jsonParams = new Set(op.params.filter((p) => p.type === 'json').map((p) => p.name));
 	return (name, fallback) => {
-		const value = this.getNodeParameter(name, itemIndex, fallback, { extractValue: true });
+		const value = itemParameter(this, name, itemIndex, fallback, true);
 		if (jsonParams.has(name)) return parseJsonField(name, value);
 		if (name === ADDITIONAL_FIELDS && value && typeof value === 'object') {
 			const fields = { ...(value as IDataObject) };

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/itemParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
@@ -488,9 +489,9 @@ async function messageImage(
 	itemIndex: number,
 	options: IDataObject,
 ): Promise<ImageFileInfo> {
-	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as string;
+	const source = itemParameter(this, 'imageSource', itemIndex, 'binary') as string;
 	if (source === 'binary') {
-		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+		const property = itemParameter(this, 'binaryPropertyName', itemIndex, 'data') as string;
 		const file = await readBinary.call(this, itemIndex, property, 'binaryPropertyName');
 		if (!file.image) {
 			throw new InputError(
@@ -502,7 +503,7 @@ async function messageImage(
 		return { url, width: file.image.width, height: file.image.height };
 	}
 
-	const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
+	const url = String(itemParameter(this, 'imageUrl', itemIndex, '')).trim();
 	if (url === '') throw new InputError('imageUrl', '"Image URL" is required');
 	if (!isHttpUrl(url)) throw new InputError('imageUrl', `"Image URL" must be an http(s) URL, got "${url}"`);
 	const width = positiveInt(options.imageWidth);
@@ -556,7 +557,7 @@ export async function buildMessage(
 	options: IDataObject,
 	privateMessage: boolean,
 ): Promise<BuiltMessage> {
-	const type = this.getNodeParameter('messageType', itemIndex, 'text') as MessageType;
+	const type = itemParameter(this, 'messageType', itemIndex, 'text') as MessageType;
 
 	if (type === 'image') {
 		const image = await messageImage.call(this, itemIndex, options);
@@ -565,19 +566,19 @@ export async function buildMessage(
 	}
 	if (type === 'card') {
 		if (privateMessage) throw new InputError('messageType', 'Private messages can only be text, markdown or an image');
-		const msg = cardMessage('card', this.getNodeParameter('card', itemIndex, ''));
+		const msg = cardMessage('card', itemParameter(this, 'card', itemIndex, ''));
 		return { msg_type: MSG_TYPE.card, msg, addition: '{}', images: [] };
 	}
 	if (!['text', 'markdown', 'markdownMentions'].includes(type)) {
 		throw new InputError('messageType', `Unknown message type "${String(type)}"`);
 	}
 
-	const raw = this.getNodeParameter('text', itemIndex, '');
+	const raw = itemParameter(this, 'text', itemIndex, '');
 	const text = typeof raw === 'string' ? raw : String(raw ?? '');
 	let msg = type === 'text' ? escapeMarkdown(text) : text;
 	let mentions: Pick<BuiltMessage, 'at_user_id' | 'at_role_id' | 'mention_channel_id'> = {};
 	if (type === 'markdownMentions') {
-		const input = this.getNodeParameter('mentions', itemIndex, {}) as IDataObject;
+		const input = itemParameter(this, 'mentions', itemIndex, {}) as IDataObject;
 		const placement = (['start', 'end', 'none'].includes(String(input.placement)) ? input.placement : 'start') as MentionPlacement;
 		const built = applyMentions(msg, input, placement);
 		msg = built.msg;
@@ -596,18 +597,28 @@ export async function buildMessage(
 	};
 }
 
+/** Execution id and run index of a node context: the same for all its items, so read once. */
+const runKeys = new WeakMap<object, { executionId: string | undefined; runIndex: number }>();
+
+function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId: string | undefined; runIndex: number } {
+	let key = runKeys.get(context);
+	if (!key) {
+		try {
+			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
+			key = { executionId: context.getExecutionId(), runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
+		} catch {
+			key = { executionId: undefined, runIndex: 0 };
+		}
+		runKeys.set(context, key);
+	}
+	return key;
+}
+
 /** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
 	if (given !== '') return given;
-	let executionId: string | undefined;
-	let runIndex = 0;
-	try {
-		executionId = this.getExecutionId();
-		runIndex = Number(this.getWorkflowDataProxy(itemIndex).$runIndex) || 0;
-	} catch {
-		executionId = undefined;
-	}
+	const { executionId, runIndex } = runKeyOf(this, itemIndex);
 	if (!executionId) return newAckId();
 	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
 }

@@ -1,12 +1,11 @@
+import axios from 'axios';
 import {
 	NodeOperationError,
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ICredentialDataDecryptedObject,
-	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
-	type IN8nHttpFullResponse,
 	type ITriggerFunctions,
 } from 'n8n-workflow';
 
@@ -20,6 +19,7 @@ import {
 	HEYCHAT_CREDENTIAL,
 } from './constants';
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
+import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
@@ -92,14 +92,51 @@ export function toHeychatCredentials(raw: ICredentialDataDecryptedObject): Heych
 	};
 }
 
-/** Query values as text, the way they appear on the wire. */
-function queryString(query: IDataObject | undefined): IDataObject {
-	const out: IDataObject = { ...COMMON_QUERY };
-	for (const [key, value] of Object.entries(query ?? {})) {
+const COMMON_QUERY_STRING = Object.entries(COMMON_QUERY)
+	.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+	.join('&');
+
+/** The query string: the seven common parameters, then the call's (objects as JSON, ids exact). */
+function queryString(query: IDataObject | undefined): string {
+	let out = COMMON_QUERY_STRING;
+	if (!query) return out;
+	for (const key of Object.keys(query)) {
+		const value = query[key];
 		if (value === undefined || value === null) continue;
-		out[key] = typeof value === 'object' ? stringifyWithBigInt(value) : String(value);
+		const text = typeof value === 'object' ? stringifyWithBigInt(value) : String(value);
+		out += `&${encodeURIComponent(key)}=${encodeURIComponent(text)}`;
 	}
 	return out;
+}
+
+/**
+ * What the calls of one execution (one node context) share: the credential, read once, and one
+ * keep-alive connection pool, so all items go over the same connection (and TLS session). The
+ * token header is set here from the credential: no n8n expression is evaluated per request.
+ */
+interface HeychatSession {
+	credentials: Promise<HeychatCredentials>;
+	agents: KeepAliveAgents;
+}
+
+const sessions = new WeakMap<object, HeychatSession>();
+
+function sessionOf(context: HeychatContext): HeychatSession {
+	let session = sessions.get(context);
+	if (!session) {
+		const credentials = getHeychatCredentials.call(context);
+		// a failed read is not kept: the next call reads again (and fails with its own error)
+		credentials.catch(() => sessions.delete(context));
+		session = { credentials, agents: new KeepAliveAgents() };
+		sessions.set(context, session);
+	}
+	return session;
+}
+
+interface WireResponse {
+	statusCode: number;
+	headers: HeaderBag;
+	body: unknown;
 }
 
 function bodyText(body: unknown): string {
@@ -138,7 +175,8 @@ export async function heychatRequest(
 	options: CallOptions = {},
 ): Promise<HeychatResult> {
 	const node = this.getNode();
-	const credentials = await getHeychatCredentials.call(this);
+	const session = sessionOf(this);
+	const credentials = await session.credentials;
 	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
 	if (!/^https?:\/\//i.test(base)) {
 		throw new NodeOperationError(
@@ -157,29 +195,42 @@ export async function heychatRequest(
 	const fail = (kind: Parameters<typeof heychatError>[1], message: string, extra: Partial<FailureDetails> = {}) =>
 		heychatError(node, kind, message, details(extra), credentials.token);
 
-	const request: IHttpRequestOptions = {
-		method: call.method,
-		url,
-		qs: queryString(call.query),
-		headers: { Accept: 'application/json' },
-		encoding: 'arraybuffer',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs ?? 30_000,
-	};
+	const headers: Record<string, string> = { Accept: 'application/json', token: credentials.token };
+	let data: string | undefined;
 	// a file is streamed (a fresh stream for each attempt), with its exact length
 	const multipart = call.file ? buildMultipart(call.file) : undefined;
 	if (multipart) {
-		request.headers = {
-			...request.headers,
-			'Content-Type': multipart.contentType,
-			'Content-Length': String(multipart.length),
-		};
+		headers['Content-Type'] = multipart.contentType;
+		headers['Content-Length'] = String(multipart.length);
 	} else if (call.method !== 'GET') {
-		request.body = stringifyWithBigInt(call.body ?? {});
-		request.headers = { ...request.headers, 'Content-Type': 'application/json;charset=UTF-8' };
+		data = stringifyWithBigInt(call.body ?? {});
+		headers['Content-Type'] = 'application/json;charset=UTF-8';
 	}
+	const requestUrl = `${url}?${queryString(call.query)}`;
+	const timeout = options.timeoutMs ?? 30_000;
+	const send = async (): Promise<WireResponse> =>
+		await session.agents.run(async (agents) => {
+			const response = await axios.request<Buffer>({
+				method: call.method,
+				url: requestUrl,
+				headers,
+				data: multipart ? multipart.open() : data,
+				maxBodyLength: Infinity,
+				timeout,
+				responseType: 'arraybuffer',
+				// every status is looked at below; an API call is never redirected (the token would follow)
+				validateStatus: () => true,
+				maxRedirects: 0,
+				transformResponse: (body: unknown) => body,
+				...agents,
+			});
+			const raw = response.headers as unknown as { toJSON?: () => HeaderBag };
+			return {
+				statusCode: response.status,
+				headers: typeof raw.toJSON === 'function' ? raw.toJSON() : (response.headers as HeaderBag),
+				body: response.data,
+			};
+		});
 
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
@@ -187,20 +238,10 @@ export async function heychatRequest(
 	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
 	const pacing = heychatPacing(credentials);
 	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
+		let response: WireResponse;
 		await paceHeychatRequest(pacing);
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				HEYCHAT_CREDENTIAL,
-				// a fresh copy: n8n's authentication adds to headers/qs in place
-				{
-					...request,
-					...(multipart ? { body: multipart.open() } : {}),
-					headers: { ...request.headers },
-					qs: { ...request.qs },
-				},
-			)) as IN8nHttpFullResponse;
+			response = await send();
 		} catch (error) {
 			// n8n wraps the HTTP library's error in a NodeApiError: the code is then its httpCode
 			// (ECONNABORTED for a timeout) and the original message is in `messages`
@@ -214,7 +255,7 @@ export async function heychatRequest(
 			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
 			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
 			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
-				const seconds = (request.timeout ?? 30_000) / 1000;
+				const seconds = timeout / 1000;
 				throw fail('timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
 					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
 				});
@@ -225,11 +266,10 @@ export async function heychatRequest(
 		}
 
 		const status = response.statusCode;
-		const headers = (response.headers ?? {}) as HeaderBag;
 		const text = bodyText(response.body);
 
 		if (status === 429) {
-			const info = readRateLimit(headers);
+			const info = readRateLimit(response.headers ?? {});
 			const where = describeRateLimit(info);
 			if (info.waitMs > maxWaitMs) {
 				throw fail(

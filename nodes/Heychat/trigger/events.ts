@@ -160,6 +160,21 @@ export function optionsObject(options: unknown, depth = 0): IDataObject {
 	return out;
 }
 
+/** The room id, nested in `room_base_info` or flat. */
+export function roomIdOf(data: Record<string, unknown>): string | undefined {
+	return idText(child(data, 'room_base_info')?.room_id) ?? idText(data.room_id);
+}
+
+/** The channel id, nested in `channel_base_info` or flat. */
+export function channelIdOf(data: Record<string, unknown>): string | undefined {
+	return idText(child(data, 'channel_base_info')?.channel_id) ?? idText(data.channel_id);
+}
+
+/** A bot command's name as sent (`command_info.name`). */
+export function commandNameOf(data: Record<string, unknown>): string | undefined {
+	return text(child(data, 'command_info')?.name);
+}
+
 /**
  * Reads the derived fields, accepting every shape the sources disagree on: rooms and channels in
  * `room_base_info` / `channel_base_info` or flat (`room_id`, `channel_id`), the user in
@@ -167,14 +182,12 @@ export function optionsObject(options: unknown, depth = 0): IDataObject {
  */
 export function deriveFields(frame: HeychatFrame): DerivedFields {
 	const { data, type } = frame;
-	const room = child(data, 'room_base_info');
-	const channel = child(data, 'channel_base_info');
 	const user = child(data, 'sender_info') ?? child(data, 'user_info');
 	const fields: DerivedFields = {
 		eventType: type,
 		typeName: typeNameOf(type),
-		roomId: idText(room?.room_id) ?? idText(data.room_id),
-		channelId: idText(channel?.channel_id) ?? idText(data.channel_id),
+		roomId: roomIdOf(data),
+		channelId: channelIdOf(data),
 		userId: idText(user?.user_id) ?? idText(data.user_id),
 		msgId: idText(data.msg_id),
 	};
@@ -204,8 +217,11 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 
 /** The item to emit: the frame as sent plus the derived fields that apply. */
 export function toItem(frame: HeychatFrame, fields: DerivedFields = deriveFields(frame)): IDataObject {
-	const item: IDataObject = { ...(frame.raw as IDataObject) };
-	for (const [key, value] of Object.entries(fields)) {
+	// Object.assign, not `{ ...raw }`: on Node 20, adding properties to a spread copy of a
+	// JSON.parse object costs tens of microseconds (see bench/), Object.assign does not.
+	const item: IDataObject = Object.assign({}, frame.raw as IDataObject);
+	for (const key in fields) {
+		const value = fields[key as keyof DerivedFields];
 		if (value !== undefined) item[key] = value as IDataObject[string];
 	}
 	return item;

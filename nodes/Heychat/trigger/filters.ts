@@ -3,7 +3,17 @@ import type { IDataObject } from 'n8n-workflow';
 import { BoundedSet } from '../../shared/connection';
 import { idSet, splitList, type ParameterReader } from '../../shared/listParameters';
 import { InputError } from '../../shared/validation';
-import { ALL_EVENTS, deriveFields, KNOWN_EVENT_TYPES, toItem, type HeychatFrame } from './events';
+import {
+	ALL_EVENTS,
+	channelIdOf,
+	commandNameOf,
+	deriveFields,
+	idText,
+	KNOWN_EVENT_TYPES,
+	roomIdOf,
+	toItem,
+	type HeychatFrame,
+} from './events';
 import type { TriggerFilterResult } from '../../shared/trigger/listenerTrigger';
 
 /** Everything that decides whether a Heychat event starts an execution. */
@@ -62,29 +72,37 @@ export class HeychatEventFilter {
 			if (!selected) return drop(`event type "${frame.type}" is not selected`);
 		}
 
-		const fields = deriveFields(frame);
+		// The cheap fields first: the derived fields and the item are only built for frames that pass.
+		const { data } = frame;
 		if (frame.type === '50' && c.commandNames.size > 0) {
-			const name = fields.command === undefined ? '' : normaliseCommand(fields.command);
-			if (!c.commandNames.has(name)) return drop(`command "${fields.command ?? '(none)'}" is not in the command list`);
+			const command = commandNameOf(data);
+			const name = command === undefined ? '' : normaliseCommand(command);
+			if (!c.commandNames.has(name)) return drop(`command "${command ?? '(none)'}" is not in the command list`);
 		}
-		if (c.roomIds.size > 0 && (fields.roomId === undefined || !c.roomIds.has(fields.roomId))) {
-			return drop(`room ${fields.roomId ?? '(none)'} is not in the room list`);
+		if (c.roomIds.size > 0) {
+			const roomId = roomIdOf(data);
+			if (roomId === undefined || !c.roomIds.has(roomId)) return drop(`room ${roomId ?? '(none)'} is not in the room list`);
 		}
-		if (c.channelIds.size > 0 && (fields.channelId === undefined || !c.channelIds.has(fields.channelId))) {
-			return drop(`channel ${fields.channelId ?? '(none)'} is not in the channel list`);
+		if (c.channelIds.size > 0) {
+			const channelId = channelIdOf(data);
+			if (channelId === undefined || !c.channelIds.has(channelId)) {
+				return drop(`channel ${channelId ?? '(none)'} is not in the channel list`);
+			}
 		}
 
 		if (this.seen) {
-			if (frame.sequence !== undefined && this.seen.has(`seq:${connection}:${frame.sequence}`)) {
+			const msgId = frame.type === '50' ? idText(data.msg_id) : undefined;
+			const sequenceKey = frame.sequence === undefined ? undefined : `seq:${connection}:${frame.sequence}`;
+			if (sequenceKey !== undefined && this.seen.has(sequenceKey)) {
 				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
 			}
-			if (frame.type === '50' && fields.msgId !== undefined && this.seen.has(`cmd:${fields.msgId}`)) {
-				return drop(`command message ${fields.msgId} was already delivered`);
+			if (msgId !== undefined && this.seen.has(`cmd:${msgId}`)) {
+				return drop(`command message ${msgId} was already delivered`);
 			}
-			if (frame.sequence !== undefined) this.seen.add(`seq:${connection}:${frame.sequence}`);
-			if (frame.type === '50' && fields.msgId !== undefined) this.seen.add(`cmd:${fields.msgId}`);
+			if (sequenceKey !== undefined) this.seen.add(sequenceKey);
+			if (msgId !== undefined) this.seen.add(`cmd:${msgId}`);
 		}
-		return { pass: true, item: toItem(frame, fields) };
+		return { pass: true, item: toItem(frame, deriveFields(frame)) };
 	}
 }
 

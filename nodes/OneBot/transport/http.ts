@@ -1,17 +1,22 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 
 import { oneBotAuth, type OneBotCredentials } from './auth';
 import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
+import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless } from '../../shared/json';
 import { jsonBody } from '../../shared/upload/streamedJson';
 
-/** POST JSON to `{base}/{action}` (protocol.md §2). One axios instance per execution. */
+/**
+ * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
+ * execution: the items of an execution share one connection (one per call in flight).
+ */
 export class HttpTransport implements OneBotTransport {
 	private readonly client: AxiosInstance;
+
+	private readonly agents: KeepAliveAgents;
 
 	private readonly base: string;
 
@@ -38,8 +43,8 @@ export class HttpTransport implements OneBotTransport {
 			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
 			responseType: 'text',
 			transformResponse: (data: unknown) => data,
-			httpsAgent: credentials.allowUnauthorizedCerts ? new HttpsAgent({ rejectUnauthorized: false }) : undefined,
 		});
+		this.agents = new KeepAliveAgents({ rejectUnauthorized: !credentials.allowUnauthorizedCerts });
 	}
 
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
@@ -49,13 +54,15 @@ export class HttpTransport implements OneBotTransport {
 		try {
 			const body = jsonBody(params);
 			// a file inside the params is streamed into the request, never held as one string
-			const response =
+			const response = await this.agents.run(async (agents) =>
 				typeof body === 'string'
-					? await this.client.post<string>(url, body)
+					? await this.client.post<string>(url, body, agents)
 					: await this.client.post<string>(url, Readable.from(body.chunks(), { objectMode: false }), {
+							...agents,
 							headers: { 'Content-Length': String(body.length) },
 							maxBodyLength: Infinity,
-						});
+						}),
+			);
 			status = response.status;
 			text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
 		} catch (error) {
@@ -90,7 +97,7 @@ export class HttpTransport implements OneBotTransport {
 	}
 
 	async close(): Promise<void> {
-		// axios keeps no connection state of its own.
+		this.agents.release();
 	}
 
 	private clean(text: string): string {

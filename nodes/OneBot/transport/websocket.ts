@@ -93,6 +93,11 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private readonly pending = new Map<string, Pending>();
 
+	/** Echoes are this prefix and a counter: unique per transport, cheaper than a UUID per call. */
+	private readonly echoPrefix = `n8n-${randomUUID()}-`;
+
+	private calls = 0;
+
 	/** A message sent in fragments holds the socket until its last fragment: others wait for it. */
 	private fragmenting: Promise<void> | undefined;
 
@@ -158,8 +163,8 @@ export class WebSocketTransport implements OneBotTransport {
 	}
 
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
-		const socket = await this.connect();
-		const echo = randomUUID();
+		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
+		const echo = `${this.echoPrefix}${++this.calls}`;
 		const frame = jsonBody({ action, params, echo });
 		return await new Promise<OneBotResponse>((resolve, reject) => {
 			const timer = setTimeout(() => {

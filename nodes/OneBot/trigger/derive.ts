@@ -60,6 +60,27 @@ export function segmentsText(segments: readonly Segment[]): string {
 		.trim();
 }
 
+/**
+ * The same text as `segmentsText(eventSegments(event))`, without building the segments when the
+ * message is already an array (what the filters need for every event).
+ */
+export function messageText(event: Record<string, unknown>): string {
+	const message = event.message !== undefined ? event.message : event.raw_message;
+	if (!Array.isArray(message)) return segmentsText(eventSegments(event));
+	let text = '';
+	for (const item of message) {
+		if (!isPlainObject(item) || item.type !== 'text') continue;
+		const value = isPlainObject(item.data) ? item.data.text : undefined;
+		text += typeof value === 'string' ? value : value === undefined ? '' : String(value);
+	}
+	return text.trim();
+}
+
+/** Whether the message is the bot's own (`message_sent`, or `user_id` = `self_id`). */
+export function isOwnMessage(event: Record<string, unknown>, selfId: string | undefined, userId: string | undefined): boolean {
+	return event.post_type === 'message_sent' || (selfId !== undefined && userId === selfId);
+}
+
 export function mentionsSelf(segments: readonly Segment[], selfId: string | undefined): boolean {
 	if (selfId === undefined) return false;
 	return segments.some((s) => s.type === 'at' && idText(s.data.qq) === selfId);
@@ -97,6 +118,6 @@ export function deriveFields(event: Record<string, unknown>): DerivedFields {
 		text: segmentsText(segments),
 		segments,
 		isAtMe: mentionsSelf(segments, selfId),
-		isSelf: event.post_type === 'message_sent' || (selfId !== undefined && userId === selfId),
+		isSelf: isOwnMessage(event, selfId, userId),
 	};
 }

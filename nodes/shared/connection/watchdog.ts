@@ -2,6 +2,9 @@
  * Fires when nothing arrived for too long. Armed with the timeout derived from the peer's
  * heartbeat interval (`factor × interval`, default 2.5×); every `feed()` restarts the countdown.
  * Until it is armed, it does nothing. It fires once per arming and holds no timer afterwards.
+ *
+ * `feed()` runs for every frame, so it only notes the time: the one timer, when it expires, looks
+ * at how long it has really been silent and waits out the rest if something arrived meanwhile.
  */
 export const DEFAULT_WATCHDOG_FACTOR = 2.5;
 
@@ -9,6 +12,8 @@ export class Watchdog {
 	private timer: NodeJS.Timeout | undefined;
 
 	private timeoutMs: number | undefined;
+
+	private lastFed = 0;
 
 	constructor(
 		private readonly onExpire: (silentForMs: number) => void,
@@ -29,19 +34,16 @@ export class Watchdog {
 		const timeoutMs = Math.ceil(intervalMs * this.factor);
 		if (timeoutMs === this.timeoutMs && this.timer) return this.feed();
 		this.timeoutMs = timeoutMs;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = undefined;
 		this.feed();
 	}
 
 	/** Something arrived: restart the countdown (when armed). */
 	feed(): void {
 		if (this.timeoutMs === undefined) return;
-		if (this.timer) clearTimeout(this.timer);
-		const timeoutMs = this.timeoutMs;
-		this.timer = setTimeout(() => {
-			this.timer = undefined;
-			this.timeoutMs = undefined;
-			this.onExpire(timeoutMs);
-		}, timeoutMs);
+		this.lastFed = performance.now();
+		if (!this.timer) this.schedule(this.timeoutMs);
 	}
 
 	/** Disarms: no timer is left behind. */
@@ -49,5 +51,20 @@ export class Watchdog {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = undefined;
 		this.timeoutMs = undefined;
+	}
+
+	private schedule(waitMs: number): void {
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			const timeoutMs = this.timeoutMs;
+			if (timeoutMs === undefined) return;
+			const silentMs = performance.now() - this.lastFed;
+			if (silentMs < timeoutMs) {
+				this.schedule(Math.max(1, Math.ceil(timeoutMs - silentMs)));
+				return;
+			}
+			this.timeoutMs = undefined;
+			this.onExpire(timeoutMs);
+		}, waitMs);
 	}
 }

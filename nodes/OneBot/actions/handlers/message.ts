@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { OneBotOperationSpec } from '../../catalog';
 import { messageProperties, readMessage } from '../../message/properties';
 import { binaryResolver } from './binary';
+import { itemParameter } from '../../../shared/itemParameters';
 import { InputError } from '../../../shared/validation';
 import { fanOutSpec, itemTargetMode } from '../targets';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
@@ -23,7 +24,7 @@ export const messageHandler: OperationHandler = {
 		const params = readCatalogParams(this, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
 		if (op.value === 'send_msg') checkSendMsgTarget(params);
 		const { message, autoEscape } = await readMessage(
-			(name: string) => this.getNodeParameter(name, itemIndex, undefined as never),
+			(name: string) => itemParameter(this, name, itemIndex),
 			binaryResolver(this, itemIndex),
 		);
 		params.message = message as never;

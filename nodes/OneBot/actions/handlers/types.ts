@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OneBotOperationSpec } from '../../catalog';
 import { readOperationParams } from '../../../shared/catalog/readParams';
+import { itemParameter } from '../../../shared/itemParameters';
 
 /** What an operation sends: the action name and its parameters. */
 export interface PreparedCall {
@@ -32,8 +33,7 @@ export interface OperationHandler {
 
 /** Reads node parameters for one item, extracting resourceLocator values. */
 export function parameterGetter(ctx: IExecuteFunctions, itemIndex: number) {
-	return (name: string, fallback: unknown): unknown =>
-		ctx.getNodeParameter(name, itemIndex, fallback as never, { extractValue: true });
+	return (name: string, fallback: unknown): unknown => itemParameter(ctx, name, itemIndex, fallback, true);
 }
 
 /** The catalog parameters of an operation for one item, except those a handler reads itself. */

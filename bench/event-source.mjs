@@ -1,0 +1,94 @@
+// A WebSocket event source for the trigger benchmark, run as a child process so that producing
+// events does not share the measured process's event loop. Prints its port, then serves
+// ws://127.0.0.1:<port>/<scenario>?n=<count>: on connect it sends <count> distinct events (unique
+// message ids and sequences) as fast as the client takes them, then one sentinel event that the
+// scenario's filter lets through. Answers PING with PONG (Heychat gateway heartbeat).
+import { createServer } from 'node:http';
+import { WebSocketServer } from 'ws';
+
+const SELF = 10001;
+
+function oneBotMessage(id, text, groupId = 200001) {
+	const message = JSON.stringify([{ type: 'text', data: { text } }]);
+	return (
+		`{"time":1733500000,"self_id":${SELF},"post_type":"message","message_type":"group","sub_type":"normal",` +
+		`"message_id":${id},"group_id":${groupId},"user_id":${30000 + (id % 997)},"anonymous":null,"message":${message},` +
+		`"raw_message":${JSON.stringify(text)},"font":0,"sender":{"user_id":${30000 + (id % 997)},"nickname":"user","card":"","sex":"unknown","age":0,"role":"member"}}`
+	);
+}
+
+const ROOM = '3611849174284943360';
+const CHANNEL = '3611849174307799042';
+
+function heychatCommand(seq, name = '/weather', room = ROOM) {
+	return (
+		`{"sequence":${seq},"type":"50","notify_type":"","data":{"bot_id":72053518,` +
+		`"channel_base_info":{"channel_id":"${CHANNEL}","channel_name":"默认频道","channel_type":1},` +
+		`"command_info":{"id":"1831636113196855296","name":"${name}","options":[{"name":"city","type":3,"value":"Shanghai"}],"type":0},` +
+		`"msg_id":"${1831637085605466112n + BigInt(seq)}","room_base_info":{"room_avatar":"","room_id":"${room}","room_name":"测试房间"},` +
+		`"send_time":1725531286039,"sender_info":{"avatar":"","bot":false,"level":10,"medals":null,"nickname":"玩家","roles":null,"room_nickname":"","tag":null,"user_id":43028164}},` +
+		`"timestamp":1725531286040}`
+	);
+}
+
+const scenarios = {
+	// OneBot: group messages; the sentinel is what the scenario's filter lets through.
+	'onebot-raw': { event: (i) => oneBotMessage(i, `hello world ${i}`), sentinel: (i) => oneBotMessage(i, 'end') },
+	'onebot-type': {
+		event: (i) => oneBotMessage(i, `hello world ${i}`),
+		sentinel: () => `{"time":1733500000,"self_id":${SELF},"post_type":"notice","notice_type":"group_increase","sub_type":"approve","group_id":200001,"operator_id":1,"user_id":2}`,
+	},
+	'onebot-keyword': { event: (i) => oneBotMessage(i, `hello world ${i}`), sentinel: (i) => oneBotMessage(i, 'a zebra here') },
+	'onebot-regex': { event: (i) => oneBotMessage(i, `hello world ${i}`), sentinel: (i) => oneBotMessage(i, '/deploy now') },
+	'onebot-ids': { event: (i) => oneBotMessage(i, `hello world ${i}`), sentinel: (i) => oneBotMessage(i, 'end', 999999) },
+	'onebot-pass': { event: (i) => oneBotMessage(i, `hello world ${i}`), sentinel: (i) => oneBotMessage(i, 'end') },
+	// Heychat: bot commands.
+	'heychat-raw': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i) },
+	'heychat-type': {
+		event: (i) => heychatCommand(i),
+		sentinel: (i) => `{"sequence":${i},"type":"3001","notify_type":"","data":{"room_id":"${ROOM}","user_id":1,"state":1},"timestamp":1}`,
+	},
+	'heychat-command': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i, '/zebra') },
+	'heychat-ids': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i, '/weather', '1') },
+	'heychat-pass': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i) },
+};
+
+let base = 1_000_000; // unique ids across connections (de-duplication stays out of the way)
+
+const server = createServer();
+const wss = new WebSocketServer({ server, maxPayload: 1 << 20 });
+wss.on('connection', (ws, req) => {
+	const url = new URL(req.url ?? '/', 'http://x');
+	const scenario = scenarios[url.pathname.slice(1)];
+	const n = Number(url.searchParams.get('n') ?? 1000);
+	if (!scenario) {
+		ws.close(1008, 'unknown scenario');
+		return;
+	}
+	ws.on('message', (data) => {
+		if (String(data).startsWith('PING')) ws.send('PONG');
+	});
+	const start = base;
+	base += n + 1;
+	let i = 0;
+	const pump = () => {
+		if (ws.readyState !== ws.OPEN) return;
+		while (i < n && ws.bufferedAmount < 1 << 20) {
+			ws.send(scenario.event(start + i));
+			i++;
+		}
+		if (i < n) {
+			// wait for the socket to drain (no busy loop: the source must not eat the client's CPU)
+			ws._socket.once('drain', pump);
+			return;
+		}
+		ws.send(scenario.sentinel(start + n));
+	};
+	pump();
+});
+server.listen(0, '127.0.0.1', () => {
+	process.stdout.write(`${server.address().port}\n`);
+});
+process.on('disconnect', () => process.exit(0));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

@@ -1,0 +1,207 @@
+/**
+ * Action-node figures: the node run by n8n-core's WorkflowExecute (the test harness's runNode:
+ * Manual Trigger → N items → node) against a minimal local backend, and the raw loops beside it
+ * (same client library, same backend, same payload).
+ */
+import axios from 'axios';
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+
+import type { INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
+
+import { runNode } from '../../test/harness/n8n';
+import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
+import { HeychatBotApi } from '../../credentials/HeychatBotApi.credentials';
+import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
+import { Heychat } from '../../nodes/Heychat/Heychat.node.ts';
+
+export const oneBotNode = new OneBot();
+export const heychatNode = new Heychat();
+
+const ROOM = '3663316788315193344';
+const CHANNEL = '3665944781964836864';
+
+function items(n: number): INodeExecutionData[] {
+	return Array.from({ length: n }, (_, i) => ({ json: { i } }));
+}
+
+async function timeRun(n: number, run: () => Promise<void>): Promise<number> {
+	const started = performance.now();
+	await run();
+	return ((performance.now() - started) * 1000) / n; // µs per item
+}
+
+export interface OneBotNodeRun {
+	httpUrl?: string;
+	wsUrl?: string;
+	transport: 'http' | 'websocket';
+	n: number;
+	/** Node option `options.batching.batch.concurrency`, when the node has it. */
+	concurrency?: number;
+}
+
+/** µs per item for OneBot Send Group Message through WorkflowExecute. */
+export async function oneBotNodeRun(o: OneBotNodeRun): Promise<number> {
+	const options: Record<string, unknown> = { transport: o.transport };
+	if (o.concurrency !== undefined) options.batching = { batch: { concurrency: o.concurrency } };
+	const parameters: INodeParameters = {
+		resource: 'message',
+		operation: 'send_group_msg',
+		group_id: { __rl: true, mode: 'id', value: '100001' },
+		messageFormat: 'text',
+		text: 'hello from the benchmark',
+		options: options as INodeParameters,
+	};
+	return await timeRun(o.n, async () => {
+		const result = await runNode({
+			node: oneBotNode,
+			parameters,
+			items: items(o.n),
+			credentials: {
+				oneBotV11Api: {
+					data: { httpUrl: o.httpUrl ?? '', wsUrl: o.wsUrl ?? '', accessToken: '', authLocation: 'header', ignoreSslIssues: false },
+					type: new OneBotV11Api(),
+				},
+			},
+		});
+		if (result.error) throw result.error;
+		if (result.output.length !== o.n) throw new Error(`OneBot node: ${result.output.length} items out of ${o.n}`);
+	});
+}
+
+/** µs per item for Heychat Send Channel Message (text) through WorkflowExecute. */
+export async function heychatNodeRun(apiUrl: string, n: number): Promise<number> {
+	const parameters: INodeParameters = {
+		resource: 'message',
+		operation: 'send_channel_message',
+		room_id: { __rl: true, mode: 'id', value: ROOM },
+		channel_id: { __rl: true, mode: 'id', value: CHANNEL },
+		messageType: 'text',
+		text: 'hello from the benchmark',
+	};
+	return await timeRun(n, async () => {
+		const result = await runNode({
+			node: heychatNode,
+			parameters,
+			items: items(n),
+			credentials: {
+				heychatBotApi: {
+					data: { token: 'bench-token', apiBaseUrl: apiUrl, uploadUrl: apiUrl, gatewayUrl: 'ws://127.0.0.1:1' },
+					type: new HeychatBotApi(),
+				},
+			},
+		});
+		if (result.error) throw result.error;
+		if (result.output.length !== n) throw new Error(`Heychat node: ${result.output.length} items out of ${n}`);
+	});
+}
+
+const GROUP_BODY = () => JSON.stringify({ group_id: 100001, message: 'hello from the benchmark', auto_escape: true });
+
+/** µs per call: a sequential axios loop (keep-alive, as axios does by default on Node 20). */
+export async function rawAxiosLoop(url: string, n: number, body: () => string = GROUP_BODY): Promise<number> {
+	const client = axios.create({ headers: { 'Content-Type': 'application/json' }, responseType: 'text', transformResponse: (d: unknown) => d });
+	return await timeRun(n, async () => {
+		for (let i = 0; i < n; i++) JSON.parse((await client.post<string>(url, body())).data);
+	});
+}
+
+/** µs per call with `inFlight` axios calls at a time (the floor for Concurrency). */
+export async function rawAxiosInFlight(url: string, n: number, inFlight: number): Promise<number> {
+	const client = axios.create({ headers: { 'Content-Type': 'application/json' }, responseType: 'text', transformResponse: (d: unknown) => d });
+	let next = 0;
+	const worker = async () => {
+		while (next < n) {
+			next++;
+			JSON.parse((await client.post<string>(url, GROUP_BODY())).data);
+		}
+	};
+	return await timeRun(n, async () => {
+		await Promise.all(Array.from({ length: inFlight }, worker));
+	});
+}
+
+/** µs per call: a sequential node:http loop on one keep-alive agent. */
+export async function rawHttpLoop(url: string, n: number, body: () => string = GROUP_BODY): Promise<number> {
+	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+	const target = new URL(url);
+	const once = (payload: string) =>
+		new Promise<string>((resolve, reject) => {
+			const req = request(
+				{
+					host: target.hostname,
+					port: target.port,
+					path: target.pathname + target.search,
+					method: 'POST',
+					agent,
+					headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+				},
+				(res) => {
+					let text = '';
+					res.setEncoding('utf8');
+					res.on('data', (chunk: string) => (text += chunk));
+					res.on('end', () => resolve(text));
+				},
+			);
+			req.on('error', reject);
+			req.end(payload);
+		});
+	try {
+		return await timeRun(n, async () => {
+			for (let i = 0; i < n; i++) JSON.parse(await once(body()));
+		});
+	} finally {
+		agent.destroy();
+	}
+}
+
+/** µs per call: a sequential `ws` request/echo loop on one socket. */
+export async function rawWsLoop(url: string, n: number): Promise<number> {
+	const socket = new WebSocket(url);
+	await new Promise((resolve, reject) => {
+		socket.once('open', resolve);
+		socket.once('error', reject);
+	});
+	let waiting: ((text: string) => void) | undefined;
+	socket.on('message', (data) => waiting?.(data.toString()));
+	try {
+		return await timeRun(n, async () => {
+			for (let i = 0; i < n; i++) {
+				const echo = `e${i}`;
+				const answer = new Promise<string>((resolve) => (waiting = resolve));
+				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: 100001, message: 'hello from the benchmark', auto_escape: true }, echo }));
+				const frame = JSON.parse(await answer) as { echo: string };
+				if (frame.echo !== echo) throw new Error('echo mismatch');
+			}
+		});
+	} finally {
+		socket.terminate();
+	}
+}
+
+export const HEYCHAT_BODY = () =>
+	JSON.stringify({
+		msg: 'hello from the benchmark',
+		msg_type: 4,
+		heychat_ack_id: String(Math.floor(Math.random() * 1e15)),
+		reply_id: '',
+		room_id: ROOM,
+		channel_id: CHANNEL,
+		channel_type: 1,
+		addition: '{"img_files_info":[]}',
+	});
+
+/** Whether the node has the batching option with `concurrency` (added by the features work). */
+export function hasConcurrencyOption(properties: INodeProperties[]): boolean {
+	const options = properties.filter((p) => p.name === 'options');
+	for (const option of options) {
+		for (const child of (option.options ?? []) as INodeProperties[]) {
+			if (child.name !== 'batching') continue;
+			for (const entry of (child.options ?? []) as Array<{ name: string; values?: INodeProperties[] }>) {
+				if (entry.name === 'batch' && entry.values?.some((v) => v.name === 'concurrency')) return true;
+			}
+		}
+	}
+	return false;
+}
