@@ -60,7 +60,8 @@ export async function oneBotNodeRun(o: OneBotNodeRun): Promise<number> {
 			items: items(o.n),
 			credentials: {
 				oneBotV11Api: {
-					data: { httpUrl: o.httpUrl ?? '', wsUrl: o.wsUrl ?? '', accessToken: '', authLocation: 'header', ignoreSslIssues: false },
+					// No pacing (the default Send Rate would make this a test of the pacer) and no detection call.
+					data: { httpUrl: o.httpUrl ?? '', wsUrl: o.wsUrl ?? '', accessToken: '', authLocation: 'header', ignoreSslIssues: false, backend: 'other', sendRate: 0 },
 					type: new OneBotV11Api(),
 				},
 			},
@@ -87,7 +88,7 @@ export async function heychatNodeRun(apiUrl: string, n: number): Promise<number>
 			items: items(n),
 			credentials: {
 				heychatBotApi: {
-					data: { token: 'bench-token', apiBaseUrl: apiUrl, uploadUrl: apiUrl, gatewayUrl: 'ws://127.0.0.1:1' },
+					data: { token: 'bench-token', apiBaseUrl: apiUrl, uploadUrl: apiUrl, gatewayUrl: 'ws://127.0.0.1:1', sendRate: 0, withinLimits: false },
 					type: new HeychatBotApi(),
 				},
 			},
