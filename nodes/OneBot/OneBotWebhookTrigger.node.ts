@@ -1,6 +1,8 @@
 import {
 	NodeConnectionTypes,
+	type IDisplayOptions,
 	type IHookFunctions,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -12,6 +14,36 @@ import { checkWebhookSettings, oneBotWebhook } from './trigger/webhook';
 import { DEFAULT_REPLAY_WINDOW_SECONDS } from './trigger/replay';
 import { testOneBotCredential } from './methods/credentialTest';
 import { maxEventSizeOption } from '../shared/trigger/options';
+
+/** The Signature Check field; its default depends on the node's version (see `version`). */
+function signatureCheck(defaultValue: 'none' | 'secret', show: IDisplayOptions['show']): INodeProperties {
+	return {
+		displayName: 'Signature Check',
+		name: 'signature',
+		type: 'options',
+		options: [
+			{
+				name: 'None (Anyone Reaching the URL Can Start the Workflow)',
+				value: 'none',
+				description: 'Accept unsigned requests: only when no one else can reach n8n',
+			},
+			{
+				name: 'Secret Entered Below',
+				value: 'secret',
+				description: "Type the backend's secret into this node",
+			},
+			{
+				name: "Secret Is the Credential's Access Token",
+				value: 'credential',
+				description: "Use the OneBot credential's Access Token as the backend's secret",
+			},
+		],
+		default: defaultValue,
+		displayOptions: { show },
+		description:
+			'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
+	};
+}
 
 /**
  * Starts workflows on events a OneBot backend POSTs to n8n (the backend's "HTTP client" /
@@ -62,58 +94,8 @@ export class OneBotWebhookTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Signature Check',
-				name: 'signature',
-				type: 'options',
-				options: [
-					{
-						name: 'None (Anyone Reaching the URL Can Start the Workflow)',
-						value: 'none',
-						description: 'Accept unsigned requests: only when no one else can reach n8n',
-					},
-					{
-						name: 'Secret Entered Below',
-						value: 'secret',
-						description: "Type the backend's secret into this node",
-					},
-					{
-						name: "Secret Is the Credential's Access Token",
-						value: 'credential',
-						description: "Use the OneBot credential's Access Token as the backend's secret",
-					},
-				],
-				default: 'secret',
-				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
-				description:
-					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
-			},
-			{
-				displayName: 'Signature Check',
-				name: 'signature',
-				type: 'options',
-				options: [
-					{
-						name: 'None (Anyone Reaching the URL Can Start the Workflow)',
-						value: 'none',
-						description: 'Accept unsigned requests: only when no one else can reach n8n',
-					},
-					{
-						name: 'Secret Entered Below',
-						value: 'secret',
-						description: "Type the backend's secret into this node",
-					},
-					{
-						name: "Secret Is the Credential's Access Token",
-						value: 'credential',
-						description: "Use the OneBot credential's Access Token as the backend's secret",
-					},
-				],
-				default: 'none',
-				displayOptions: { show: { '@version': [1] } },
-				description:
-					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
-			},
+			signatureCheck('secret', { '@version': [{ _cnd: { gte: 2 } }] }),
+			signatureCheck('none', { '@version': [1] }),
 			{
 				displayName:
 					'Without a signature check, anyone who can reach this webhook URL can start the workflow with any event they invent (a fake message, a fake friend request to approve). Choose None only when n8n cannot be reached by others.',
