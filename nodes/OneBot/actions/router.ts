@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOM_ACTION, findOperation, type OneBotOperationSpec } from '../catalog';
+import { findOperation, type OneBotOperationSpec } from '../catalog';
 import { createTransport, toOneBotCredentials, ONEBOT_CREDENTIAL_TYPE, type TransportKind } from '../transport';
 import type { OneBotTransport } from '../transport/types';
 import { toNodeError } from './errors';
@@ -23,7 +23,7 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	const credentials = toOneBotCredentials(await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 	const options = this.getNodeParameter('options', 0, {}) as { transport?: TransportKind; timeout?: number };
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operation === CUSTOM_ACTION.value ? CUSTOM_ACTION : findOperation(operation);
+	const op = findOperation(operation);
 	const transport = createTransport(options.transport ?? 'http', credentials, {
 		timeoutMs: Math.max(1, options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
 	});

@@ -216,6 +216,8 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 		// n8n runs `npm outdated` for Settings > Community nodes: keep the tests off every registry
 		npm_config_registry: 'http://127.0.0.1:9/',
 		npm_config_fetch_retries: '0',
+		// as `npm run n8n` (scripts/n8n/start.sh): publishing resolves credential references by name
+		EXTERNAL_HOOK_FILES: join(scriptsDir, 'n8n-hooks.cjs'),
 		...extra,
 	};
 	// the tests' own loader must not leak into n8n
