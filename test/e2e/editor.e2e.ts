@@ -48,7 +48,7 @@ async function assertNoPlaceholder(where: string): Promise<void> {
 
 /** The canvas viewport's transform, to know when a zoom animation has come to rest. */
 async function viewportTransform(): Promise<string> {
-	return String(await page.evaluate(`getComputedStyle(document.querySelector('.vue-flow__viewport')).transform`));
+	return String(await page.evaluate(`getComputedStyle(document.querySelector('.vue-flow__transformationpane')).transform`));
 }
 
 /** Waits until the canvas stops moving: the same transform on two reads a frame apart. */
@@ -69,7 +69,7 @@ async function openWorkflow(id: string, nodeCount: number): Promise<void> {
 	const before = await viewportTransform();
 	await page.locator('[data-test-id="zoom-out-button"]').click(); // a margin, clear of the floating buttons
 	// the zoom-out takes effect: the transform changes, then comes to rest
-	await page.waitForFunction(`getComputedStyle(document.querySelector('.vue-flow__viewport')).transform !== ${JSON.stringify(before)}`);
+	await page.waitForFunction(`getComputedStyle(document.querySelector('.vue-flow__transformationpane')).transform !== ${JSON.stringify(before)}`);
 	await canvasAtRest();
 }
 
@@ -81,7 +81,7 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 			heychatBotApi: { token: 'screenshot' },
 			openAiApi: { apiKey: 'sk-screenshot', url: 'http://127.0.0.1:9/v1' },
 		});
-		for (const example of examples) await n8n.importWorkflow(example.workflow as unknown as Record<string, unknown>);
+		await n8n.importWorkflows(examples.map((e) => e.workflow as unknown as Record<string, unknown>));
 		server = await n8n.start();
 		await server.setupOwner();
 		editor = await openEditor(server, chromium.path!);

@@ -65,7 +65,7 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		ai = await FakeOpenAi.start(() => ({ content: 'not scripted' }));
 		n8n = await prepareN8n();
 		// as `npm run n8n` does: the examples first, before any credential exists
-		for (const example of examples) await n8n.importWorkflow(example.workflow as unknown as Record<string, unknown>);
+		await n8n.importWorkflows(examples.map((e) => e.workflow as unknown as Record<string, unknown>));
 		server = await n8n.start();
 		await server.setupOwner();
 		await server.createApiKey();
