@@ -58,6 +58,30 @@ export class OneBotV11Api implements ICredentialType {
 			description: 'Where the token goes; use the query parameter only for backends that cannot read headers',
 		},
 		{
+			displayName: 'Backend',
+			name: 'backend',
+			type: 'options',
+			options: [
+				{
+					name: 'Auto-Detect',
+					value: 'auto',
+					description: 'Ask the backend (get_version_info) and remember the answer for 10 minutes',
+				},
+				{ name: 'go-cqhttp', value: 'gocqhttp' },
+				{ name: 'Lagrange.OneBot', value: 'lagrange' },
+				{ name: 'LLOneBot', value: 'llonebot' },
+				{ name: 'NapCat', value: 'napcat' },
+				{
+					name: 'Other',
+					value: 'other',
+					description: 'Any other OneBot 11 backend: everything is sent as entered, unchecked',
+				},
+			],
+			default: 'auto',
+			description:
+				'Which OneBot implementation this is. With a known backend the node sends the parameter names and types it reads, and refuses (before sending) what it would drop or ignore.',
+		},
+		{
 			displayName: 'Ignore SSL Issues (Insecure)',
 			name: 'ignoreSslIssues',
 			type: 'boolean',

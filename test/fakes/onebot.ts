@@ -262,7 +262,7 @@ export const FAKE_FRIENDS = [
 	{ user_id: 20002, nickname: 'Bob', remark: '' },
 ];
 
-function defaultHandlers(selfId: number): Record<string, OneBotHandler> {
+export function defaultHandlers(selfId: number): Record<string, OneBotHandler> {
 	let messageId = 1000;
 	const sent = () => ({ message_id: ++messageId });
 	const none = () => null;

@@ -82,6 +82,14 @@ test('actions.json is what the generator produces from ../shared', (t) => {
 			readFileSync(CATALOG_FILE, 'utf8'),
 			'actions.json is stale: run `node scripts/generate-onebot-catalog.mjs` and commit the result',
 		);
+		// Beside it, the per-backend data (backends.json) and segment support (segments.json).
+		for (const file of ['backends.json', 'segments.json']) {
+			assert.equal(
+				readFileSync(join(dir, file), 'utf8'),
+				readFileSync(join(ROOT, 'nodes', 'OneBot', 'catalog', file), 'utf8'),
+				`${file} is stale: run \`npm run catalog\` and commit the result`,
+			);
+		}
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}

@@ -33,8 +33,13 @@ describe('credential test', () => {
 
 	test('the right token: OK naming the bot, after calling get_login_info with the Bearer header', async () => {
 		const result = await check(credentialData(fake));
-		assert.deepEqual(result, { status: 'OK', message: 'Connected as FakeBot (10001) over HTTP' });
-		assert.equal(fake.calls.length, 1);
+		// The fake's app is none the node knows: the test says so (the node sends to it as Other).
+		assert.deepEqual(result, {
+			status: 'OK',
+			message:
+				'Connected to fake-onebot 0.0.0 as FakeBot (10001) over HTTP; not a backend the node knows, so everything is sent as entered (Backend: Other)',
+		});
+		assert.deepEqual(fake.calls.map((c) => c.action), ['get_login_info', 'get_version_info']);
 		const call = fake.calls[0];
 		assert.equal(call.method, 'POST');
 		assert.equal(call.action, 'get_login_info');
@@ -59,8 +64,9 @@ describe('credential test', () => {
 
 	test('only a WebSocket URL (no HTTP API): tested over the forward WebSocket', async () => {
 		const result = await check(credentialData(fake, { httpUrl: '' }));
-		assert.deepEqual(result, { status: 'OK', message: 'Connected as FakeBot (10001) over WebSocket' });
-		assert.equal(fake.calls.length, 1);
+		assert.match(result.message, /^Connected to fake-onebot 0\.0\.0 as FakeBot \(10001\) over WebSocket;/);
+		assert.equal(result.status, 'OK');
+		assert.equal(fake.calls.length, 2);
 		assert.equal(fake.calls[0].transport, 'ws');
 		assert.equal(fake.calls[0].action, 'get_login_info');
 		assert.equal(fake.calls[0].headers.authorization, `Bearer ${TOKEN}`);

@@ -1,7 +1,7 @@
 // Messages as the backend receives them: plain text, CQ-code strings, the segment builder (with an
 // image from n8n binary data), raw JSON segments, send_msg, merged-forward messages from a list and
 // from input items, and file uploads from binary data, paths, URLs and base64.
-import { BIG_ID, byId, run, wireParams } from './setup';
+import { BIG_ID, byId, detectBackendOnce, run, wireParams } from './setup';
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -39,6 +39,7 @@ before(async () => {
 			send_forward_msg: () => ({ message_id: 1, forward_id: 'abc' }),
 		},
 	});
+	await detectBackendOnce(fake);
 });
 after(async () => {
 	await fake.close();

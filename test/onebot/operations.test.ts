@@ -1,13 +1,14 @@
 // For every operation of the catalog: run the node through n8n-core against the fake backend and
 // check the action name and the parameters the backend received, byte-exact for big ids. The
 // expected wire values are worked out here from the catalog entry, independently of the node.
-import { BIG_ID, byId, node, run, wireParams } from './setup';
+import { BIG_ID, byId, detectBackendOnce, node, run, wireParams } from './setup';
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import backendsJson from '../../nodes/OneBot/catalog/backends.json';
 import catalogJson from '../../nodes/OneBot/catalog/actions.json';
 import { FakeOneBot } from '../fakes/onebot';
 import { oneBotProperties } from '../../nodes/OneBot/actions/properties';
@@ -28,6 +29,12 @@ interface Op {
 }
 
 const operations = (catalogJson as unknown as { operations: Op[] }).operations;
+/**
+ * One value that the backends read under different names (move_group_file's folders,
+ * fetch_emoji_like's emoji id): the fake here is no backend the node knows (Backend: Other), so
+ * the value goes out under every one of those names.
+ */
+const dialects = (backendsJson as unknown as { dialects: Record<string, Record<string, string[]>> }).dialects;
 
 /** Catalog parameters each kind of handler builds itself (they have no generated field). */
 const HANDLER_OWN: Record<string, string[]> = {
@@ -156,6 +163,9 @@ function expectationFor(op: Op, withOptional: boolean): Expectation {
 		wire[p.name] = value;
 	});
 	if (Object.keys(additional).length > 0) parameters.additionalFields = additional;
+	for (const [name, others] of Object.entries(dialects[op.value] ?? {})) {
+		if (name in wire) for (const other of others) wire[other] = wire[name];
+	}
 	return { parameters, wire: { ...wire, ...handler.wire } };
 }
 
@@ -187,6 +197,7 @@ before(async () => {
 	const handlers: Record<string, () => unknown> = {};
 	for (const op of operations) handlers[op.value] = () => answerFor(op).data;
 	fake = await FakeOneBot.start({ handlers });
+	await detectBackendOnce(fake);
 });
 after(async () => {
 	await fake.close();

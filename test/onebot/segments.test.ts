@@ -109,8 +109,9 @@ describe('segment types data', () => {
 
 	it('describes backends for every type and every field', () => {
 		for (const spec of SEGMENT_TYPES) {
-			assert.match(spec.description, /Backends: |All backends\./, spec.type);
-			assert.ok(spec.backends.length > 0);
+			assert.match(spec.description, /Backends: |All backends\.|No known backend sends it/, spec.type);
+			// NapCat's own miniapp, onlinefile and flashtransfer are dropped by NapCat itself.
+			assert.ok(spec.backends.length > 0 || ['miniapp', 'onlinefile', 'flashtransfer'].includes(spec.type), spec.type);
 			for (const field of spec.fields) {
 				assert.ok(field.description.length > 0, `${spec.type}.${field.name}`);
 				if (field.type === 'options') assert.ok(field.options && field.options.length > 0);

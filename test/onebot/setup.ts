@@ -9,6 +9,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
 import { FakeOneBot, type OneBotCall } from '../fakes/onebot';
+import { resolveBackend } from '../../nodes/OneBot/backend';
+import { createTransport, toOneBotCredentials } from '../../nodes/OneBot/transport';
 import { after, before, beforeEach } from 'node:test';
 export { freePort } from '../support/freePort';
 
@@ -106,6 +108,7 @@ export function useFakeOneBot(assign: (fake: FakeOneBot) => void): void {
 	before(async () => {
 		fake = await FakeOneBot.start({ accessToken: TOKEN });
 		assign(fake);
+		await detectBackendOnce(fake);
 	});
 	after(async () => {
 		await fake?.close();
@@ -116,3 +119,17 @@ export function useFakeOneBot(assign: (fake: FakeOneBot) => void): void {
 	});
 }
 
+
+/**
+ * Auto-detect (the credential's default) asks get_version_info once per credential and remembers
+ * the answer for ten minutes. Asked here, before the file's tests, so that each test sees only the
+ * calls it makes itself (the fake's app is unknown to the node: it is sent to as Other, as before
+ * backends were detected). test/onebot/backends.test.ts tests the detection itself.
+ */
+export async function detectBackendOnce(fake: FakeOneBot, overrides: Record<string, unknown> = {}): Promise<void> {
+	const credentials = toOneBotCredentials(credentialData(fake, overrides));
+	const transport = createTransport('http', credentials, { timeoutMs: 5000 });
+	await resolveBackend('auto', credentials, transport);
+	await transport.close();
+	fake.reset();
+}

@@ -2,8 +2,11 @@
  * Every segment type the segment builder offers, as data. Facts from the OneBot 11 standard
  * (`message/segment.md`), go-cqhttp, NapCat, LLOneBot and Lagrange.OneBot segment definitions
  * (see shared/reference/onebot/*segments.json). properties.ts generates the n8n UI from this list
- * and segmentBuilder.ts validates and builds segments from it.
+ * and segmentBuilder.ts validates and builds segments from it. Which backend sends which segment,
+ * and which fields it ignores, is data too: catalog/segments.json (checked against each backend's
+ * converter, see catalog/SEGMENTS.md); the descriptions below are completed from it.
  */
+import { KNOWN_BACKENDS as DETECTABLE, backendName, segmentSupport, sendsSegment } from '../backend/data';
 
 export type Backend = 'onebot11' | 'gocqhttp' | 'napcat' | 'llonebot' | 'lagrange';
 
@@ -91,11 +94,50 @@ const ALL: Backend[] = ['onebot11', 'gocqhttp', 'napcat', 'llonebot', 'lagrange'
 
 function describeBackends(backends: Backend[]): string {
 	if (backends.length === ALL.length) return 'All backends.';
+	if (backends.length === 0) return 'No known backend sends it (refused unless the Backend is Other).';
 	return `Backends: ${backends.map((b) => BACKEND_NAMES[b]).join(', ')}.`;
 }
 
-function segment(spec: SegmentTypeSpec): SegmentTypeSpec {
-	return { ...spec, description: `${spec.description} ${describeBackends(spec.backends)}` };
+/** The backends that send a segment type (catalog/segments.json), the standard first. */
+function backendsSending(type: string): Backend[] {
+	return (['onebot11', ...DETECTABLE] as const).filter((b) => sendsSegment(type, b));
+}
+
+/**
+ * What the backends do with a field, from catalog/segments.json: "Ignored by NapCat, LLOneBot.",
+ * "NapCat: not flash, show." (values it does not honour), "NapCat needs it when type is custom."
+ */
+function ignoredNote(type: string, field: string): string {
+	const limited = DETECTABLE.flatMap((b) => {
+		const support = segmentSupport(type, b);
+		return support !== undefined && support !== true && support.drops === undefined ? [{ backend: b, support }] : [];
+	});
+	const notes: string[] = [];
+	const ignoring = limited.filter(({ support }) => support.ignores?.includes(field)).map(({ backend }) => backendName(backend));
+	if (ignoring.length > 0) notes.push(`Ignored by ${ignoring.join(', ')}.`);
+	for (const { backend, support } of limited) {
+		const values = (support.refuse ?? []).filter((r) => r.field === field).flatMap((r) => r.values);
+		if (values.length > 0) notes.push(`${backendName(backend)}: not ${values.join(', ')}.`);
+		for (const rule of support.requires ?? []) {
+			if (!rule.fields.includes(field)) continue;
+			const when = rule.when ? ` when ${rule.when.field} is ${rule.when.values.join(' or ')}` : '';
+			notes.push(`${backendName(backend)} needs it${when}.`);
+		}
+	}
+	return notes.length > 0 ? ` ${notes.join(' ')}` : '';
+}
+
+function segment(spec: Omit<SegmentTypeSpec, 'backends'>): SegmentTypeSpec {
+	const backends = backendsSending(spec.type);
+	return {
+		...spec,
+		backends,
+		description: `${spec.description} ${describeBackends(backends)}`,
+		fields: spec.fields.map((field) => {
+			const note = ignoredNote(spec.type, field.name);
+			return note ? { ...field, description: `${field.description.replace(/[.]?$/, '.')}${note}` } : field;
+		}),
+	};
 }
 
 const DEFAULT_YES_NO: SegmentFieldOption[] = [
@@ -151,7 +193,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'text',
 		name: 'Text',
 		description: 'Plain text (sent as is, no CQ codes parsed).',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'Text',
@@ -169,7 +210,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'face',
 		name: 'Face (QQ Emoji)',
 		description: 'A built-in QQ face by its ID.',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'Face ID',
@@ -187,7 +227,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'at',
 		name: 'At (Mention)',
 		description: 'Mentions a group member, or everyone with "all".',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'QQ',
@@ -213,7 +252,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'reply',
 		name: 'Reply',
 		description: 'Quotes an earlier message; put it first in the message.',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'Message ID',
@@ -231,7 +269,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'image',
 		name: 'Image',
 		description: 'An image from a URL, a path on the backend, base64 or an n8n binary field.',
-		backends: ALL,
 		media: true,
 		fields: [
 			{
@@ -260,7 +297,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'record',
 		name: 'Voice Record',
 		description: 'A voice message (audio file; the backend converts it to SILK).',
-		backends: ALL,
 		media: true,
 		fields: [
 			{
@@ -278,7 +314,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'video',
 		name: 'Video',
 		description: 'A short video (MP4 is safest).',
-		backends: ALL,
 		media: true,
 		fields: [...DOWNLOAD_FIELDS],
 	}),
@@ -287,7 +322,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		name: 'File',
 		description:
 			'A file inside a message (not part of the OneBot 11 standard; use the upload file actions elsewhere).',
-		backends: ['gocqhttp', 'napcat', 'llonebot', 'lagrange'],
 		media: true,
 		fields: [
 			{
@@ -304,7 +338,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'json',
 		name: 'JSON Card',
 		description: 'A JSON (light app) card message.',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'JSON',
@@ -321,7 +354,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'xml',
 		name: 'XML Card',
 		description: 'An XML card message.',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'XML',
@@ -340,7 +372,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		name: 'Poke',
 		description:
 			'A poke. Standard/NapCat/Lagrange.OneBot use Type and ID (1 and -1 is the usual poke); go-cqhttp pokes the member in QQ instead.',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'Poke Type',
@@ -375,7 +406,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		name: 'Music Share',
 		description:
 			'A music card: a song on a platform by ID, or a custom card. go-cqhttp reads the custom audio URL from "voice" (send raw JSON for it).',
-		backends: ALL,
 		fields: [
 			{
 				displayName: 'Platform',
@@ -447,7 +477,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'share',
 		name: 'Link Share',
 		description: 'A link card.',
-		backends: ['onebot11', 'gocqhttp'],
 		fields: [
 			{
 				displayName: 'URL',
@@ -487,7 +516,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'location',
 		name: 'Location',
 		description: 'A map location.',
-		backends: ['onebot11', 'napcat', 'lagrange'],
 		fields: [
 			{
 				displayName: 'Latitude',
@@ -529,7 +557,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'contact',
 		name: 'Contact Card',
 		description: 'Recommends a friend or a group.',
-		backends: ['onebot11', 'napcat', 'llonebot'],
 		fields: [
 			{
 				displayName: 'Contact Type',
@@ -558,28 +585,24 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'dice',
 		name: 'Dice',
 		description: 'The dice magic face (random result).',
-		backends: ALL,
 		fields: [],
 	}),
 	segment({
 		type: 'rps',
 		name: 'Rock Paper Scissors',
 		description: 'The rock-paper-scissors magic face (random result).',
-		backends: ALL,
 		fields: [],
 	}),
 	segment({
 		type: 'shake',
 		name: 'Shake',
 		description: 'Window shake (private chats).',
-		backends: ['onebot11', 'llonebot'],
 		fields: [],
 	}),
 	segment({
 		type: 'anonymous',
 		name: 'Anonymous',
 		description: 'Sends the group message anonymously; put it first in the message.',
-		backends: ['onebot11'],
 		fields: [
 			{
 				displayName: 'Send If Anonymous Fails',
@@ -596,7 +619,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		name: 'Forward (By ID)',
 		description:
 			'A merged-forward message by its forward ID (receive-only in the standard; backends that send it re-send the forward).',
-		backends: ['gocqhttp', 'napcat', 'llonebot', 'lagrange'],
 		fields: [
 			{
 				displayName: 'Forward ID',
@@ -613,7 +635,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		name: 'Forward Node',
 		description:
 			'One node of a merged-forward message (for the send forward message actions): an existing message by ID, or a custom node with sender and content.',
-		backends: ['onebot11', 'gocqhttp', 'napcat', 'llonebot'],
 		requireOneOf: [['id'], ['user_id', 'nickname', 'content']],
 		fields: [
 			{
@@ -656,7 +677,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'markdown',
 		name: 'Markdown',
 		description: 'A Markdown message (needs an account allowed to send it).',
-		backends: ['napcat', 'llonebot', 'lagrange'],
 		fields: [
 			{
 				displayName: 'Markdown',
@@ -674,7 +694,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'mface',
 		name: 'Market Face (Sticker)',
 		description: 'A sticker from a QQ sticker pack.',
-		backends: ['napcat', 'llonebot', 'lagrange'],
 		fields: [
 			{
 				displayName: 'Emoji Package ID',
@@ -715,7 +734,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'miniapp',
 		name: 'Mini App',
 		description: 'A mini program card.',
-		backends: ['napcat'],
 		fields: [
 			{
 				displayName: 'Mini App Data',
@@ -732,7 +750,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'keyboard',
 		name: 'Keyboard',
 		description: 'A button keyboard attached to the message (bot accounts).',
-		backends: ['llonebot', 'lagrange'],
 		fields: [
 			{
 				displayName: 'Keyboard',
@@ -749,7 +766,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'longmsg',
 		name: 'Long Message',
 		description: 'A long message by its ID.',
-		backends: ['lagrange'],
 		fields: [
 			{
 				displayName: 'Long Message ID',
@@ -765,7 +781,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'onlinefile',
 		name: 'Online File',
 		description: 'Re-sends an online file from a received message.',
-		backends: ['napcat'],
 		fields: [
 			{
 				displayName: 'Message ID',
@@ -815,7 +830,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'flashtransfer',
 		name: 'Flash Transfer',
 		description: 'A flash-transfer file set by its ID.',
-		backends: ['napcat'],
 		fields: [
 			{
 				displayName: 'File Set ID',
@@ -831,7 +845,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'cardimage',
 		name: 'Card Image',
 		description: 'A large image shown as a card.',
-		backends: ['gocqhttp'],
 		media: true,
 		fields: [
 			{
@@ -882,7 +895,6 @@ export const SEGMENT_TYPES: readonly SegmentTypeSpec[] = [
 		type: 'tts',
 		name: 'Text to Speech',
 		description: 'Text read out as a voice message (group chats).',
-		backends: ['gocqhttp'],
 		fields: [
 			{
 				displayName: 'Text',

@@ -1,0 +1,4 @@
+export * from './data';
+export * from './detect';
+export * from './fitCall';
+export { fitMessage } from './segments';
