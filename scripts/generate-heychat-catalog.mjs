@@ -4,17 +4,26 @@
 // and the hand-edited curation in scripts/heychat-catalog-curation.mjs. Deterministic: the same
 // inputs give the same bytes. The package itself never reads ../shared.
 //
+// It also checks the catalog against what the HeyBox.Net SDK sends
+// (SHARED_DIR/reference/heychat/heyboxnet-sdk.json): for every endpoint the SDK calls, the same
+// parameter names, in the query or the body, with compatible JSON types, and everything the SDK
+// always sends sent by the node too; anything else the node sends must be listed in the curation's
+// `sdkExtras` with its source. The SDK's view is written to test/heychat/sdk-wire.json, from which
+// test/heychat/sdk-wire.test.ts checks what the fake server received.
+//
 // Usage: node scripts/generate-heychat-catalog.mjs [--check]
-//   --check  exit 1 when the checked-in catalog differs from what would be generated
+//   --check  exit 1 when a checked-in file differs from what would be generated
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { defaultLocators, operations as curated, resources, userIdNames } from './heychat-catalog-curation.mjs';
+import { defaultLocators, operations as curated, resources, sdkExtras, userIdNames } from './heychat-catalog-curation.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const sharedDir = resolve(process.env.SHARED_DIR ?? join(root, '..', 'shared'));
 const source = join(sharedDir, 'reference', 'heychat', 'heychat-endpoints.json');
+const sdkSource = join(sharedDir, 'reference', 'heychat', 'heyboxnet-sdk.json');
 const target = join(root, 'nodes', 'Heychat', 'catalog', 'endpoints.json');
+const sdkTarget = join(root, 'test', 'heychat', 'sdk-wire.json');
 
 const LOCATOR_NAMES = { room: 'Room', channel: 'Channel', role: 'Role', roomMember: 'User' };
 const PARAM_KEYS = [
@@ -28,6 +37,7 @@ const PARAM_KEYS = [
 	'handled',
 	'generate',
 	'wireDefault',
+	'wire',
 ];
 
 function fail(message) {
@@ -82,7 +92,109 @@ function buildParam(entry, raw, where, curation) {
 	if (extra.handled) param.handled = true;
 	if (extra.generate) param.generate = extra.generate;
 	if (extra.wireDefault !== undefined) param.wireDefault = extra.wireDefault;
+	if (extra.wire !== undefined) {
+		if (extra.wire !== 'string' || type !== 'id') fail(`${entry.name}.${raw.name}: wire "${extra.wire}" needs type id`);
+		param.wire = extra.wire;
+	}
 	return param;
+}
+
+/** The JSON types a catalog parameter can reach the wire as (body parameters). */
+function wireTypes(param) {
+	if (param.wire === 'string') return ['string'];
+	switch (param.type) {
+		case 'stringId':
+		case 'string':
+			return ['string'];
+		case 'id':
+		case 'integer':
+		case 'duration':
+		case 'number':
+			return ['number'];
+		case 'boolean':
+			return ['boolean'];
+		case 'idList':
+		case 'stringList':
+			return ['array'];
+		case 'json':
+			return ['array', 'object'];
+		case 'options':
+			return [...new Set((param.options ?? []).map((o) => typeof o.value))];
+		default:
+			return [];
+	}
+}
+
+/** Whether the node sends a parameter on every call (required, defaulted, generated or built). */
+function alwaysSent(param) {
+	return param.required || param.wireDefault !== undefined || param.generate !== undefined || param.handled === true;
+}
+
+/**
+ * Checks the generated operations against the SDK and returns the SDK's view for the tests.
+ * Handled parameters are built by code, so only their presence is checked here; the tests check
+ * what they become on the wire.
+ */
+function checkAgainstSdk(operations, sdk) {
+	const problems = [];
+	const endpoints = [];
+	for (const [key, action] of Object.entries(sdk.actions)) {
+		const op = operations.find((o) => o.method === action.method && o.path === action.path);
+		if (!op) {
+			problems.push(`${key}: no catalog operation`);
+			continue;
+		}
+		const extras = sdkExtras[op.value] ?? {};
+		const params = {};
+		for (const [name, p] of Object.entries(action.params)) {
+			params[name] = { in: p.in, types: p.types, required: p.required === true };
+			const param = op.params.find((c) => c.name === name);
+			if (!param) {
+				problems.push(`${op.value}: the SDK sends "${name}", the catalog has no such parameter`);
+				continue;
+			}
+			const where = op.method === 'GET' ? 'query' : param.in;
+			if (p.in !== where && !(p.in === 'body' && param.handled)) {
+				problems.push(`${op.value}.${name}: the SDK sends it in the ${p.in}, the catalog in the ${where}`);
+			}
+			if (where === 'body' && !param.handled) {
+				const types = wireTypes(param);
+				if (!types.every((t) => p.types.includes(t))) {
+					problems.push(`${op.value}.${name}: the SDK sends JSON ${p.types.join('|')}, the catalog ${types.join('|') || '?'}`);
+				}
+			}
+			if (p.required && !alwaysSent(param)) {
+				problems.push(`${op.value}.${name}: the SDK always sends it, the catalog only when the user gives it`);
+			}
+		}
+		for (const param of op.params) {
+			if (param.name in action.params) continue;
+			if (!extras[param.name]) {
+				problems.push(`${op.value}.${param.name}: sent by the node, never by the SDK, and not in sdkExtras`);
+			}
+		}
+		for (const name of Object.keys(extras)) {
+			if (!op.params.some((c) => c.name === name)) problems.push(`${op.value}: sdkExtras names unknown "${name}"`);
+		}
+		endpoints.push({ operation: op.value, method: action.method, path: action.path, sdkMethod: action.sdkMethod, params, extras });
+	}
+	if (problems.length > 0) fail(`the catalog differs from the HeyBox.Net SDK:\n  ${problems.join('\n  ')}`);
+	endpoints.sort((a, b) => a.operation.localeCompare(b.operation));
+	return {
+		$comment:
+			'Generated by scripts/generate-heychat-catalog.mjs from ../shared/reference/heychat/heyboxnet-sdk.json: what the HeyBox.Net SDK sends per endpoint (JSON types of body fields; query values are text). `extras`: names the node sends beyond the SDK, with their source. Do not edit by hand.',
+		source: { repo: sdk.repo, commit: sdk.commit, file: sdk.source },
+		endpoints,
+	};
+}
+
+function writeOrCheck(file, text, label) {
+	if (process.argv.includes('--check')) {
+		const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+		if (current !== text) fail(`${label} is out of date: run this script`);
+		return;
+	}
+	writeFileSync(file, text);
 }
 
 function main() {
@@ -123,6 +235,11 @@ function main() {
 		};
 		if (c.handler) op.handler = c.handler;
 		if (c.list) op.list = c.list;
+		if (c.result) {
+			const { why: _why, ...result } = c.result;
+			if (typeof result.key !== 'string') fail(`${entry.name}: result needs a key`);
+			op.result = result;
+		}
 		if (entry.content_type) op.contentType = entry.content_type;
 		op.response = entry.response;
 		// Where the ids come first in the editor: the room, then the channel(s), because the lists of
@@ -144,15 +261,12 @@ function main() {
 		resources,
 		operations,
 	};
-	const text = JSON.stringify(catalog, null, '\t') + '\n';
-	if (process.argv.includes('--check')) {
-		const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
-		if (current !== text) fail('nodes/Heychat/catalog/endpoints.json is out of date: run this script');
-		console.log(`heychat catalog up to date (${operations.length} operations)`);
-		return;
-	}
-	writeFileSync(target, text);
-	console.log(`wrote ${target} (${operations.length} operations)`);
+	if (!existsSync(sdkSource)) fail(`SDK reference not found: ${sdkSource} (set SHARED_DIR)`);
+	const sdkWire = checkAgainstSdk(operations, JSON.parse(readFileSync(sdkSource, 'utf8')));
+	writeOrCheck(target, JSON.stringify(catalog, null, '\t') + '\n', 'nodes/Heychat/catalog/endpoints.json');
+	writeOrCheck(sdkTarget, JSON.stringify(sdkWire, null, '\t') + '\n', 'test/heychat/sdk-wire.json');
+	const verb = process.argv.includes('--check') ? 'up to date' : 'written';
+	console.log(`heychat catalog ${verb} (${operations.length} operations; ${sdkWire.endpoints.length} checked against HeyBox.Net)`);
 }
 
 main();

@@ -256,7 +256,28 @@ function normalizeDefault(raw, type, options) {
 // ---------------------------------------------------------------------------------------------
 // One operation
 
-function buildParams(actionName, bySource, curated, glossary, defaults) {
+/** Parameter types a `bounds` entry (min/max) applies to. */
+const BOUNDED_TYPES = new Set(['id', 'idList', 'integer', 'duration', 'number']);
+
+/**
+ * The curation's bounds for one parameter: `bounds.params[name]` (numeric parameters of that name
+ * only; a string id of the same name keeps no bound) overridden by `bounds.operations[action][name]`.
+ */
+function boundsFor(bounds, actionName, name, type) {
+	const own = bounds?.operations?.[actionName]?.[name];
+	if (!own && !BOUNDED_TYPES.has(type)) return undefined;
+	const merged = { ...(bounds?.params?.[name] ?? {}), ...(own ?? {}) };
+	const keys = Object.keys(merged);
+	if (keys.length === 0) return undefined;
+	for (const key of keys) {
+		if (key !== 'min' && key !== 'max') fail(`${actionName}.${name}: bounds may only have min and max, not "${key}"`);
+		if (typeof merged[key] !== 'number' || !Number.isFinite(merged[key])) fail(`${actionName}.${name}: bounds.${key} must be a number`);
+	}
+	if (!BOUNDED_TYPES.has(type)) fail(`${actionName}.${name}: bounds on a parameter of type ${type}`);
+	return merged;
+}
+
+function buildParams(actionName, bySource, curated, glossary, defaults, bounds) {
 	const fold = curated.fold ?? {};
 	const drop = new Set(curated.drop ?? []);
 	const overrides = curated.params ?? {};
@@ -280,7 +301,12 @@ function buildParams(actionName, bySource, curated, glossary, defaults) {
 	for (const { backend } of SOURCES) for (const p of bySource[backend]?.params ?? []) seen.add(p.name);
 	for (const name of [...drop, ...Object.keys(fold)]) if (!seen.has(name)) fail(`${actionName}: curation names unknown parameter "${name}"`);
 	for (const target of Object.values(fold)) if (!merged.has(target)) fail(`${actionName}: fold target "${target}" is not a parameter`);
-	for (const name of [...Object.keys(overrides), ...(curated.required ?? []), ...(curated.optional ?? [])]) {
+	for (const name of [
+		...Object.keys(overrides),
+		...(curated.required ?? []),
+		...(curated.optional ?? []),
+		...Object.keys(bounds?.operations?.[actionName] ?? {}),
+	]) {
 		if (!merged.has(name)) fail(`${actionName}: curation names unknown parameter "${name}"`);
 	}
 
@@ -351,6 +377,9 @@ function buildParams(actionName, bySource, curated, glossary, defaults) {
 		if (value !== undefined) spec.default = value;
 		spec.description = description;
 		if (options) spec.options = options;
+		const range = boundsFor(bounds, actionName, name, type);
+		if (range?.min !== undefined) spec.min = range.min;
+		if (range?.max !== undefined) spec.max = range.max;
 		if (locator) spec.locator = locator;
 		if (aliasList.length > 0) spec.aliases = aliasList;
 		params.push(spec);
@@ -370,7 +399,9 @@ function main() {
 	const curatedOps = curation.operations;
 	const missing = [...actions.keys()].filter((name) => !curatedOps[name]).sort();
 	if (missing.length > 0) fail(`no curation for ${missing.length} action(s): ${missing.join(', ')}`);
-	const unknown = Object.keys(curatedOps).filter((name) => !actions.has(name)).sort();
+	const unknown = [...Object.keys(curatedOps), ...Object.keys(curation.bounds?.operations ?? {})]
+		.filter((name) => !actions.has(name))
+		.sort();
 	if (unknown.length > 0) fail(`curation for unknown action(s): ${unknown.join(', ')}`);
 
 	const operations = [];
@@ -397,7 +428,7 @@ function main() {
 			name: curated.name,
 			action: curated.action,
 			description: `${curated.summary} Backends: ${labels.join(', ')}.`,
-			params: buildParams(value, bySource, curated, curation.paramGlossary, curation.defaults),
+			params: buildParams(value, bySource, curated, curation.paramGlossary, curation.defaults, curation.bounds),
 		};
 		if (curated.handler) op.handler = curated.handler;
 		if (curated.list !== undefined) {

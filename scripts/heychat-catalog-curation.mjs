@@ -5,6 +5,10 @@
 // what a user sees (resource, names, descriptions), which parameter is which kind of id, which
 // searchable list fills it, and the few places where the node builds a value itself.
 //
+// Per-operation keys besides names and params: `handler`, `list` (where the answer's list is) and
+// `result` ({ key, aliases? }: the answer's object is result[key] or, when the server answers it
+// flat, result itself; `aliases` copies a field some servers name differently, e.g. roles ← role).
+//
 // Per-parameter keys (all optional):
 //   type         override the catalog type derived from the reference type
 //   required     override the reference's required flag (explained in `why`)
@@ -15,8 +19,16 @@
 //   options      for type 'options'
 //   handled      true: a hand-written handler builds this value (not shown as a field)
 //   generate     'nonce': filled with a random value when the user leaves it out
-//   wireDefault  sent when the user leaves the (optional) field out
-//   why          a note for maintainers; not copied into the catalog
+//   wireDefault  sent when the user leaves the (optional) field out (for a handled field: sent
+//                when the handler does not set it)
+//   wire         'string': the JSON type on the wire differs from the editor type (a user ID
+//                checked as a positive integer, sent as a JSON string)
+//   why          a note for maintainers, with its source; not copied into the catalog
+//
+// The HeyBox.Net SDK (../shared/reference/heychat/heyboxnet-sdk.json, what a working client sends)
+// wins over the docs where they differ: every such override says "HBNET" in its `why`. The
+// generator checks the result against the SDK for the endpoints the SDK sends (names, query or
+// body, JSON types, what is always sent) and fails on any difference not listed in `sdkExtras`.
 
 export const resources = [
 	{ value: 'message', name: 'Message', description: 'Channel messages, reactions and private messages' },
@@ -72,6 +84,46 @@ const MESSAGE_BODY_HANDLED = {
 	mention_channel_id: { handled: true },
 };
 
+/**
+ * HBNET (SendChannelMessageParams: `required uint[] AtUserId` … joined by a converter) sends the
+ * three mention lists on every channel send, as "" when empty; the docs mark them optional.
+ */
+const ALWAYS_SENT_MENTIONS = {
+	at_user_id: { handled: true, wireDefault: '', why: 'HBNET sends it on every send ("" when empty).' },
+	at_role_id: { handled: true, wireDefault: '', why: 'HBNET sends it on every send ("" when empty).' },
+	mention_channel_id: { handled: true, wireDefault: '', why: 'HBNET sends it on every send ("" when empty).' },
+};
+
+/**
+ * The answer of create/update role is UNCERTAIN (heychat-api.md §3.3): CS and CJSAH read
+ * `result.role`, HBNET reads the role as `result` itself. Both give the role as the output item.
+ */
+const ROLE_ANSWER = { key: 'role', why: 'result.role (CS, CJSAH) or result (HBNET): both accepted.' };
+
+/** Grant/revoke: HBNET AddOrRemoveRoleParams writes `to_user_id` with JsonNumberHandling.WriteAsString. */
+const USER_ID_AS_STRING = {
+	displayName: 'User',
+	wire: 'string',
+	description: 'Heybox user ID of the member (digits); sent as a JSON string, as the HeyBox.Net SDK does',
+	why: 'HBNET AddOrRemoveRoleParams.cs: [JsonNumberHandling(WriteAsString)] ulong UserId; the docs example sends a number.',
+};
+
+/**
+ * What the node sends beyond the SDK's names, per operation, with the source that documents it.
+ * The generator refuses any other name the SDK does not send.
+ */
+export const sdkExtras = {
+	send_channel_message: {
+		img: 'DOC-GH image example and KOISHI message.ts: the documented image URL field of msg_type 3 (sent beside msg, which HBNET fills with the same URL)',
+	},
+	send_private_message: {
+		img: 'APIFOX 5722305m0 example {"msg_type":3,"img":…}: the documented image URL field (sent beside msg, which HBNET fills with the same URL)',
+	},
+	update_room_role: {
+		position: 'APIFOX api-220893910 documents it; HBNET never sends it, so the node sends it only when the user gives one',
+	},
+};
+
 /** One entry per bot endpoint of the reference, keyed by its `name`. */
 export const operations = {
 	// ---------------------------------------------------------------- Message
@@ -83,6 +135,7 @@ export const operations = {
 		handler: 'sendChannelMessage',
 		params: {
 			...MESSAGE_BODY_HANDLED,
+			...ALWAYS_SENT_MENTIONS,
 			img: { handled: true },
 			channel_type: { handled: true, why: 'Always 1 (text channel); overridable in the node options.' },
 		},
@@ -168,6 +221,7 @@ export const operations = {
 		name: 'Create',
 		action: 'Create a role',
 		description: 'Create a custom role in a room (needs the admin or manage-roles permission)',
+		result: ROLE_ANSWER,
 		params: {
 			permissions: {
 				description: 'Permission bits as a decimal string, e.g. 16384 (send messages) or 0',
@@ -181,7 +235,11 @@ export const operations = {
 				description: 'Whether members with this role are shown separately',
 			},
 			color: { description: 'Decimal RGB, e.g. 16711680 for red' },
-			color_list: { type: 'idList', description: 'Gradient colours as decimal RGB numbers' },
+			color_list: {
+				type: 'idList',
+				description: 'Gradient: the start and end colours as decimal RGB numbers, e.g. 16711680, 255',
+				why: 'HBNET GradientColorConverter writes [start, end].',
+			},
 			nonce: {
 				required: false,
 				generate: 'nonce',
@@ -194,8 +252,14 @@ export const operations = {
 		name: 'Update',
 		action: 'Update a role',
 		description: 'Update a role; the server replaces every field, so give the current values of those you keep',
+		result: ROLE_ANSWER,
 		params: {
 			id: { locator: 'role', displayName: 'Role', type: 'stringId' },
+			position: {
+				required: false,
+				description: 'Sort position of the role; left out, it is not sent (the server keeps it)',
+				why: 'APIFOX marks it required; HBNET ModifyRoomRoleParams has no position at all.',
+			},
 			permissions: { description: 'Permission bits as a decimal string', default: '0' },
 			type: { description: 'Role type (0 = custom)', default: 0 },
 			hoist: {
@@ -204,7 +268,11 @@ export const operations = {
 				default: 0,
 				description: 'Whether members with this role are shown separately',
 			},
-			color: { description: 'Decimal RGB, e.g. 16711680 for red' },
+			color: {
+				required: false,
+				description: 'Decimal RGB, e.g. 16711680 for red; left out, it is not sent',
+				why: 'APIFOX marks it required; HBNET CreateRoomRoleParams.Color is optional (Color?).',
+			},
 			icon: {
 				required: false,
 				wireDefault: '',
@@ -215,7 +283,7 @@ export const operations = {
 				type: 'idList',
 				required: false,
 				wireDefault: [],
-				description: 'Gradient colours as decimal RGB numbers; sent as [] when left out',
+				description: 'Gradient: the start and end colours as decimal RGB numbers; sent as [] when left out',
 				why: 'Marked required, but most rooms do not use gradients.',
 			},
 			nonce: {
@@ -237,14 +305,19 @@ export const operations = {
 		name: 'Grant',
 		action: 'Grant a role to a user',
 		description: 'Give a member a role',
-		params: { role_id: { displayName: 'Role' }, to_user_id: { displayName: 'User' } },
+		result: {
+			key: 'user',
+			aliases: { roles: 'role' },
+			why: 'UNCERTAIN in heychat-api.md §3.3: CS reads result.user.roles, HBNET AddRoleResponse reads result.user.role; both give "roles".',
+		},
+		params: { role_id: { displayName: 'Role' }, to_user_id: USER_ID_AS_STRING },
 	},
 	revoke_room_role: {
 		resource: 'role',
 		name: 'Revoke',
 		action: 'Revoke a role from a user',
 		description: 'Take a role away from a member',
-		params: { role_id: { displayName: 'Role' }, to_user_id: { displayName: 'User' } },
+		params: { role_id: { displayName: 'Role' }, to_user_id: USER_ID_AS_STRING },
 	},
 
 	// ---------------------------------------------------------------- Room
@@ -255,8 +328,18 @@ export const operations = {
 		description: 'List the rooms the bot has joined',
 		list: 'rooms',
 		params: {
-			offset: { default: 0 },
-			limit: { description: 'At most 50', default: 50 },
+			offset: {
+				default: 0,
+				wireDefault: 0,
+				description: 'Sent as 0 when left out',
+				why: 'HBNET GetJoinedRoomsAsync always sends offset and limit.',
+			},
+			limit: {
+				default: 50,
+				wireDefault: 50,
+				description: 'At most 50; 50 when left out',
+				why: 'HBNET GetJoinedRoomsAsync always sends offset and limit.',
+			},
 		},
 	},
 	get_room: {
@@ -308,9 +391,10 @@ export const operations = {
 		description: 'Kick a member out of a room',
 		params: {
 			to_user_id: {
-				type: 'stringId',
+				type: 'id',
+				wire: 'string',
 				displayName: 'User',
-				why: 'The reference declares this one as a string, unlike every other user id.',
+				why: 'The reference declares this one as a string (SATORI/ONEBOTS from APIFOX), unlike every other user id; checked as a user ID, sent as a string of digits.',
 			},
 		},
 	},
@@ -419,7 +503,7 @@ export const operations = {
 		action: 'Get the permissions of a user in a channel',
 		description: "Get a user's permissions in a channel",
 		params: {
-			to_user_id: { type: 'stringId', locator: null, displayName: 'User ID' },
+			to_user_id: { type: 'id', locator: null, displayName: 'User ID', why: 'A query value (text on the wire); checked as a user ID.' },
 			parent_id: { displayName: 'Parent ID', description: 'The category the channel is in' },
 		},
 	},
@@ -490,7 +574,7 @@ export const operations = {
 		action: 'Get the channel a user is in',
 		description: 'Find the voice channel a member is in',
 		params: {
-			to_user_id: { type: 'stringId', displayName: 'User' },
+			to_user_id: { type: 'id', displayName: 'User', why: 'A query value (text on the wire); checked as a user ID.' },
 			must_audio: { description: 'Whether to only look at voice channels' },
 		},
 	},

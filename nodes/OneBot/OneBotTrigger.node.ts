@@ -9,10 +9,12 @@ import {
 import { eventFilterProperties, sharedOptionProperties } from './trigger/properties';
 import {
 	createOneBotTrigger,
+	DEFAULT_LISTEN_ADDRESS,
 	DEFAULT_REVERSE_PATH,
 	DEFAULT_REVERSE_PORT,
 	type OneBotTriggerTuning,
 } from './trigger/trigger';
+import { DEFAULT_MAX_REVERSE_CONNECTIONS } from './trigger/reverse';
 import { testOneBotCredential } from './methods/credentialTest';
 import { connectTimeoutOption, maxEventSizeOption } from '../shared/trigger/options';
 
@@ -68,7 +70,7 @@ export class OneBotTrigger implements INodeType {
 			},
 			{
 				displayName:
-					"Point the backend's WebSocket client (NapCat/LLOneBot: \"WebSocket client\", go-cqhttp: servers → ws-reverse universal, Lagrange: ReverseWebSocket) at ws://<n8n host>:<port><path>. It must send the credential's access token; several bots may connect at once.",
+					"Point the backend's WebSocket client (NapCat/LLOneBot: \"WebSocket client\", go-cqhttp: servers → ws-reverse universal, Lagrange: ReverseWebSocket) at ws://<n8n host>:<port><path>. It must send the credential's access token (required unless n8n listens on 127.0.0.1 only); several bots may connect at once.",
 				name: 'reverseNotice',
 				type: 'notice',
 				default: '',
@@ -100,6 +102,15 @@ export class OneBotTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Allow Connections Without Token',
+						name: 'allowNoToken',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the reverse WebSocket may listen on an address others can reach (e.g. 0.0.0.0) while the credential has no Access Token. Anyone reaching the port can then connect and inject events: only for a network where every host is trusted.',
+						displayOptions: { show: { '/connection': ['reverse'] } },
+					},
 					connectTimeoutOption('Forward WebSocket: how long one connection attempt may take', {
 						displayOptions: { show: { '/connection': ['forward'] } },
 					}),
@@ -116,8 +127,19 @@ export class OneBotTrigger implements INodeType {
 						displayName: 'Listen Address',
 						name: 'listenAddress',
 						type: 'string',
-						default: '0.0.0.0',
-						description: 'Reverse WebSocket: the interface to listen on (127.0.0.1 for the same machine only)',
+						default: DEFAULT_LISTEN_ADDRESS,
+						description:
+							'Reverse WebSocket: the interface to listen on. 0.0.0.0 (every interface, needed for a backend in another Docker container or on another host) requires an Access Token in the credential; 127.0.0.1 accepts the same machine only.',
+						displayOptions: { show: { '/connection': ['reverse'] } },
+					},
+					{
+						displayName: 'Max Connections',
+						name: 'maxConnections',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_MAX_REVERSE_CONNECTIONS,
+						description:
+							'Reverse WebSocket: how many backends may be connected at once; further connections are closed with code 1013 (try again later)',
 						displayOptions: { show: { '/connection': ['reverse'] } },
 					},
 					maxEventSizeOption,
@@ -128,8 +150,7 @@ export class OneBotTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 30,
 						description:
-							'Forward WebSocket: send a WebSocket ping this often, so a dead connection is noticed even when the backend sends no heartbeat (0: never)',
-						displayOptions: { show: { '/connection': ['forward'] } },
+							'Send a WebSocket ping this often (reverse: to every connected backend), so a dead or silent connection is dropped after 2.5 × this even when the backend sends no heartbeat (0: never)',
 					},
 				],
 			},

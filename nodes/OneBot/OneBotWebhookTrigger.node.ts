@@ -8,8 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { eventFilterProperties, sharedOptionProperties } from './trigger/properties';
-import { oneBotWebhook } from './trigger/webhook';
+import { checkWebhookSettings, oneBotWebhook } from './trigger/webhook';
+import { DEFAULT_REPLAY_WINDOW_SECONDS } from './trigger/replay';
 import { testOneBotCredential } from './methods/credentialTest';
+import { maxEventSizeOption } from '../shared/trigger/options';
 
 /**
  * Starts workflows on events a OneBot backend POSTs to n8n (the backend's "HTTP client" /
@@ -22,7 +24,10 @@ export class OneBotWebhookTrigger implements INodeType {
 		name: 'oneBotWebhookTrigger',
 		icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 checks signatures by default. Version 1 (workflows saved before) keeps its old
+		// default, None, so they still activate; the editor shows them the notice below.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'HTTP POST',
 		description:
 			'Starts the workflow on QQ bot events that a OneBot v11 backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp) POSTs to n8n',
@@ -63,9 +68,35 @@ export class OneBotWebhookTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'None',
+						name: 'None (Anyone Reaching the URL Can Start the Workflow)',
 						value: 'none',
-						description: 'Accept every request (only when n8n is not reachable by others)',
+						description: 'Accept unsigned requests: only when no one else can reach n8n',
+					},
+					{
+						name: 'Secret Entered Below',
+						value: 'secret',
+						description: "Type the backend's secret into this node",
+					},
+					{
+						name: "Secret Is the Credential's Access Token",
+						value: 'credential',
+						description: "Use the OneBot credential's Access Token as the backend's secret",
+					},
+				],
+				default: 'secret',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+				description:
+					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
+			},
+			{
+				displayName: 'Signature Check',
+				name: 'signature',
+				type: 'options',
+				options: [
+					{
+						name: 'None (Anyone Reaching the URL Can Start the Workflow)',
+						value: 'none',
+						description: 'Accept unsigned requests: only when no one else can reach n8n',
 					},
 					{
 						name: 'Secret Entered Below',
@@ -79,14 +110,24 @@ export class OneBotWebhookTrigger implements INodeType {
 					},
 				],
 				default: 'none',
+				displayOptions: { show: { '@version': [1] } },
 				description:
 					'Verify X-Signature (HMAC-SHA1 of the body with the secret). A missing or wrong signature is answered with 401 and starts nothing.',
+			},
+			{
+				displayName:
+					'Without a signature check, anyone who can reach this webhook URL can start the workflow with any event they invent (a fake message, a fake friend request to approve). Choose None only when n8n cannot be reached by others.',
+				name: 'noSignatureNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { signature: ['none'] } },
 			},
 			{
 				displayName: 'Secret',
 				name: 'secret',
 				type: 'string',
 				typeOptions: { password: true },
+				required: true,
 				default: '',
 				description: "The backend's secret (go-cqhttp: secret, NapCat/LLOneBot: the HTTP client's token)",
 				displayOptions: { show: { signature: ['secret'] } },
@@ -205,17 +246,37 @@ export class OneBotWebhookTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [...sharedOptionProperties],
+				options: [
+					...sharedOptionProperties,
+					{
+						...maxEventSizeOption,
+						description: 'Larger requests are answered with 413 and start nothing',
+					},
+					{
+						displayName: 'Replay Window (Seconds)',
+						name: 'replayWindow',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_REPLAY_WINDOW_SECONDS,
+						description:
+							"Refuse (403, no execution) events whose time is further than this from n8n's clock, in the past or the future, so a captured request cannot be sent again later; an exact re-send of a signed request is refused too. Inside the window a replay of a different request stays possible: De-Duplicate Messages drops repeated message IDs. 0: off.",
+					},
+				],
 			},
 		],
 	};
 
-	/** The backend's HTTP POST URL is set by hand: there is nothing to register with it or remove. */
 	methods = { credentialTest: { oneBotApiTest: testOneBotCredential } };
 
+	/**
+	 * The backend's HTTP POST URL is set by hand: there is nothing to register with it or remove.
+	 * checkExists checks the settings, so a bad configuration fails the activation.
+	 */
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				// Called on every activation: a signature check without a secret fails it here.
+				await checkWebhookSettings.call(this);
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

@@ -84,6 +84,54 @@ export function toNonNegativeInteger(field: string, value: unknown): number | bi
 	return n;
 }
 
+/** Inclusive bounds for a numeric field (from the catalog or a node's own fields). */
+export interface NumericBounds {
+	min?: number;
+	max?: number;
+	/** The value is a length of time in seconds (the error then says how long the bound is). */
+	seconds?: boolean;
+}
+
+/** "2592000 seconds (30 days)" for durations, the bare number otherwise. */
+function boundText(n: number, seconds: boolean | undefined): string {
+	if (!seconds) return String(n);
+	const units: Array<[number, string]> = [
+		[86_400, 'day'],
+		[3_600, 'hour'],
+		[60, 'minute'],
+	];
+	for (const [size, unit] of units) {
+		if (n >= size && n % size === 0) {
+			const count = n / size;
+			return `${n} seconds (${count} ${unit}${count === 1 ? '' : 's'})`;
+		}
+	}
+	return `${n} seconds`;
+}
+
+/**
+ * Checks an already converted number against inclusive bounds; the error names the field, the
+ * allowed range and the value given. Returns the value unchanged.
+ */
+export function checkBounds<T extends number | bigint>(field: string, value: T, bounds: NumericBounds | undefined, raw: unknown = value): T {
+	if (!bounds) return value;
+	const { min, max, seconds } = bounds;
+	const below = min !== undefined && value < min;
+	const above = max !== undefined && value > max;
+	if (!below && !above) return value;
+	let expected: string;
+	if (min !== undefined && max !== undefined) {
+		expected = `between ${min} and ${boundText(max, seconds)}`;
+	} else if (min === 1 && max === undefined && !seconds) {
+		expected = 'a positive integer (1 or more)';
+	} else if (min !== undefined) {
+		expected = `at least ${boundText(min, seconds)}`;
+	} else {
+		expected = `at most ${boundText(max as number, seconds)}`;
+	}
+	throw new InputError(field, `"${field}" must be ${expected}, got ${describe(raw)}`);
+}
+
 export function toNumber(field: string, value: unknown): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isFinite(n)) {

@@ -114,8 +114,9 @@ describe('OneBot Webhook Trigger (HTTP POST)', () => {
 		assert.equal(wrong.status, 401);
 		const unsigned = await bot.postEvent(url, groupMessageEvent(SELF_ID, 1, 2, 'ping'), { signatureOverride: null });
 		assert.equal(unsigned.status, 401);
-		// the exact bytes are signed: \u escapes must not be re-serialised before checking
-		const raw = `{"time":1,"self_id":${SELF_ID},"post_type":"message","message_type":"group","sub_type":"normal","message_id":71,"group_id":1,"user_id":2,"message":"\\u4f60\\u597d","raw_message":"","font":0}`;
+		// the exact bytes are signed: \u escapes must not be re-serialised before checking (a current
+		// time: the replay window refuses old events)
+		const raw = `{"time":${Math.floor(Date.now() / 1000)},"self_id":${SELF_ID},"post_type":"message","message_type":"group","sub_type":"normal","message_id":71,"group_id":1,"user_id":2,"message":"\\u4f60\\u597d","raw_message":"","font":0}`;
 		const accepted = await bot.postEvent(url, undefined, { secret: SECRET, rawBody: raw });
 		assert.equal(accepted.status, 200, accepted.rawBody);
 		assert.equal(accepted.signature, signBody(SECRET, raw));

@@ -90,6 +90,13 @@ export interface FakeHeychatOptions {
 	requireCommonQuery?: boolean;
 	/** Shape of the joined-rooms answer (the reference has both). Default 'flat'. */
 	joinedRoomsShape?: 'flat' | 'nested';
+	/**
+	 * Shape of the create/update role answer (uncertain in the reference): 'wrapped' =
+	 * `result.role` (CS, CJSAH), 'flat' = the role as `result` (HBNET). Default 'wrapped'.
+	 */
+	roleAnswerShape?: 'wrapped' | 'flat';
+	/** Key of the granted roles in the grant answer: 'roles' (CS) or 'role' (HBNET). Default 'roles'. */
+	grantRolesKey?: 'roles' | 'role';
 }
 
 export interface GatewayConnection {
@@ -283,6 +290,8 @@ export class FakeHeychat {
 			authFailure: options.authFailure ?? 'http401',
 			requireCommonQuery: options.requireCommonQuery ?? true,
 			joinedRoomsShape: options.joinedRoomsShape ?? 'flat',
+			roleAnswerShape: options.roleAnswerShape ?? 'wrapped',
+			grantRolesKey: options.grantRolesKey ?? 'roles',
 		};
 		this.token = this.options.token;
 	}
@@ -608,10 +617,14 @@ export class FakeHeychat {
 			case 'list_room_roles':
 				return { roles: FAKE_ROLES };
 			case 'create_room_role':
-			case 'update_room_role':
-				return { role: { ...FAKE_ROLES[1], name: body.name, id: body.id ?? '3642878923738988600' } };
+			case 'update_room_role': {
+				const role = { ...FAKE_ROLES[1], name: body.name, id: body.id ?? '3642878923738988600' };
+				return this.options.roleAnswerShape === 'flat' ? role : { role };
+			}
 			case 'grant_room_role':
-				return { user: { roles: [body.role_id], user_id: String(body.to_user_id), room_id: body.room_id } };
+				return {
+					user: { [this.options.grantRolesKey]: [body.role_id], user_id: String(body.to_user_id), room_id: body.room_id },
+				};
 			case 'list_joined_rooms': {
 				const offset = Number(call.query.offset ?? 0);
 				const limit = Number(call.query.limit ?? 50);

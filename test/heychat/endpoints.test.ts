@@ -21,6 +21,7 @@ interface Param {
 	handled?: boolean;
 	generate?: string;
 	wireDefault?: unknown;
+	wire?: 'string';
 }
 interface Op {
 	value: string;
@@ -45,7 +46,10 @@ function sample(op: Op, p: Param, index: number): { editor: unknown; wire: unkno
 			return { editor: locate(id), wire: id };
 		}
 		case 'id':
-			return { editor: locate(String(72053518 + index)), wire: 72053518 + index };
+			return {
+				editor: locate(String(72053518 + index)),
+				wire: p.wire === 'string' ? String(72053518 + index) : 72053518 + index,
+			};
 		case 'integer':
 		case 'duration':
 			return { editor: 7 + index, wire: 7 + index };
@@ -99,7 +103,7 @@ function expectationFor(op: Op, withOptional: boolean): Expectation {
 			if (p.required) parameters[p.name] = editor as never;
 			else additional[p.name] = editor as never;
 			put(wire);
-			if (p.type === 'stringId' && where === 'body') stringIds.push([p.name, wire as string]);
+			if ((p.type === 'stringId' || p.wire === 'string') && where === 'body') stringIds.push([p.name, wire as string]);
 		} else if (p.wireDefault !== undefined) {
 			put(p.wireDefault);
 		} else if (p.generate === 'nonce') {
@@ -201,6 +205,9 @@ describe('every catalog endpoint reaches the wire as the catalog says', () => {
 				channel_id: BIG_CHANNEL,
 				channel_type: 1,
 				addition: '{"img_files_info":[]}',
+				at_user_id: '',
+				at_role_id: '',
+				mention_channel_id: '',
 			},
 			[
 				['room_id', BIG_ROOM],

@@ -49,7 +49,10 @@ describe('message types', () => {
 		assert.equal(b.addition, '{"img_files_info":[]}');
 		assert.equal(b.reply_id, '');
 		assert.equal(b.channel_type, 1);
-		assert.equal('at_user_id' in b, false);
+		// HeyBox.Net sends the three mention lists on every channel send, empty when unused
+		assert.equal(b.at_user_id, '');
+		assert.equal(b.at_role_id, '');
+		assert.equal(b.mention_channel_id, '');
 	});
 
 	test('Markdown is sent as typed', async () => {
@@ -139,7 +142,7 @@ describe('images', () => {
 			const b = body();
 			assert.equal(b.msg_type, 3);
 			assert.equal(b.img, url);
-			assert.equal('msg' in b, false, 'a pure image message has no msg');
+			assert.equal(b.msg, url, 'msg carries the image URL too, as HeyBox.Net sends it');
 			assert.deepEqual(JSON.parse(String(b.addition)), { img_files_info: [{ url, width: w, height: h }] });
 			assert.deepEqual(result.output[0].json.img_files_info, [{ url, width: w, height: h }]);
 		});

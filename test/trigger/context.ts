@@ -17,6 +17,7 @@ import { Container } from '@n8n/di';
 import {
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
+	HookContext,
 	TriggerContext,
 	WebhookContext,
 	WorkflowExecute,
@@ -98,6 +99,14 @@ interface Setup {
 	/** Which credential type `credentials` are for (default oneBotV11Api). */
 	credentialType?: keyof typeof CREDENTIALS;
 	workflowId?: string;
+	/** The node's type version (default: the version a new node gets). */
+	typeVersion?: number;
+}
+
+/** The version n8n gives a node dropped on the canvas. */
+function newNodeVersion(node: INodeType): number {
+	const { version, defaultVersion } = node.description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
 }
 
 function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additionalData: IWorkflowExecuteAdditionalData } {
@@ -107,7 +116,7 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 		id: 'trigger-node',
 		name: String(setup.node.description.defaults.name ?? 'Trigger'),
 		type: typeName,
-		typeVersion: 1,
+		typeVersion: setup.typeVersion ?? newNodeVersion(setup.node),
 		position: [0, 0],
 		parameters: structuredClone(setup.parameters ?? {}),
 		webhookId: 'test-webhook-id',
@@ -412,6 +421,29 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 			});
 		},
 	};
+}
+
+/**
+ * Activates a webhook node like n8n's WebhookService.createWebhookIfNotExists: checkExists in
+ * n8n-core's HookContext, then create when it says the webhook does not exist. Throws like a
+ * failed activation.
+ */
+export async function activateWebhook(setup: Setup, mode: WorkflowExecuteMode = 'trigger'): Promise<void> {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const description = setup.node.description.webhooks?.[0] as IWebhookDescription;
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: description.path,
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+	};
+	const methods = setup.node.webhookMethods?.default;
+	if (!methods) throw new Error('the node has no webhook methods');
+	const context = new HookContext(workflow, node, additionalData, mode, 'activate', webhookData);
+	if (!(await methods.checkExists.call(context))) await methods.create.call(context);
 }
 
 /** Resource kinds that matter for leaks: sockets, servers and timers. */

@@ -270,9 +270,11 @@ describe('forward WebSocket: connection life', () => {
 	test('regular heartbeats keep the connection', async () => {
 		const bot = await fakeBot();
 		const trigger = await activate(bot);
-		for (let i = 0; i < 8; i++) {
-			bot.pushEvent(heartbeatEvent(SELF, 40));
-			await delay(25);
+		// 600 ms of heartbeats every 50 ms against a 500-ms watchdog (interval 200): they must feed
+		// it; the margin keeps a loaded test machine from starving the timer.
+		for (let i = 0; i < 12; i++) {
+			bot.pushEvent(heartbeatEvent(SELF, 200));
+			await delay(50);
 		}
 		assert.equal(bot.connections(), 1);
 		assert.ok(!trigger.logs.some((l) => /heartbeat missed/.test(l.message)));

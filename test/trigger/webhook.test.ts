@@ -11,6 +11,8 @@ import { OneBotWebhookTrigger } from './nodes';
 
 const SECRET = 'hmac-Secret-77';
 const SELF = 10001;
+/** Now in unix seconds: event times must be inside the replay window. */
+const now = () => Math.floor(Date.now() / 1000);
 
 const botPromise = FakeOneBot.start({ selfId: SELF });
 const servers: WebhookServer[] = [];
@@ -20,10 +22,11 @@ after(async () => {
 });
 
 let workflowCounter = 0;
+/** The node's default is a required signature: these tests choose None explicitly unless they test signatures. */
 async function webhook(parameters: INodeParameters = {}, extra: Partial<WebhookOptions> = {}): Promise<WebhookServer> {
 	const server = await startWebhook({
 		node: new OneBotWebhookTrigger(),
-		parameters,
+		parameters: { signature: 'none', ...parameters },
 		// a fresh workflow id per server: de-duplication memory is per workflow node
 		workflowId: `wf-${++workflowCounter}`,
 		...extra,
@@ -42,7 +45,7 @@ describe('HTTP POST: signature', () => {
 		const bot = await botPromise;
 		const server = await webhook({ signature: 'secret', secret: SECRET });
 		// Spacing and escapes that JSON.stringify would not reproduce: the HMAC must be over these bytes.
-		const raw = `{ "time": 1, "self_id": ${SELF}, "post_type": "message", "message_type": "private", "sub_type": "friend",\n  "message_id": 31, "user_id": 5, "message": "\\u4f60\\u597d [CQ:face,id=1]", "raw_message": "", "font": 0 }`;
+		const raw = `{ "time": ${now()}, "self_id": ${SELF}, "post_type": "message", "message_type": "private", "sub_type": "friend",\n  "message_id": 31, "user_id": 5, "message": "\\u4f60\\u597d [CQ:face,id=1]", "raw_message": "", "font": 0 }`;
 		const res = await bot.postEvent(server.url, undefined, { secret: SECRET, rawBody: raw });
 		assert.equal(res.status, 204);
 		assert.equal(server.executions.length, 1);
@@ -125,7 +128,7 @@ describe('HTTP POST: events and filters', () => {
 		const server = await webhook({ filters: { groupAllow: '100' }, quickOperation: { reply: 'never' } });
 		for (const event of [
 			heartbeatEvent(SELF, 5000),
-			{ post_type: 'meta_event', meta_event_type: 'lifecycle', sub_type: 'enable', self_id: SELF, time: 1 },
+			{ post_type: 'meta_event', meta_event_type: 'lifecycle', sub_type: 'enable', self_id: SELF, time: now() },
 			groupMessageEvent(SELF, 101, 200, 'other group'),
 			groupMessageEvent(SELF, 100, SELF, 'own message'),
 		]) {
@@ -178,11 +181,11 @@ describe('HTTP POST: quick operations', () => {
 		assert.deepEqual(direct.body, { reply: 'pong', auto_escape: true }, 'group-only fields left out');
 
 		const request = await bot.postEvent(server.url, {
-			time: 1, self_id: SELF, post_type: 'request', request_type: 'group', sub_type: 'add', group_id: 1, user_id: 2, comment: '', flag: 'f',
+			time: now(), self_id: SELF, post_type: 'request', request_type: 'group', sub_type: 'add', group_id: 1, user_id: 2, comment: '', flag: 'f',
 		});
 		assert.deepEqual(request.body, { approve: true, reason: 'no' });
 
-		const notice = await bot.postEvent(server.url, { time: 1, self_id: SELF, post_type: 'notice', notice_type: 'friend_add', user_id: 3 });
+		const notice = await bot.postEvent(server.url, { time: now(), self_id: SELF, post_type: 'notice', notice_type: 'friend_add', user_id: 3 });
 		assert.equal(notice.status, 204, 'nothing applies to a notice');
 		assert.equal(server.executions.length, 4);
 	});

@@ -6,6 +6,8 @@ import { readOperationParams, type ParameterGetter } from '../../shared/catalog/
 import { getPath, parseJsonLossless } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
+import { answerObject } from '../catalog/result';
+import { toWireValues } from '../catalog/wire';
 import { heychatRequest } from '../transport';
 import { callOptions } from './common';
 
@@ -51,7 +53,7 @@ export function readWireParams(this: IExecuteFunctions, op: HeychatOperationSpec
 		if (param.generate === 'nonce') values[param.name] = randomBytes(8).toString('hex');
 		else if (param.wireDefault !== undefined) values[param.name] = param.wireDefault as IDataObject[string];
 	}
-	return values;
+	return toWireValues(op, values);
 }
 
 /** Splits values into the query and the JSON body, as the catalog says. */
@@ -111,5 +113,5 @@ export async function callCatalogOperation(
 		{ operation: op.value, method: op.method, host: op.host, path: op.path, query, body },
 		callOptions.call(this, itemIndex),
 	);
-	return resultItems(op, response.result);
+	return resultItems(op, answerObject(op, response.result));
 }

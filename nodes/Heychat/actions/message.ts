@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec } from '../catalog';
+import { toWireValues } from '../catalog/wire';
 import { ackIdFor, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageSize } from '../helpers/imageSize';
@@ -411,7 +412,8 @@ async function buildMessage(
 
 	if (type === 'image') {
 		const image = await messageImage.call(this, itemIndex, options);
-		return { msg_type: MSG_TYPE.image, img: image.url, addition: additionWith([image]), images: [image] };
+		// msg carries the URL too, as HeyBox.Net sends image messages; img is the documented field.
+		return { msg_type: MSG_TYPE.image, msg: image.url, img: image.url, addition: additionWith([image]), images: [image] };
 	}
 	if (type === 'card') {
 		if (privateMessage) throw new InputError('messageType', 'Private messages can only be text, markdown or an image');
@@ -469,10 +471,13 @@ export async function sendMessage(
 	itemIndex: number,
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
-	const ids = readOperationParams(
-		(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+	const ids = toWireValues(
 		op,
-		isHandledParam,
+		readOperationParams(
+			(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+			op,
+			isHandledParam,
+		),
 	);
 	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
 	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
@@ -502,6 +507,12 @@ export async function sendMessage(
 		body.at_user_id = built.at_user_id ?? '';
 		body.at_role_id = built.at_role_id ?? '';
 		body.mention_channel_id = built.mention_channel_id ?? '';
+	}
+	// Fields the catalog says are always sent (e.g. the empty mention lists HeyBox.Net sends).
+	for (const param of op.params) {
+		if (param.handled && param.wireDefault !== undefined && !(param.name in body)) {
+			body[param.name] = param.wireDefault as IDataObject[string];
+		}
 	}
 
 	const response = await heychatRequest.call(

@@ -10,6 +10,11 @@ export interface HeychatParamSpec extends ParamSpec {
 	generate?: 'nonce';
 	/** Sent when the user leaves the (optional) field out. */
 	wireDefault?: string | number | boolean | unknown[];
+	/**
+	 * The JSON type on the wire when it differs from the editor type: 'string' sends a user ID
+	 * (checked as a positive integer) as a JSON string, as the HeyBox.Net SDK does for grant/revoke.
+	 */
+	wire?: 'string';
 }
 
 /** One Heychat endpoint as an operation. */
@@ -21,6 +26,12 @@ export interface HeychatOperationSpec extends OperationSpec {
 	/** How sure the reference is about the endpoint ("certain", "uncertain", with notes). */
 	certainty: string;
 	contentType?: string;
+	/**
+	 * Where the answer's object is when sources disagree: `result[key]`, or `result` itself when the
+	 * server answers flat. `aliases` fills a field from another name some servers use
+	 * (`{ roles: 'role' }`: roles ← role when only role is there).
+	 */
+	result?: { key: string; aliases?: Record<string, string> };
 	/** The response shape the reference describes (informative). */
 	response?: string;
 	params: HeychatParamSpec[];

@@ -52,6 +52,27 @@ export function checkReverseAuth(req: IncomingMessage, expected: string): 401 | 
 	return secretsEqual(given, expected) ? null : 403;
 }
 
+/** Default connection limit of the reverse server; connections past it are closed with 1013. */
+export const DEFAULT_MAX_REVERSE_CONNECTIONS = 16;
+
+/** Default WebSocket ping interval of the reverse server (ms); 2.5× this without a sign of life drops a connection. */
+export const DEFAULT_REVERSE_PING_MS = 30_000;
+
+/** WebSocket close code "Try Again Later": the server is at its connection limit. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/**
+ * Whether a listen address only accepts connections from this machine (127.0.0.0/8, ::1,
+ * localhost). 0.0.0.0, ::, a LAN address or any other name listens where others can reach it.
+ */
+export function isLoopbackAddress(host: string): boolean {
+	const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+	if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+	const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+	const parts = v4.split('.');
+	return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
 export function normalizePath(path: string): string {
 	let p = path.trim();
 	if (!p.startsWith('/')) p = `/${p}`;
@@ -78,6 +99,13 @@ export interface ReverseServerOptions {
 	maxEventBytes: number;
 	/** Drop a connection when nothing arrives for 2.5 × its heartbeat interval (default true). */
 	watchdog?: boolean;
+	/**
+	 * Ping every connection this often (ms, default 30 s; 0: never). From the moment a connection
+	 * opens, one with no pong and no frame for 2.5 × this (the watchdog factor) is dropped.
+	 */
+	pingIntervalMs?: number;
+	/** Connections past this many are closed with 1013 (default 16). */
+	maxConnections?: number;
 	watchdogFactor?: number;
 	closeTimeoutMs?: number;
 	onEvent: (event: OneBotEvent, client: ReverseClient) => void;
@@ -107,8 +135,9 @@ function refuse(socket: Duplex, status: number): void {
  * Reverse WebSocket mode: n8n listens on a port and path; OneBot backends ("WebSocket client" /
  * `ws-reverse`) connect with X-Self-ID, X-Client-Role and their token. A missing token is refused
  * with 401, a wrong one with 403, another path with 404, all before the upgrade. Several bots may
- * be connected at once; each connection has its own heartbeat watchdog (a silent one is dropped,
- * and the backend reconnects by itself).
+ * be connected at once, up to a limit (past it: close code 1013). Every connection is pinged, and
+ * its watchdog runs from the start: one that sends nothing and answers no ping for 2.5 × the ping
+ * (or heartbeat) interval is dropped, and the backend reconnects by itself.
  */
 export class ReverseServer {
 	private server: Server | undefined;
@@ -122,6 +151,14 @@ export class ReverseServer {
 	private closed: Promise<void> | undefined;
 
 	private readonly path: string;
+
+	private pingTimer: NodeJS.Timeout | undefined;
+
+	/** Upgrades accepted but not yet handed to onConnection (they count against the limit). */
+	private pending = 0;
+
+	/** Connections closed with 1013 because the limit was reached (for diagnostics and tests). */
+	refused = 0;
 
 	readonly guard: FrameGuard<OneBotEvent>;
 
@@ -180,11 +217,27 @@ export class ReverseServer {
 			server.listen(this.options.port, this.options.host);
 		});
 		this.server = server;
+		const pingMs = this.pingIntervalMs;
+		if (pingMs > 0) {
+			this.pingTimer = setInterval(() => {
+				for (const c of this.connections) if (c.socket.readyState === WebSocket.OPEN) c.socket.ping();
+			}, pingMs);
+		}
 		server.on('error', (error: Error) => {
 			if (this.closing) return;
 			this.options.onFatal(new Error(`The OneBot reverse WebSocket server on ${this.address} failed: ${error.message}`));
 		});
 		this.options.logger.info(`Waiting for OneBot backends at ${this.address}`);
+	}
+
+	private get pingIntervalMs(): number {
+		const ms = this.options.pingIntervalMs ?? DEFAULT_REVERSE_PING_MS;
+		return Number.isFinite(ms) && ms > 0 ? ms : 0;
+	}
+
+	private get maxConnections(): number {
+		const n = this.options.maxConnections ?? DEFAULT_MAX_REVERSE_CONNECTIONS;
+		return Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_MAX_REVERSE_CONNECTIONS;
 	}
 
 	/** Closes every connection and the server; resolves within the close cap. */
@@ -195,6 +248,8 @@ export class ReverseServer {
 
 	private async doClose(): Promise<void> {
 		this.closing = true;
+		if (this.pingTimer) clearInterval(this.pingTimer);
+		this.pingTimer = undefined;
 		const server = this.server;
 		this.server = undefined;
 		const sockets = [...this.connections].map(
@@ -253,7 +308,34 @@ export class ReverseServer {
 			role: header('x-client-role') ?? 'Universal',
 			remote,
 		};
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, client));
+		if (this.connections.size + this.pending >= this.maxConnections) {
+			this.refused++;
+			this.options.logger.warn(
+				`Refused a OneBot backend from ${remote}: ${this.maxConnections} connections are open, the limit (close code ${CLOSE_TRY_AGAIN_LATER})`,
+			);
+			this.wss.handleUpgrade(req, socket, head, (ws) => {
+				ws.on('error', () => undefined);
+				ws.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections');
+				const timer = setTimeout(() => ws.terminate(), 1_000);
+				ws.once('close', () => clearTimeout(timer));
+			});
+			return;
+		}
+		// Counted until the upgrade completes; an upgrade that ws aborts (a malformed handshake) frees
+		// its place when the socket closes, so bad handshakes cannot use up the limit.
+		let counted = true;
+		const release = () => {
+			if (!counted) return;
+			counted = false;
+			this.pending--;
+		};
+		this.pending++;
+		socket.once('close', release);
+		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			socket.off('close', release);
+			release();
+			this.onConnection(ws, client);
+		});
 	}
 
 	private onConnection(socket: WebSocket, client: ReverseClient): void {
@@ -266,11 +348,15 @@ export class ReverseServer {
 			socket,
 			client,
 			watchdog: new Watchdog((ms) => {
-				this.options.logger.warn(`No data from ${name} for ${ms} ms (heartbeat missed); dropping the connection`);
+				this.options.logger.warn(`No data and no pong from ${name} for ${ms} ms; dropping the connection`);
 				socket.terminate();
 			}, this.options.watchdogFactor ?? DEFAULT_WATCHDOG_FACTOR),
 		};
 		this.connections.add(connection);
+		// Armed from the start: a connection that never answers a ping is dropped even before (or
+		// without) any heartbeat event.
+		const pingMs = this.pingIntervalMs;
+		if (pingMs > 0) connection.watchdog.setInterval(pingMs);
 		this.options.logger.info(`OneBot backend connected: ${name}`);
 		socket.on('error', (error: Error) => {
 			this.options.logger.warn(`Connection error from ${name}: ${redact(error.message, [this.options.accessToken])}`);
@@ -289,7 +375,9 @@ export class ReverseServer {
 			if (!event) return;
 			if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {
 				const interval = Number(event.interval);
-				if (Number.isFinite(interval) && interval > 0) connection.watchdog.setInterval(interval);
+				if (Number.isFinite(interval) && interval > 0) {
+					connection.watchdog.setInterval(pingMs > 0 ? Math.min(pingMs, interval) : interval);
+				}
 			}
 			this.options.onEvent(event, client);
 		});

@@ -9,7 +9,13 @@ import type { OneBotEvent } from './derive';
 import { EventFilter, type FilterConfig } from './filters';
 import { ForwardListener } from './forward';
 import { readFilterConfig } from './parameters';
-import { ReverseServer, type ReverseClient } from './reverse';
+import {
+	DEFAULT_MAX_REVERSE_CONNECTIONS,
+	DEFAULT_REVERSE_PING_MS,
+	isLoopbackAddress,
+	ReverseServer,
+	type ReverseClient,
+} from './reverse';
 
 /** Timing knobs; n8n uses the defaults, tests shorten them. */
 export interface OneBotTriggerTuning {
@@ -20,6 +26,23 @@ export interface OneBotTriggerTuning {
 
 export const DEFAULT_REVERSE_PORT = 8095;
 export const DEFAULT_REVERSE_PATH = '/onebot/v11/ws';
+/** Every interface, as before: backends in Docker or on another host can connect (a token is then required). */
+export const DEFAULT_LISTEN_ADDRESS = '0.0.0.0';
+
+/** A positive integer option, or its default when unset; throws naming the option otherwise. */
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1) throw new Error(`"${name}" must be a whole number of 1 or more, got ${JSON.stringify(value)}`);
+	return n;
+}
+
+/** The ping interval option (seconds) in ms; 0 turns pings off. */
+function pingMs(value: unknown, fallbackMs: number): number {
+	if (value === undefined || value === null || value === '') return fallbackMs;
+	const seconds = Number(value);
+	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
+}
 
 /**
  * The OneBot trigger's `trigger()`: a forward-WebSocket client or a reverse-WebSocket server under
@@ -53,6 +76,23 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 			if (!Number.isInteger(port) || port < 1 || port > 65535) {
 				throw new NodeOperationError(node, `"Port" must be an integer between 1 and 65535, got ${String(port)}`);
 			}
+			const host = String(options.listenAddress ?? DEFAULT_LISTEN_ADDRESS).trim() || DEFAULT_LISTEN_ADDRESS;
+			if (!credentials.accessToken && !isLoopbackAddress(host) && options.allowNoToken !== true) {
+				throw new NodeOperationError(
+					node,
+					`The reverse WebSocket would listen on ${host}:${port}, reachable from other machines, but the OneBot credential has no Access Token: anyone reaching the port could connect and inject events`,
+					{
+						description:
+							'Set an Access Token in the OneBot credential and the same token in the backend, or set Options → Listen Address to 127.0.0.1 (backend on the same machine), or switch on Options → Allow Connections Without Token if the port is reachable only by trusted hosts.',
+					},
+				);
+			}
+			let maxConnections: number;
+			try {
+				maxConnections = positiveInteger('Max Connections', options.maxConnections, DEFAULT_MAX_REVERSE_CONNECTIONS);
+			} catch (error) {
+				throw new NodeOperationError(node, (error as Error).message);
+			}
 			return await runListenerTrigger<OneBotEvent, ReverseClient | undefined>(this, {
 				...common,
 				hint: 'Choose a free port, or stop the other program or workflow that listens on it.',
@@ -60,12 +100,14 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 				createListener: ({ onEvent, onFatal }) =>
 					new ReverseServer({
 						port,
-						host: String(options.listenAddress ?? '0.0.0.0').trim() || '0.0.0.0',
+						host,
 						path: String(read('path', DEFAULT_REVERSE_PATH) || '/'),
 						accessToken: credentials.accessToken,
 						logger: this.logger,
 						maxEventBytes,
 						watchdog,
+						pingIntervalMs: pingMs(options.pingInterval, DEFAULT_REVERSE_PING_MS),
+						maxConnections,
 						watchdogFactor: tuning.connection?.watchdogFactor,
 						closeTimeoutMs: tuning.connection?.closeTimeoutMs,
 						onEvent,
@@ -79,7 +121,6 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 				description: "Set the credential's WebSocket URL to the backend's WebSocket server, e.g. ws://127.0.0.1:3001",
 			});
 		}
-		const pingSeconds = Number(options.pingInterval ?? 30);
 		return await runListenerTrigger<OneBotEvent, undefined>(this, {
 			...common,
 			hint: "Check that the backend is running, that its WebSocket server (NapCat/LLOneBot: 'WebSocket server', go-cqhttp: 'ws' server, Lagrange: 'ForwardWebSocket') listens on this URL, and the access token.",
@@ -89,7 +130,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 					logger: this.logger,
 					maxEventBytes,
 					connectTimeoutMs: readConnectTimeoutMs(options),
-					pingIntervalMs: Number.isFinite(pingSeconds) && pingSeconds >= 0 ? pingSeconds * 1000 : 30_000,
+					pingIntervalMs: pingMs(options.pingInterval, 30_000),
 					settleMs: tuning.settleMs,
 					watchdog,
 					tuning: tuning.connection,

@@ -3,18 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import {
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
+	type IHookFunctions,
+	type INode,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { BoundedSet } from '../../shared/connection';
 import { ONEBOT_CREDENTIAL_TYPE, toOneBotCredentials } from '../transport/auth';
-import type { OneBotEvent } from './derive';
 import { checkOneBotFrame, EventFilter, type FilterConfig } from './filters';
 import { readFilterConfig } from './parameters';
+import { buildQuickOperation, validateQuickOperation } from './quickOperation';
+import { checkEventAge, DEFAULT_REPLAY_WINDOW_SECONDS, rememberSignature } from './replay';
 import { secretsEqual } from './reverse';
 import { parseJsonLossless } from '../../shared/json';
+import { readMaxEventBytes } from '../../shared/trigger/options';
+
+export { buildQuickOperation, validateQuickOperation } from './quickOperation';
 
 /** `sha1=<lowercase hex HMAC-SHA1(secret, body)>`, the X-Signature of OneBot's HTTP POST. */
 export function signatureFor(secret: string, body: Buffer): string {
@@ -61,31 +68,6 @@ function answer(res: ServerResponse, status: number, body?: IDataObject): void {
 	res.end(JSON.stringify(body));
 }
 
-/** The quick operation the user configured, limited to the fields that apply to this event. */
-export function buildQuickOperation(settings: IDataObject, event: OneBotEvent): IDataObject | undefined {
-	const op: IDataObject = {};
-	const has = (key: string) => settings[key] !== undefined && settings[key] !== null && settings[key] !== '';
-	if (event.post_type === 'message') {
-		const group = event.message_type === 'group';
-		if (has('reply')) {
-			op.reply = String(settings.reply);
-			if (has('autoEscape')) op.auto_escape = settings.autoEscape === true;
-			if (group && has('atSender')) op.at_sender = settings.atSender === true;
-		}
-		if (group) {
-			if (has('delete')) op.delete = settings.delete === true;
-			if (has('kick')) op.kick = settings.kick === true;
-			if (has('ban')) op.ban = settings.ban === true;
-			if (has('ban') && settings.ban === true && has('banDuration')) op.ban_duration = Number(settings.banDuration);
-		}
-	} else if (event.post_type === 'request') {
-		if (has('approve')) op.approve = settings.approve === true;
-		if (event.request_type === 'friend' && has('remark')) op.remark = String(settings.remark);
-		if (event.request_type === 'group' && has('reason')) op.reason = String(settings.reason);
-	}
-	return Object.keys(op).length > 0 ? op : undefined;
-}
-
 /** De-duplication memory per workflow node, kept for the life of the n8n process. */
 const dedupeMemory = new Map<string, BoundedSet>();
 const MAX_REMEMBERED_NODES = 200;
@@ -102,18 +84,114 @@ function memoryFor(key: string, size: number): BoundedSet {
 	return set;
 }
 
+/** What the node's settings say about checking requests (read at activation and per request). */
+export interface WebhookSecurity {
+	signature: 'none' | 'secret' | 'credential';
+	/** The secret to check X-Signature with ('' only when signature is none). */
+	secret: string;
+	maxEventBytes: number;
+	replayWindowSeconds: number;
+}
+
+type Reader = (name: string, fallback: unknown) => unknown;
+
+/** The replay window (seconds, 0 = off) from the Options collection. */
+export function readReplayWindowSeconds(options: IDataObject): number {
+	const value = options.replayWindow ?? DEFAULT_REPLAY_WINDOW_SECONDS;
+	const seconds = Number(value);
+	if (!Number.isFinite(seconds) || seconds < 0) {
+		throw new Error(`"Replay Window (Seconds)" must be 0 (off) or a positive number of seconds, got ${JSON.stringify(value)}`);
+	}
+	return seconds;
+}
+
 /**
- * The OneBot HTTP POST webhook. Order: signature (401, nothing runs) → body (400) → filters (204,
- * nothing runs) → execution. "Immediately" answers at once: the configured quick operation
- * (200 + JSON) or 204. The other modes leave the answer to n8n: the last node's first item
- * (`lastNode`) or a Respond to Webhook node (`responseNode`).
+ * Reads and checks the signature settings; throws a NodeOperationError saying what to fix when the
+ * signature check is on without a secret, so the activation (or the request) fails clearly.
+ */
+export async function readWebhookSecurity(
+	node: INode,
+	read: Reader,
+	credentials: () => Promise<ICredentialDataDecryptedObject>,
+): Promise<WebhookSecurity> {
+	const signature = String(read('signature', 'secret'));
+	if (signature !== 'none' && signature !== 'secret' && signature !== 'credential') {
+		throw new NodeOperationError(node, `Unknown Signature Check "${signature}"`);
+	}
+	const options = (read('options', {}) ?? {}) as IDataObject;
+	let replayWindowSeconds: number;
+	try {
+		replayWindowSeconds = readReplayWindowSeconds(options);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message);
+	}
+	const maxEventBytes = readMaxEventBytes(options);
+	if (signature === 'none') return { signature, secret: '', maxEventBytes, replayWindowSeconds };
+	let secret: string;
+	if (signature === 'credential') {
+		let data: ICredentialDataDecryptedObject;
+		try {
+			data = await credentials();
+		} catch {
+			throw new NodeOperationError(node, 'Signature check is on but no OneBot credential is selected', {
+				description:
+					"Select a OneBot credential whose Access Token is the backend's secret, choose Secret Entered Below, or (only when no one else can reach n8n) None",
+			});
+		}
+		secret = toOneBotCredentials(data).accessToken;
+	} else {
+		secret = String(read('secret', '') ?? '');
+	}
+	if (!secret) {
+		throw new NodeOperationError(node, 'Signature check is on but no secret is set', {
+			description:
+				signature === 'credential'
+					? "The OneBot credential's Access Token is empty: set it to the backend's secret"
+					: "Enter the secret configured in the backend (go-cqhttp: secret; NapCat/LLOneBot: the HTTP client's token). Choose None only when no one else can reach n8n.",
+		});
+	}
+	return { signature, secret, maxEventBytes, replayWindowSeconds };
+}
+
+/**
+ * Runs when the workflow is activated (n8n calls checkExists first): a signature check without a
+ * secret, a bad replay window or an invalid quick operation fail the activation with the reason.
+ */
+export async function checkWebhookSettings(this: IHookFunctions): Promise<void> {
+	const node = this.getNode();
+	const read: Reader = (name, fallback) => this.getNodeParameter(name, fallback) as unknown;
+	await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
+	if (String(read('respond', 'onReceived')) === 'onReceived') {
+		try {
+			validateQuickOperation((read('quickOperation', {}) ?? {}) as IDataObject);
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, {
+				description: 'Fix the field under Quick Operation (an expression must give a value of the expected type)',
+			});
+		}
+	}
+}
+
+/** The body's declared size, when the request says it (Content-Length). */
+function declaredLength(req: IncomingMessage): number | undefined {
+	const header = req.headers['content-length'];
+	if (typeof header !== 'string' || !/^\d+$/.test(header.trim())) return undefined;
+	return Number(header.trim());
+}
+
+/**
+ * The OneBot HTTP POST webhook. Order: size (413) → signature (401) → body (400) → event time
+ * inside the replay window, and not an exact re-send of a signed request (403) → filters (204) →
+ * execution. Nothing runs for a refused request. "Immediately" answers at once: the configured
+ * quick operation (200 + JSON) or 204. The other modes leave the answer to n8n: the last node's
+ * first item (`lastNode`) or a Respond to Webhook node (`responseNode`).
  */
 export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const node = this.getNode();
 	const req = this.getRequestObject() as WebhookRequest;
 	const res = this.getResponseObject() as ServerResponse;
 	const respond = String(this.getNodeParameter('respond', 'onReceived'));
-	const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback) as unknown;
+	const read: Reader = (name, fallback) => this.getNodeParameter(name, fallback) as unknown;
 
 	let filterConfig: FilterConfig;
 	try {
@@ -121,31 +199,28 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	} catch (error) {
 		throw new NodeOperationError(node, (error as Error).message);
 	}
+	const security = await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
+	const refuse = (status: number, why: string): IWebhookResponseData => {
+		this.logger.warn(`OneBot webhook refused a request (${why}); no execution started`);
+		answer(res, status);
+		return { noWebhookResponse: true };
+	};
 
-	const signature = String(read('signature', 'none'));
-	let raw: Buffer | undefined;
-	if (signature !== 'none') {
-		const secret =
-			signature === 'credential'
-				? toOneBotCredentials(await this.getCredentials(ONEBOT_CREDENTIAL_TYPE)).accessToken
-				: String(read('secret', ''));
-		if (!secret) {
-			throw new NodeOperationError(node, 'Signature check is on but no secret is set', {
-				description:
-					signature === 'credential'
-						? "The OneBot credential's Access Token is empty"
-						: 'Enter the secret configured in the backend, or turn the signature check off',
-			});
-		}
-		raw = await rawBodyOf(req);
-		if (!raw || !verifySignature(raw, req.headers['x-signature'], secret)) {
+	const declared = declaredLength(req);
+	if (!Buffer.isBuffer(req.rawBody) && declared !== undefined && declared > security.maxEventBytes) {
+		return refuse(413, `${declared} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
+	}
+	const raw = await rawBodyOf(req);
+	const size = raw?.length ?? declared;
+	if (size !== undefined && size > security.maxEventBytes) {
+		return refuse(413, `${size} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
+	}
+
+	if (security.signature !== 'none') {
+		if (!raw || !verifySignature(raw, req.headers['x-signature'], security.secret)) {
 			const why = req.headers['x-signature'] === undefined ? 'no X-Signature header' : 'wrong X-Signature';
-			this.logger.warn(`OneBot webhook refused a request (${why}); check that the backend's secret matches`);
-			answer(res, 401);
-			return { noWebhookResponse: true };
+			return refuse(401, `${why}; check that the backend's secret matches`);
 		}
-	} else {
-		raw = await rawBodyOf(req);
 	}
 
 	let parsed: unknown;
@@ -167,8 +242,30 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	const event = check.value;
 
+	const age = checkEventAge(event.time, security.replayWindowSeconds);
+	if (!age.ok) return refuse(403, age.reason);
+
 	const workflowId = this.getWorkflow().id ?? '';
-	const memory = filterConfig.dedupeSize > 0 ? memoryFor(`${workflowId}:${node.id}`, filterConfig.dedupeSize) : undefined;
+	const nodeKey = `${workflowId}:${node.id}`;
+	if (security.signature !== 'none') {
+		const given = req.headers['x-signature'];
+		if (!rememberSignature(nodeKey, String(Array.isArray(given) ? given[0] : given))) {
+			return refuse(403, 'the same signed request was already received (an exact re-send)');
+		}
+	}
+
+	let quickOperation: IDataObject | undefined;
+	if (respond === 'onReceived') {
+		try {
+			quickOperation = buildQuickOperation((read('quickOperation', {}) ?? {}) as IDataObject, event);
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, {
+				description: 'Fix the field under Quick Operation (an expression must give a value of the expected type)',
+			});
+		}
+	}
+
+	const memory = filterConfig.dedupeSize > 0 ? memoryFor(nodeKey, filterConfig.dedupeSize) : undefined;
 	const result = new EventFilter(filterConfig, memory).apply(event);
 	if (!result.pass) {
 		this.logger.debug(`OneBot event not emitted: ${result.reason}`);
@@ -178,9 +275,7 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const workflowData = [this.helpers.returnJsonArray([result.item])];
 
 	if (respond === 'onReceived') {
-		const settings = (read('quickOperation', {}) ?? {}) as IDataObject;
-		const op = buildQuickOperation(settings, event);
-		if (op) answer(res, 200, op);
+		if (quickOperation) answer(res, 200, quickOperation);
 		else answer(res, 204);
 		return { workflowData, noWebhookResponse: true };
 	}

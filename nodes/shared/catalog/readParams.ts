@@ -4,6 +4,7 @@ import { parseJsonExact } from '../json';
 import { ADDITIONAL_FIELDS } from './properties';
 import type { OperationSpec, ParamSpec } from './types';
 import {
+	checkBounds,
 	InputError,
 	parseJson,
 	requirePresent,
@@ -37,21 +38,25 @@ function isBlank(value: unknown): boolean {
 export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 	const field = param.name;
 	const value = unwrapLocator(raw);
+	const bounds =
+		param.min !== undefined || param.max !== undefined
+			? { min: param.min, max: param.max, seconds: param.type === 'duration' }
+			: undefined;
 	switch (param.type) {
 		case 'id':
-			return toInt64(field, value);
+			return checkBounds(field, toInt64(field, value), bounds, value);
 		case 'stringId':
 			return toStringId(field, value);
 		case 'idList':
-			return toList(field, value).map((v, i) => toInt64(`${field}[${i}]`, v));
+			return toList(field, value).map((v, i) => checkBounds(`${field}[${i}]`, toInt64(`${field}[${i}]`, v), bounds, v));
 		case 'stringList':
 			return toList(field, value).map((v) => String(v));
 		case 'integer':
-			return toInt64(field, value);
+			return checkBounds(field, toInt64(field, value), bounds, value);
 		case 'duration':
-			return toNonNegativeInteger(field, value);
+			return checkBounds(field, toNonNegativeInteger(field, value), bounds, value);
 		case 'number':
-			return toNumber(field, value);
+			return checkBounds(field, toNumber(field, value), bounds, value);
 		case 'boolean':
 			return toBoolean(field, value);
 		case 'json':

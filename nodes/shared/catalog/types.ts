@@ -64,6 +64,13 @@ export interface ParamSpec {
 	locator?: string;
 	/** Heychat: where the parameter goes. OneBot: always the action's params object. */
 	in?: 'body' | 'query';
+	/**
+	 * Inclusive bounds for ids, integers, durations and numbers (every element of an id list):
+	 * e.g. a QQ number or group number is at least 1, QQ's mute duration at most 30 days.
+	 * Checked before anything is sent; the error names the field.
+	 */
+	min?: number;
+	max?: number;
 	/** Other names some backends read for the same value (documentation only). */
 	aliases?: string[];
 }

@@ -1,13 +1,21 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
+import { validateQuickOperationObject } from '../../trigger/quickOperation';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
+
+/** Checks beyond the catalog types, per action: the quick operation's fields like the webhook's. */
+const EXTRA_CHECKS: Record<string, (params: IDataObject) => IDataObject> = {
+	'.handle_quick_operation': (params) => ({ ...params, operation: validateQuickOperationObject('operation', params.operation) }),
+};
 
 /** Every catalog operation without a handler of its own: the catalog says what to send. */
 export const genericHandler: OperationHandler = {
 	ownParams: [],
 	properties: () => [],
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
-		return { action: op.value, params: readCatalogParams(this, itemIndex, op) };
+		const params = readCatalogParams(this, itemIndex, op);
+		const check = EXTRA_CHECKS[op.value];
+		return { action: op.value, params: check ? check(params) : params };
 	},
 };

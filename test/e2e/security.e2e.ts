@@ -1,0 +1,107 @@
+/**
+ * Safe defaults inside a REAL n8n (issue 10): the OneBot Webhook Trigger as dropped on the canvas
+ * (no secret) and the reverse-WebSocket trigger on 0.0.0.0 with a credential without token both fail
+ * their activation with the reason; a signed webhook refuses oversized (413), stale (403) and
+ * re-sent (403) requests with no execution, through n8n's own webhook server and body parser.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+
+import { FakeOneBot, privateMessageEvent } from '../fakes/onebot';
+import { freePort, prepareN8n, readPackageInfo, type N8nInstance, type N8nServer } from './support/n8n';
+
+const PKG = readPackageInfo().name;
+const SECRET = 'e2e-Security-Secret';
+const SELF_ID = 10001;
+const NO_TOKEN_CRED = { id: 'e2eSecNoToken001', name: 'OneBot without token' };
+
+let n8n: N8nInstance;
+let server: N8nServer;
+let bot: FakeOneBot;
+
+before(async () => {
+	bot = await FakeOneBot.start({ selfId: SELF_ID });
+	n8n = await prepareN8n();
+	await n8n.importCredential({ ...NO_TOKEN_CRED, type: 'oneBotV11Api', data: bot.credentials({ accessToken: '' }) });
+	server = await n8n.start();
+	await server.setupOwner();
+	await server.createApiKey();
+});
+
+after(async () => {
+	await n8n?.cleanup();
+	await bot?.close();
+});
+
+function triggerNode(type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+	return { id: randomUUID(), name: 'Trigger', type: `${PKG}.${type}`, typeVersion: 1, position: [0, 0], parameters, ...extra };
+}
+
+async function listening(port: number): Promise<boolean> {
+	return await new Promise<boolean>((resolve) => {
+		const socket = connect(port, '127.0.0.1');
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('safe defaults in n8n', () => {
+	it('the webhook trigger as dropped on the canvas (no secret) does not activate', async () => {
+		const webhookId = randomUUID();
+		const id = await server.createWorkflow({ name: 'webhook default', nodes: [triggerNode('oneBotWebhookTrigger', {}, { webhookId })] });
+		// n8n itself refuses: the Secret field is required while Signature Check is a secret.
+		await assert.rejects(server.activate(id), /Missing or invalid required parameters/);
+		const res = await bot.postEvent(`${server.baseUrl}/webhook/${webhookId}/onebot`, privateMessageEvent(SELF_ID, 5, 'hi'));
+		assert.equal(res.status, 404, 'no webhook registered');
+		assert.equal((await server.executions(id)).length, 0);
+		// A secret that is an expression giving nothing passes n8n's check; the node's own check refuses.
+		const empty = await server.createWorkflow({
+			name: 'webhook empty secret',
+			nodes: [triggerNode('oneBotWebhookTrigger', { secret: '={{ "" }}' }, { webhookId: randomUUID() })],
+		});
+		await assert.rejects(server.activate(empty), /Signature check is on but no secret is set/);
+	});
+
+	it('a signed webhook refuses oversized, stale and re-sent requests with no execution', async () => {
+		const webhookId = randomUUID();
+		const id = await server.createWorkflow({
+			name: 'webhook refusals',
+			nodes: [triggerNode('oneBotWebhookTrigger', { secret: SECRET, options: { maxEventSizeKb: 1 } }, { webhookId })],
+		});
+		await server.activate(id);
+		const url = `${server.baseUrl}/webhook/${webhookId}/onebot`;
+		const deadline = Date.now() + 15_000;
+		while ((await bot.postEvent(url, privateMessageEvent(SELF_ID, 1, 'probe'))).status !== 401) {
+			assert.ok(Date.now() < deadline, 'the webhook never answered');
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		const big = await bot.postEvent(url, privateMessageEvent(SELF_ID, 5, 'x'.repeat(2048)), { secret: SECRET });
+		assert.equal(big.status, 413);
+		const stale = await bot.postEvent(url, { ...privateMessageEvent(SELF_ID, 5, 'old'), time: now() - 3600 }, { secret: SECRET });
+		assert.equal(stale.status, 403);
+		const event = { ...privateMessageEvent(SELF_ID, 5, 'once'), message_id: 4242 };
+		const body = JSON.stringify(event);
+		assert.equal((await bot.postEvent(url, event, { secret: SECRET, rawBody: body })).status, 204);
+		assert.equal((await bot.postEvent(url, event, { secret: SECRET, rawBody: body })).status, 403);
+		await server.waitForExecutions(id, 1);
+		await server.expectExecutionCount(id, 1, 500);
+		await server.deactivate(id);
+	});
+
+	it('the reverse WebSocket on 0.0.0.0 with a credential without token does not activate; nothing listens', async () => {
+		const port = await freePort();
+		const id = await server.createWorkflow({
+			name: 'reverse without token',
+			nodes: [triggerNode('oneBotTrigger', { connection: 'reverse', port }, { credentials: { oneBotV11Api: NO_TOKEN_CRED } })],
+		});
+		await assert.rejects(server.activate(id), /no Access Token/);
+		assert.equal(await listening(port), false);
+	});
+});
