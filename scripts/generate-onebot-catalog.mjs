@@ -407,6 +407,8 @@ function main() {
 	const operations = [];
 	for (const [value, bySource] of actions) {
 		const curated = curatedOps[value];
+		// "omit": the reason an action some backend registers is not offered (e.g. it does nothing yet)
+		if (curated.omit) continue;
 		for (const field of ['resource', 'name', 'action', 'summary']) {
 			if (typeof curated[field] !== 'string' || curated[field] === '') fail(`${value}: curation lacks "${field}"`);
 		}

@@ -12,6 +12,8 @@ import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
 import { searchChannels, searchRoles, searchRoomMembers, searchRooms } from './methods/listSearch';
+import { heychatCatalog } from './catalog';
+import { catalogSubtitle } from '../shared/catalog/subtitle';
 
 export class Heychat implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,7 @@ export class Heychat implements INodeType {
 		icon: { light: 'file:heychat.svg', dark: 'file:heychat.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: catalogSubtitle(heychatCatalog),
 		description: 'Call the Heychat (黑盒语音) bot API: messages, media, roles, rooms, channels and emojis',
 		defaults: { name: 'Heychat' },
 		usableAsTool: true,

@@ -31,8 +31,10 @@ export class HeychatTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
+		// n8n's node creator shows one "Heychat" entry for the action node and this trigger, under THIS
+		// description (it replaces the action node's): so it describes both.
 		description:
-			'Starts the workflow on Heychat (黑盒语音) bot events: slash commands, members joining or leaving, reactions and card button clicks',
+			'Heychat (黑盒语音) bots: send channel messages, manage rooms and roles, and start workflows on slash commands, members, reactions and card clicks',
 		defaults: { name: 'Heychat Trigger' },
 		// A trigger is never an AI tool: the key is only here for the node-usable-as-tool lint rule,
 		// which wants it present (undefined = not usable as a tool, same as leaving it out).

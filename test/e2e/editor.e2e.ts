@@ -11,52 +11,30 @@
  * aborted, so the editor stays off the network.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
+import { editorSkipReason, findChromium, openEditor, type Editor } from './support/editor';
 import { importExampleCredentials, loadExample, loadExamples } from './support/examples';
-import { OWNER, prepareN8n, readPackageInfo, repoRoot, type N8nInstance, type N8nServer } from './support/n8n';
+import { prepareN8n, readPackageInfo, repoRoot, type N8nInstance, type N8nServer } from './support/n8n';
 
 const pkg = readPackageInfo();
 const screenshotDir = process.env.N8N_E2E_SCREENSHOT_DIR ?? join(repoRoot, 'docs', 'screenshots');
 const examples = loadExamples();
 
-/** Chromium's path, or why the editor tests are skipped. */
-function findChromium(): { path?: string; skip?: string } {
-	if (process.env.N8N_E2E_CHROMIUM) return { path: process.env.N8N_E2E_CHROMIUM };
-	if (process.env.N8N_E2E_CHROMIUM_SKIP) return { skip: process.env.N8N_E2E_CHROMIUM_SKIP };
-	const res = spawnSync('bash', [join(repoRoot, 'scripts', 'n8n', 'install-chromium.sh')], { encoding: 'utf8' });
-	const path = res.stdout.trim().split('\n').pop();
-	if (res.status === 0 && path) return { path };
-	return { skip: `no Chromium for the editor screenshots: ${res.stderr.trim().split('\n').pop() ?? `install-chromium.sh exited ${res.status}`}` };
-}
-
-function playwrightMissing(): string | undefined {
-	try {
-		require.resolve('playwright-core');
-		return undefined;
-	} catch {
-		return 'playwright-core is not installed (it is a devDependency: run npm ci)';
-	}
-}
-
 const chromium = findChromium();
-const skip = playwrightMissing() ?? chromium.skip ?? false;
+const skip = editorSkipReason(chromium);
 
 /** Texts n8n shows for a node type it does not know. */
 const PLACEHOLDER_TEXTS = [/install this node/i, /not currently installed/i, /unknown node/i, /node is not installed/i];
 
 let n8n: N8nInstance;
 let server: N8nServer;
-let context: BrowserContext;
+let editor: Editor;
 let page: Page;
-let profileDir: string;
-const blocked = new Set<string>();
 
 async function shot(name: string): Promise<void> {
 	mkdirSync(screenshotDir, { recursive: true });
@@ -68,65 +46,50 @@ async function assertNoPlaceholder(where: string): Promise<void> {
 	for (const pattern of PLACEHOLDER_TEXTS) assert.doesNotMatch(text, pattern, `${where}: n8n shows a placeholder for an unknown node`);
 }
 
+/** The canvas viewport's transform, to know when a zoom animation has come to rest. */
+async function viewportTransform(): Promise<string> {
+	return String(await page.evaluate(`getComputedStyle(document.querySelector('.vue-flow__transformationpane')).transform`));
+}
+
+/** Waits until the canvas stops moving: the same transform on two reads a frame apart. */
+async function canvasAtRest(): Promise<void> {
+	let last = await viewportTransform();
+	for (;;) {
+		await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+		const now = await viewportTransform();
+		if (now === last) return;
+		last = now;
+	}
+}
+
 async function openWorkflow(id: string, nodeCount: number): Promise<void> {
-	await page.goto(`${server.baseUrl}/workflow/${id}`);
-	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
-	// (browser-side code as strings: the tests compile without the DOM library)
-	await page.waitForFunction(`document.querySelectorAll('[data-test-id="canvas-node"]').length >= ${nodeCount}`, undefined, { timeout: 15_000 });
+	await editor.openWorkflow(id, nodeCount);
 	await page.locator('[data-test-id="zoom-to-fit"]').click();
-	await page.waitForTimeout(500); // the fit animation
+	await canvasAtRest();
+	const before = await viewportTransform();
 	await page.locator('[data-test-id="zoom-out-button"]').click(); // a margin, clear of the floating buttons
-	await page.waitForTimeout(500);
+	// the zoom-out takes effect: the transform changes, then comes to rest
+	await page.waitForFunction(`getComputedStyle(document.querySelector('.vue-flow__transformationpane')).transform !== ${JSON.stringify(before)}`);
+	await canvasAtRest();
 }
 
 describe('n8n editor in headless Chromium', { skip }, () => {
 	before(async () => {
-		const { chromium: browserType } = await import('playwright-core');
 		n8n = await prepareN8n();
 		await importExampleCredentials(n8n, {
 			oneBotV11Api: { httpUrl: 'http://127.0.0.1:3000', wsUrl: 'ws://127.0.0.1:3001', accessToken: 'screenshot', authLocation: 'header' },
 			heychatBotApi: { token: 'screenshot' },
 			openAiApi: { apiKey: 'sk-screenshot', url: 'http://127.0.0.1:9/v1' },
 		});
-		for (const example of examples) await n8n.importWorkflow(example.workflow as unknown as Record<string, unknown>);
+		await n8n.importWorkflows(examples.map((e) => e.workflow as unknown as Record<string, unknown>));
 		server = await n8n.start();
 		await server.setupOwner();
-
-		profileDir = mkdtempSync(join(tmpdir(), 'n8n-e2e-chromium-'));
-		context = await browserType.launchPersistentContext(profileDir, {
-			executablePath: chromium.path,
-			headless: true,
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-			viewport: { width: 1440, height: 900 },
-			locale: 'en-US',
-			timezoneId: 'UTC',
-		});
-		await context.route('**/*', async (route) => {
-			const url = new URL(route.request().url());
-			if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return await route.continue();
-			blocked.add(url.origin);
-			return await route.abort();
-		});
-		page = context.pages()[0] ?? (await context.newPage());
-
-		await page.goto(`${server.baseUrl}/signin`);
-		await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(OWNER.email);
-		await page.locator('[data-test-id="password"] input').fill(OWNER.password);
-		await page.locator('[data-test-id="form-submit-button"]').click();
-		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+		editor = await openEditor(server, chromium.path!);
+		page = editor.page;
 	});
 
 	after(async () => {
-		await context?.close();
-		if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+		await editor?.close();
 		await n8n?.cleanup();
 	});
 
@@ -148,6 +111,11 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 				assert.ok(loaded, `${file}: the icon of ${node.name} did not load`);
 			}
 			await shot(`example-${file.replace(/\.json$/, '')}`);
+			// canvas subtitles read as the pickers name the operation, never the wire name
+			for (const node of nodes.filter((n) => n.type === `${pkg.name}.oneBot`)) {
+				const text = await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).innerText();
+				assert.doesNotMatch(text, new RegExp(`\\b${String(node.parameters.operation)}\\b`), `${file}: ${node.name} shows the wire name`);
+			}
 		}
 	});
 
@@ -164,6 +132,18 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		const actions = Number((await panel.getByText(/^Actions \(\d+\)$/).innerText()).match(/\d+/)?.[0]);
 		assert.ok(actions >= 200, `only ${actions} actions`);
 		await panel.getByText('Send a group notice').first().waitFor();
+		// the trigger's events as n8n names its own, few of them; no trigger-only description above the actions
+		const triggersHeader = panel.getByText(/^Triggers \(\d+\)$/);
+		const triggers = Number((await triggersHeader.innerText()).match(/\d+/)?.[0]);
+		assert.ok(triggers >= 10 && triggers <= 30, `${triggers} trigger entries`);
+		const onNewMessage = panel.getByText('On new message', { exact: true }).first();
+		// with a trigger already in the workflow, n8n lists the node's triggers folded: unfold them
+		if (!(await onNewMessage.isVisible())) await triggersHeader.click();
+		await onNewMessage.waitFor();
+		await panel.getByText('On member joined', { exact: true }).first().waitFor();
+		const text = await panel.innerText();
+		assert.doesNotMatch(text, /Starts the workflow on QQ bot events/);
+		assert.doesNotMatch(text, /message sent by the bot group message normal/i);
 		await shot('onebot-node-creator');
 		await page.keyboard.press('Escape');
 	});
@@ -176,6 +156,7 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		await operation.waitFor();
 		await assertNoPlaceholder('Reply node');
 		assert.equal(await page.locator('[data-test-id="parameter-input-messageFormat"] input').first().inputValue(), 'Segment Builder');
+
 		// the credential the example references (imported under its placeholder id)
 		assert.equal(await page.locator('[data-test-id="node-credentials-select"] input').first().inputValue(), 'OneBot account');
 		await shot('onebot-node-parameters');
@@ -186,18 +167,23 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		const all = await options.allInnerTexts();
 		assert.ok(all.length >= 10, `operation list: ${all.length} options`);
 		await page.keyboard.type('forward');
+		// the state asserted below: the list shows only matching entries (it filters as the letters arrive)
 		await page.waitForFunction(
-			`Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null).length < ${all.length}`,
-			undefined,
-			{ timeout: 10_000 },
+			`(() => {
+				const shown = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null);
+				return shown.length > 0 && shown.every((e) => /forward/i.test(e.textContent || ''));
+			})()`,
 		);
 		const filtered = await options.allInnerTexts();
 		assert.ok(filtered.length >= 1 && filtered.length < all.length, `filtered: ${filtered.length} of ${all.length}`);
 		for (const option of filtered) assert.match(option, /forward/i);
-		await page.waitForTimeout(500); // let the dropdown finish fading in before the screenshot
 		assert.ok(filtered.some((o) => o.includes('Send Group Forward Message')), filtered.join(' | '));
+		// the dropdown has finished fading in (no transition running, fully opaque) before the screenshot
+		await page.waitForFunction(
+			`Array.from(document.querySelectorAll('.el-select-dropdown')).some((d) => d.offsetParent !== null && getComputedStyle(d.closest('.el-popper') || d).opacity === '1' && (d.closest('.el-popper') || d).getAnimations({ subtree: true }).length === 0)`,
+		);
 		await shot('onebot-operation-picker');
 		await page.keyboard.press('Escape');
-		if (blocked.size > 0) t.diagnostic(`requests to other hosts the browser was kept from: ${[...blocked].join(', ')}`);
+		if (editor.blocked.size > 0) t.diagnostic(`requests to other hosts the browser was kept from: ${[...editor.blocked].join(', ')}`);
 	});
 });

@@ -73,7 +73,7 @@ before(async () => {
 		heychatBotApi: hey.credentials(),
 		openAiApi: { apiKey: ai.apiKey, url: ai.baseUrl, header: false },
 	});
-	for (const example of examples) await n8n.importWorkflow(example.workflow as unknown as Record<string, unknown>);
+	await n8n.importWorkflows(examples.map((e) => e.workflow as unknown as Record<string, unknown>));
 });
 
 after(async () => {

@@ -31,7 +31,9 @@ const allParamTypesListed: [MissingParamType] extends [never] ? true : false = t
 
 const LOCATORS = new Set(['group', 'friend', 'member']);
 const HANDLERS = new Set(['message', 'forward', 'upload']);
-const TOTAL_ACTIONS = 233;
+/** Every action the five reference lists name (233), less those the curation omits (send_message: OneBot 12, does nothing). */
+const TOTAL_ACTIONS = 232;
+const OMITTED = ['send_message'];
 const SEED_ENDPOINTS = 73;
 
 const catalog = JSON.parse(readFileSync(CATALOG_FILE, 'utf8')) as {
@@ -110,7 +112,7 @@ test('the generator fails loudly when a source file is missing', () => {
 	}
 });
 
-test('one operation per action name, all 233', () => {
+test('one operation per action name, all 232 offered', () => {
 	assert.equal(operations.length, TOTAL_ACTIONS);
 	const values = operations.map((op) => op.value);
 	assert.equal(new Set(values).size, values.length, 'duplicate action names');
@@ -119,13 +121,14 @@ test('one operation per action name, all 233', () => {
 	}
 });
 
-test('the action names are exactly the union of the five reference lists', (t) => {
+test('the action names are exactly the union of the five reference lists, less the omitted ones', (t) => {
 	if (!SHARED_PRESENT) {
 		t.skip(`${SHARED_DIR} is absent`);
 		return;
 	}
 	const expected = sourceActionNames();
-	assert.equal(expected.size, TOTAL_ACTIONS);
+	assert.equal(expected.size, TOTAL_ACTIONS + OMITTED.length);
+	for (const name of OMITTED) expected.delete(name);
 	assert.deepEqual(new Set(operations.map((op) => op.value)), expected);
 });
 

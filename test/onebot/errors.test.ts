@@ -138,30 +138,6 @@ describe('bad input is rejected before anything is sent, naming the field', () =
 			field: 'operation',
 			message: /"operation" must be valid JSON/,
 		},
-		{
-			name: 'custom action parameters that are not JSON',
-			parameters: { resource: 'custom', operation: 'customAction', customAction: 'get_status', customParams: '{"a": 1,,}' },
-			field: 'customParams',
-			message: /"customParams" must be valid JSON/,
-		},
-		{
-			name: 'custom action parameters that are not an object',
-			parameters: { resource: 'custom', operation: 'customAction', customAction: 'get_status', customParams: '[1, 2]' },
-			field: 'customParams',
-			message: /"customParams" must be a JSON object/,
-		},
-		{
-			name: 'a custom action name with a slash',
-			parameters: { resource: 'custom', operation: 'customAction', customAction: '../get_status' },
-			field: 'customAction',
-			message: /"customAction" must be an action name of letters, digits, "_", "-" or "\." \(got "\.\.\/get_status"\)/,
-		},
-		{
-			name: 'an empty custom action name (by an expression)',
-			parameters: { resource: 'custom', operation: 'customAction', customAction: '={{ "" }}' },
-			field: 'customAction',
-			message: /"customAction" must be an action name/,
-		},
 	];
 
 	for (const c of cases) {
@@ -241,12 +217,6 @@ describe('HTTP status codes', () => {
 			assert.equal(fake.callsTo('get_ai_characters').length, 1);
 		});
 	}
-
-	test('an unknown custom action → "does not support action X"', async () => {
-		const result = await run(fake, { resource: 'custom', operation: 'customAction', customAction: 'get_something_newer' });
-		assert.match(String(result.error?.message), /does not support action "get_something_newer"/);
-		assert.match(String((result.error as NodeApiError).description), /Check the action name and the backend version/);
-	});
 
 	test('another HTTP status with a non-JSON body → the status and an excerpt', async () => {
 		const server = await rawServer(500, 'internal failure');

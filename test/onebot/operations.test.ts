@@ -11,6 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import backendsJson from '../../nodes/OneBot/catalog/backends.json';
 import catalogJson from '../../nodes/OneBot/catalog/actions.json';
 import { FakeOneBot } from '../fakes/onebot';
+import { oneBotProperties } from '../../nodes/OneBot/actions/properties';
 
 interface Param {
 	name: string;
@@ -203,9 +204,9 @@ after(async () => {
 });
 
 describe('every catalog operation reaches the backend as the catalog says', () => {
-	test('the catalog has 233 operations, each action once', () => {
-		assert.equal(operations.length, 233);
-		assert.equal(new Set(operations.map((o) => o.value)).size, 233);
+	test('the catalog has 232 operations, each action once', () => {
+		assert.equal(operations.length, 232);
+		assert.equal(new Set(operations.map((o) => o.value)).size, 232);
 	});
 
 	for (const op of operations) {
@@ -275,41 +276,14 @@ describe('generated fields', () => {
 	});
 });
 
-describe('Custom Action', () => {
-	test('any action name with JSON parameters', async () => {
-		fake.reset();
-		fake.setHandler('get_group_shut_list', (params) => ({ echoed: params }));
-		try {
-			const result = await run(fake, {
-				resource: 'custom',
-				operation: 'customAction',
-				customAction: ' get_group_shut_list ',
-				customParams: `{"group_id": ${BIG_ID}, "flag": true, "names": ["a", "b"], "nested": {"x": 1.25}}`,
-			});
-			assert.equal(result.error, undefined, String(result.error?.message));
-			assert.equal(fake.calls.length, 1);
-			assert.equal(fake.calls[0].action, 'get_group_shut_list');
-			assert.deepEqual(wireParams(fake.calls[0]), { group_id: BigInt(BIG_ID), flag: true, names: ['a', 'b'], nested: { x: 1.25 } });
-			assert.ok(fake.calls[0].rawBody.includes(`"group_id":${BIG_ID}`), fake.calls[0].rawBody);
-			assert.equal(result.output.length, 1);
-			assert.deepEqual(result.output[0].pairedItem, { item: 0 });
-		} finally {
-			fake.resetBehaviour();
-		}
-	});
-
-	test('action names with dots, dashes and no parameters', async () => {
-		fake.reset();
-		fake.setHandler('.ocr-image_v2', () => null);
-		try {
-			const result = await run(fake, { resource: 'custom', operation: 'customAction', customAction: '.ocr-image_v2' });
-			assert.equal(result.error, undefined, String(result.error?.message));
-			assert.equal(fake.calls[0].action, '.ocr-image_v2');
-			assert.equal(fake.calls[0].path, '/.ocr-image_v2');
-			assert.deepEqual(wireParams(fake.calls[0]), {});
-			assert.deepEqual(result.output[0].json, { success: true }, 'an action without data gives {success: true}');
-		} finally {
-			fake.resetBehaviour();
-		}
+describe('one way to call an action by name', () => {
+	test("the node offers no Custom Action resource of its own (n8n adds Custom API Call), nor the do-nothing OneBot 12 Send Message", () => {
+		const resource = oneBotProperties.find((p) => p.name === 'resource');
+		const values = (resource?.options ?? []).map((o) => ('value' in o ? o.value : undefined));
+		assert.ok(!values.includes('custom'), values.join(', '));
+		const operations = oneBotProperties.filter((p) => p.name === 'operation').flatMap((p) => p.options ?? []);
+		const names = operations.map((o) => ('name' in o ? String(o.name) : ''));
+		assert.ok(!names.includes('Call Any Action') && !names.includes('Send Message (OneBot 12)'), names.join(', '));
+		assert.ok(!operations.some((o) => 'value' in o && (o.value === 'customAction' || o.value === 'send_message')));
 	});
 });

@@ -17,6 +17,8 @@ export interface HeychatEventType {
 	value: string;
 	/** Option label in the node. */
 	name: string;
+	/** What n8n's node creator lists for it ("On slash command"). */
+	action: string;
 	/** The `typeName` field of emitted items. */
 	typeName: string;
 	description: string;
@@ -26,24 +28,28 @@ export const HEYCHAT_EVENT_TYPES: readonly HeychatEventType[] = [
 	{
 		value: '50',
 		name: 'Bot Command',
+		action: 'On slash command',
 		typeName: 'botCommand',
 		description: 'A user ran one of the bot\'s slash commands in a channel (type "50")',
 	},
 	{
 		value: 'card_message_btn_click',
 		name: 'Card Button Click',
+		action: 'On card button click',
 		typeName: 'cardButtonClick',
 		description: 'A user clicked a card button whose event is "server" (type "card_message_btn_click")',
 	},
 	{
 		value: '3001',
 		name: 'Member Joined or Left',
+		action: 'On member joined or left',
 		typeName: 'memberJoinLeave',
 		description: 'A user joined or left a room the bot is in (type "3001")',
 	},
 	{
 		value: '5003',
 		name: 'Reaction Added or Removed',
+		action: 'On reaction added or removed',
 		typeName: 'reaction',
 		description: 'A user added or removed an emoji reaction on a channel message (type "5003")',
 	},

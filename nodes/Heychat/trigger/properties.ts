@@ -7,11 +7,13 @@ import { connectTimeoutOption, maxEventSizeOption } from '../../shared/trigger/o
 const LIST_HINT = 'Comma-separated; empty for no restriction';
 
 function eventTypeOptions(): INodePropertyOptions[] {
-	const known = HEYCHAT_EVENT_TYPES.map((t) => ({ name: t.name, value: t.value, description: t.description }));
+	// `action`: what n8n's node creator lists for each choice
+	const known = HEYCHAT_EVENT_TYPES.map((t) => ({ name: t.name, value: t.value, action: t.action, description: t.description }));
 	return [
 		{
 			name: 'All (Also Unknown Types)',
 			value: ALL_EVENTS,
+			action: 'On any event',
 			description: 'Every event the gateway sends, including types this node does not know (they have typeName "unknown")',
 		},
 		...known,

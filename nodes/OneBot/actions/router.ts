@@ -7,7 +7,7 @@ import {
 	resolveBackend,
 	type DetectedBackend,
 } from '../backend';
-import { CUSTOM_ACTION, findOperation, type OneBotOperationSpec } from '../catalog';
+import { findOperation, type OneBotOperationSpec } from '../catalog';
 import {
 	createTransport,
 	OneBotCallError,
@@ -50,7 +50,7 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	const credentials = toOneBotCredentials(data);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject & { transport?: TransportKind; timeout?: number };
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operation === CUSTOM_ACTION.value ? CUSTOM_ACTION : findOperation(operation);
+	const op = findOperation(operation);
 	const transport = createTransport(options.transport ?? 'http', credentials, {
 		timeoutMs: Math.max(1, options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
 	});
@@ -75,8 +75,6 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 
 /** The call as the run's backend reads it (names, types), or a refusal before anything is sent. */
 async function fitted(run: OneBotRun, call: PreparedCall): Promise<PreparedCall> {
-	// The custom action sends the user's JSON as is: no backend to fit it to.
-	if (run.op === CUSTOM_ACTION) return call;
 	const op = findOperation(call.action) ?? run.op;
 	const { backend } = await run.backend();
 	const params = fitCallToBackend(backend, op, call.params, { handlerParams: run.handler.ownParams });

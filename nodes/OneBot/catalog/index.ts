@@ -20,27 +20,15 @@ export interface OneBotOperationSpec extends OperationSpec {
 	inSeed: boolean;
 }
 
-/** Not in the catalog: any action name with JSON parameters, for backends newer than the catalog. */
-export const CUSTOM_ACTION: OneBotOperationSpec = {
-	value: 'customAction',
-	resource: 'custom',
-	name: 'Call Any Action',
-	action: 'Call any action by name',
-	description: 'Call any action by name with JSON parameters, for actions newer than this node',
-	params: [],
-	handler: 'custom',
-	backends: [],
-	inSeed: false,
-};
-
 const data = actions as unknown as { resources: ResourceSpec[]; operations: OneBotOperationSpec[] };
 
+/**
+ * The catalog as generated. There is no "call any action by name" entry here: n8n adds "Custom API
+ * Call" to the node (an HTTP Request node with the OneBot credential) for actions newer than the catalog.
+ */
 export const oneBotCatalog: { resources: ResourceSpec[]; operations: OneBotOperationSpec[] } = {
-	resources: [
-		...data.resources,
-		{ value: 'custom', name: 'Custom Action', description: 'Any action by name, with JSON parameters' },
-	],
-	operations: [...data.operations, REPLY_OPERATION, CUSTOM_ACTION],
+	resources: data.resources,
+	operations: [...data.operations, REPLY_OPERATION],
 };
 
 const byValue = new Map(oneBotCatalog.operations.map((op) => [op.value, op]));

@@ -36,58 +36,45 @@ export const ANY_EVENT = '*';
 /** Selected when the user changes nothing: every event except meta events (heartbeat, lifecycle). */
 export const DEFAULT_EVENT_TYPES = ['message', 'message_sent', 'notice', 'request'];
 
-const BACKEND_NAMES: Record<string, string> = {
-	onebot11: 'OneBot 11 standard',
-	gocqhttp: 'go-cqhttp',
-	napcat: 'NapCat',
-	llonebot: 'LLOneBot',
-	lagrange: 'Lagrange',
-};
-
-function backendText(backends: string[]): string {
-	return backends.map((b) => BACKEND_NAMES[b] ?? b).join(', ');
-}
-
 /** The key under which an event of this post type names its detail type (`message_type`, ...). */
 export function detailKeyOf(postType: string): string | undefined {
 	return EVENT_POST_TYPES.find((p) => p.value === postType)?.detailKey;
 }
 
-/** Every option of the "Events" multi-select, sorted by name. */
+/** One choice of the "Events" multi-select: a path of the tree, named as people name the event. */
+export interface EventChoice {
+	value: string;
+	name: string;
+	/** What n8n's node creator lists ("On new message"). */
+	action: string;
+	description: string;
+}
+
+export const EVENT_CHOICES: readonly EventChoice[] = (eventTree as unknown as { choices: EventChoice[] }).choices;
+
+/**
+ * The options of the "Events" multi-select: the curated choices of events.json, sorted by name. n8n's
+ * node creator lists each as a trigger action, by its `action`.
+ */
 export function eventTypeOptions(): INodePropertyOptions[] {
-	const options: INodePropertyOptions[] = [
-		{
-			name: 'Any Event (Including Meta and Unknown Types)',
-			value: ANY_EVENT,
-			description: 'Every frame that is an event, heartbeats and lifecycle events included',
-		},
-	];
+	return EVENT_CHOICES.map((c) => ({ name: c.name, value: c.value, action: c.action, description: c.description }));
+}
+
+/** Every path of the event tree (`*`, post types, detail and sub types): what the node accepts. */
+function allEventPaths(): string[] {
+	const out: string[] = [ANY_EVENT];
 	for (const post of EVENT_POST_TYPES) {
-		options.push({
-			name: post.name,
-			value: post.value,
-			description: `Every ${post.value} event, whatever its ${post.detailKey} and sub_type`,
-		});
+		out.push(post.value);
 		for (const detail of post.details) {
-			options.push({
-				name: `${post.name}: ${detail.name}`,
-				value: `${post.value}.${detail.value}`,
-				description: `Events with ${post.detailKey} ${detail.value} (${detail.title}); documented by ${backendText(detail.backends)}`,
-			});
-			for (const sub of detail.subTypes) {
-				options.push({
-					name: `${post.name}: ${detail.name}: ${sub.name}`,
-					value: `${post.value}.${detail.value}.${sub.value}`,
-					description: `Events with ${post.detailKey} ${detail.value} and sub_type ${sub.value}; documented by ${backendText(sub.backends)}`,
-				});
-			}
+			out.push(`${post.value}.${detail.value}`);
+			for (const sub of detail.subTypes) out.push(`${post.value}.${detail.value}.${sub.value}`);
 		}
 	}
-	return options.sort((a, b) => a.name.localeCompare(b.name, 'en'));
+	return out;
 }
 
 /** Every option value, for validation. */
-export const EVENT_TYPE_VALUES: ReadonlySet<string> = new Set(eventTypeOptions().map((o) => String(o.value)));
+export const EVENT_TYPE_VALUES: ReadonlySet<string> = new Set(allEventPaths());
 
 /**
  * The event's own paths, most general first: `['notice', 'notice.notify', 'notice.notify.poke']`.

@@ -21,7 +21,10 @@ export interface CatalogPropertyOptions {
 	 * builder): they are not generated.
 	 */
 	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean;
-	/** Extra properties inserted right after the operation pickers (e.g. handler-specific fields). */
+	/**
+	 * Extra properties (e.g. handler-specific fields such as the message text), shown after the
+	 * generated required fields (targets first) and before "Additional Fields".
+	 */
 	extraProperties?: INodeProperties[];
 	/** The resource selected in a new node (default: the catalog's first). */
 	defaultResource?: string;
@@ -164,8 +167,8 @@ function stripUndefined<T extends object>(value: T): T {
 
 /**
  * Builds every property of a catalog-driven node: the resource picker, one operation picker
- * per resource, each operation's required parameters, and an "Additional Fields" collection
- * with its optional parameters. Identical properties shared by several operations are emitted
+ * per resource, each operation's required parameters (so the target comes first), the extra
+ * properties, and an "Additional Fields" collection with its optional parameters. Identical properties shared by several operations are emitted
  * once, shown for all of them.
  */
 export function buildCatalogProperties(
@@ -206,8 +209,6 @@ export function buildCatalogProperties(
 			default: firstOperation,
 		});
 	}
-
-	properties.push(...(options.extraProperties ?? []));
 
 	// Merge identical generated properties: key = the property without displayOptions.
 	type Hide = Record<string, string[]> | undefined;
@@ -250,12 +251,19 @@ export function buildCatalogProperties(
 		}
 	}
 
-	for (const { property, resources: rs, ops, hide } of merged.values()) {
-		properties.push({
-			...property,
-			displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() }, ...(hide ? { hide } : {}) },
-		});
-	}
+	const shown = (key: string) =>
+		[...merged.entries()]
+			.filter(([k]) => k.startsWith(key))
+			.map(([, { property, resources: rs, ops, hide }]) => ({
+				...property,
+				displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() }, ...(hide ? { hide } : {}) },
+			}));
+	// Where before what: the required fields (the target group, user, room or channel, the message
+	// to act on ...) come first, then the handlers' own fields (message text, uploads), then the
+	// optional ones.
+	properties.push(...shown('req:'));
+	properties.push(...(options.extraProperties ?? []));
+	properties.push(...shown('opt:'));
 
 	properties.push(...(options.trailingProperties ?? []));
 	return properties;

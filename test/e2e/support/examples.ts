@@ -82,11 +82,12 @@ export async function importExampleCredentials(
 	dataByType: Record<string, Record<string, unknown>>,
 	examples = loadExamples(),
 ): Promise<void> {
-	for (const [type, ref] of credentialPlaceholders(examples)) {
+	const credentials = [...credentialPlaceholders(examples)].map(([type, ref]) => {
 		const data = dataByType[type];
 		if (!data) throw new Error(`no test credential data for ${type} (used by the examples)`);
-		await n8n.importCredential({ id: ref.id, name: ref.name, type, data });
-	}
+		return { id: ref.id, name: ref.name, type, data };
+	});
+	await n8n.importCredentials(credentials);
 }
 
 export function nodeNamed(workflow: ExampleWorkflow, name: string): ExampleNode {

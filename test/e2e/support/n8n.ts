@@ -216,6 +216,8 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 		// n8n runs `npm outdated` for Settings > Community nodes: keep the tests off every registry
 		npm_config_registry: 'http://127.0.0.1:9/',
 		npm_config_fetch_retries: '0',
+		// as `npm run n8n` (scripts/n8n/start.sh): publishing resolves credential references by name
+		EXTERNAL_HOOK_FILES: join(scriptsDir, 'n8n-hooks.cjs'),
 		...extra,
 	};
 	// the tests' own loader must not leak into n8n
@@ -296,6 +298,39 @@ export class N8nInstance {
 			throw new Error(`import:workflow failed (${res.code}):\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
 		}
 		return wf.id as string;
+	}
+
+	/** Imports several workflows with one `n8n import:workflow --separate` (one n8n start-up, not one each). */
+	async importWorkflows(workflows: Array<Record<string, unknown>>): Promise<string[]> {
+		const dir = mkdtempSync(join(this.userFolder, 'import-'));
+		const ids: string[] = [];
+		for (const workflow of workflows) {
+			const wf = structuredClone(workflow);
+			if (typeof wf.id !== 'string' || wf.id === '') wf.id = newWorkflowId();
+			wf.name ??= `e2e ${wf.id as string}`;
+			wf.active = false;
+			wf.connections ??= {};
+			wf.settings ??= {};
+			writeFileSync(join(dir, `${wf.id as string}.json`), JSON.stringify(wf, null, 2));
+			ids.push(wf.id as string);
+		}
+		const res = await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+		rmSync(dir, { recursive: true, force: true });
+		if (res.code !== 0 || !new RegExp(`Successfully imported ${ids.length} workflow`).test(res.stdout + res.stderr)) {
+			throw new Error(`import:workflow failed (${res.code}):\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		}
+		return ids;
+	}
+
+	/** Imports several credentials (fixed ids, plain data n8n encrypts) with one `n8n import:credentials`. */
+	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+		const file = join(this.userFolder, `credentials-${randomBytes(4).toString('hex')}.json`);
+		writeFileSync(file, JSON.stringify(credentials, null, 2));
+		const res = await this.cli(['import:credentials', `--input=${file}`]);
+		rmSync(file, { force: true });
+		if (res.code !== 0 || !new RegExp(`Successfully imported ${credentials.length} credential`).test(res.stdout + res.stderr)) {
+			throw new Error(`import:credentials failed (${res.code}):\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		}
 	}
 
 	/**

@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
 import type { OperationSpec, ParamSpec } from '../../../shared/catalog/types';
-import { customHandler } from './custom';
 import { forwardHandler } from './forward';
 import { genericHandler } from './generic';
 import { messageHandler } from './message';
@@ -15,7 +14,6 @@ const HANDLERS: Record<string, OperationHandler> = {
 	message: messageHandler,
 	forward: forwardHandler,
 	upload: uploadHandler,
-	custom: customHandler,
 	reply: replyHandler,
 };
 
