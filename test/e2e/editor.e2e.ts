@@ -155,7 +155,7 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		const operation = page.locator('[data-test-id="parameter-input-operation"]');
 		await operation.waitFor();
 		await assertNoPlaceholder('Reply node');
-		assert.equal(await page.locator('[data-test-id="parameter-input-messageFormat"] input').first().inputValue(), 'Segment Builder');
+		assert.equal(await page.locator('[data-test-id="parameter-input-messageFormat"] input').first().inputValue(), 'Plain Text');
 
 		// the credential the example references (imported under its placeholder id)
 		assert.equal(await page.locator('[data-test-id="node-credentials-select"] input').first().inputValue(), 'OneBot account');

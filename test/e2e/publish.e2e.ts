@@ -101,7 +101,7 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		bot.pushEvent(privateMessageEvent(SELF_ID, 20002, 'hello', { message_id: 801 }));
 		const [execution] = await server.waitForExecutions(id, 1, 30_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
-		const replies = bot.callsTo('send_msg');
+		const replies = bot.callsTo('send_private_msg');
 		assert.equal(replies.length, 1);
 		assert.equal(replies[0].params.user_id, 20002);
 		assert.equal(replies[0].headers.authorization, `Bearer ${TOKEN}`);
@@ -180,7 +180,8 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		await button.click();
 		const [execution] = await server.waitForExecutions(id, 1, 30_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
-		assert.equal(bot.callsTo('send_group_msg').length, 1);
+		// one message per group of the example's list, one notice in the main group
+		assert.deepEqual(bot.callsTo('send_group_msg').map((c) => c.params.group_id), [123456789, 987654321]);
 		assert.equal(bot.callsTo('_send_group_notice').length, 1);
 		// the published version itself names the credential the user created
 		const wf = await server.rest<{ activeVersion?: { nodes?: Array<{ credentials?: Record<string, { id: string }> }> } }>('GET', `/rest/workflows/${id}`);
