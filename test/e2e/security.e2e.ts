@@ -35,8 +35,12 @@ after(async () => {
 	await bot?.close();
 });
 
+/** The version n8n gives a node dropped on the canvas now (the webhook trigger's version 2 checks signatures). */
+const NEW_NODE_VERSION: Record<string, number> = { oneBotWebhookTrigger: 2 };
+
 function triggerNode(type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return { id: randomUUID(), name: 'Trigger', type: `${PKG}.${type}`, typeVersion: 1, position: [0, 0], parameters, ...extra };
+	const typeVersion = NEW_NODE_VERSION[type] ?? 1;
+	return { id: randomUUID(), name: 'Trigger', type: `${PKG}.${type}`, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 async function listening(port: number): Promise<boolean> {
