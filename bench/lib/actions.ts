@@ -44,7 +44,8 @@ export interface OneBotNodeRun {
 /** µs per item for OneBot Send Group Message through WorkflowExecute. */
 export async function oneBotNodeRun(o: OneBotNodeRun): Promise<number> {
 	const options: Record<string, unknown> = { transport: o.transport };
-	if (o.concurrency !== undefined) options.batching = { batch: { concurrency: o.concurrency } };
+	// One batch of all items, no pause: only the calls in flight differ from the raw loop.
+	if (o.concurrency !== undefined) options.batching = { batch: { batchSize: o.n, batchInterval: 0, concurrency: o.concurrency } };
 	const parameters: INodeParameters = {
 		resource: 'message',
 		operation: 'send_group_msg',
