@@ -17,6 +17,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 
 import endpoints from '../../nodes/Heychat/catalog/endpoints.json';
 import { parseJsonLossless } from '../../nodes/shared/json';
+import { urlHost } from '../onebot/server';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -97,6 +98,16 @@ export interface FakeHeychatOptions {
 	roleAnswerShape?: 'wrapped' | 'flat';
 	/** Key of the granted roles in the grant answer: 'roles' (CS) or 'role' (HBNET). Default 'roles'. */
 	grantRolesKey?: 'roles' | 'role';
+	/** Accept any non-empty token (the sandbox without a configured token). Default false. */
+	acceptAnyToken?: boolean;
+	/** Address to listen on (default 127.0.0.1) and port (default 0 = random). */
+	host?: string;
+	port?: number;
+	/**
+	 * Answers an authorized call to a catalog endpoint before the built-in answer (undefined: the
+	 * built-in answer). The sandbox routes every endpoint to its world through it.
+	 */
+	route?: (endpoint: string, call: HeychatCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 }
 
 export interface GatewayConnection {
@@ -272,7 +283,10 @@ export class FakeHeychat {
 	pongText = 'PONG';
 	/** Called for every accepted gateway connection, right after it opened (e.g. to close it at once). */
 	onGatewayConnection: ((connection: GatewayConnection) => void) | undefined;
-	private readonly options: Required<FakeHeychatOptions>;
+	private readonly options: Required<Omit<FakeHeychatOptions, 'route' | 'host' | 'port' | 'acceptAnyToken'>>;
+	private readonly acceptAnyToken: boolean;
+	private readonly host: string;
+	private readonly route: FakeHeychatOptions['route'];
 	private readonly handlers = new Map<string, HeychatHandler[]>();
 	private readonly files = new Map<string, { data: Buffer; mimeType: string }>();
 	private readonly sockets = new Set<Socket>();
@@ -297,21 +311,25 @@ export class FakeHeychat {
 			grantRolesKey: options.grantRolesKey ?? 'roles',
 		};
 		this.token = this.options.token;
+		this.acceptAnyToken = options.acceptAnyToken ?? false;
+		this.host = options.host ?? '127.0.0.1';
+		this.port = options.port ?? 0;
+		this.route = options.route;
 	}
 
 	static async start(options: FakeHeychatOptions = {}): Promise<FakeHeychat> {
 		const fake = new FakeHeychat(options);
-		await fake.listen();
+		await fake.listen(fake.port);
 		return fake;
 	}
 
 	/** http://127.0.0.1:<port>: the API base URL and the upload URL. */
 	get url(): string {
-		return `http://127.0.0.1:${this.port}`;
+		return `http://${urlHost(this.host)}:${this.port}`;
 	}
 
 	get gatewayUrl(): string {
-		return `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`;
+		return `ws://${urlHost(this.host)}:${this.port}${GATEWAY_PATH}`;
 	}
 
 	/** Credential data for the `heychatBotApi` credential pointing at this fake. */
@@ -491,7 +509,7 @@ export class FakeHeychat {
 		this.server.on('upgrade', (req, socket, head) => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			const token = (req.headers.token as string | undefined) ?? url.searchParams.get('token') ?? '';
-			if (url.pathname !== GATEWAY_PATH || token !== this.token) {
+			if (url.pathname !== GATEWAY_PATH || !this.tokenMatches(token)) {
 				socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 				socket.destroy();
 				return;
@@ -516,8 +534,19 @@ export class FakeHeychat {
 				this.onGatewayConnection?.(connection);
 			});
 		});
-		await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, this.host, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
 		this.port = (this.server.address() as AddressInfo).port;
+	}
+
+	private tokenMatches(token: unknown): boolean {
+		if (typeof token !== 'string') return false;
+		return this.acceptAnyToken ? token !== '' : token === this.token;
 	}
 
 	private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -534,7 +563,7 @@ export class FakeHeychat {
 			headers: req.headers,
 			contentType,
 			rawBody,
-			authorized: req.headers.token === this.token,
+			authorized: this.tokenMatches(req.headers.token),
 			at: Date.now(),
 		};
 		if (contentType?.startsWith('multipart/form-data')) {
@@ -586,6 +615,10 @@ export class FakeHeychat {
 		const endpoint = ENDPOINTS.find((e) => e.path === call.path);
 		if (!endpoint) return { status: 404, body: failed('接口不存在') };
 		if (endpoint.method !== call.method) return { status: 405, body: failed(`method ${call.method} not allowed`) };
+		if (this.route) {
+			const routed = await this.route(endpoint.value, call);
+			if (routed) return routed;
+		}
 		if (endpoint.host === 'upload') {
 			if (!call.file) return { body: failed('没有上传文件') };
 			return { body: { ...ok({ url: this.uploadedUrl(call.file) }), version: '1.0' } };

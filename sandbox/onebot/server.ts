@@ -95,6 +95,15 @@ export interface FakeOneBotOptions {
 	lifecycle?: boolean;
 	/** Port to listen on (default 0 = random). */
 	port?: number;
+	/** Address to listen on (default 127.0.0.1). */
+	host?: string;
+	/**
+	 * Answers every action that has no handler (instead of the unknown-action answer): the sandbox
+	 * uses it to answer the actions it does not model with a plausible success.
+	 */
+	fallback?: OneBotHandler;
+	/** Start from the built-in test handlers (default true); false: only `handlers` (and `fallback`). */
+	defaults?: boolean;
 }
 
 export interface Disconnect {
@@ -375,6 +384,12 @@ function rawToString(data: RawData): string {
 
 type Role = 'universal' | 'api' | 'event';
 
+/** A listen address as it goes in a URL: 0.0.0.0 / :: become 127.0.0.1, IPv6 gets brackets. */
+export function urlHost(host: string): string {
+	if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+	return host.includes(':') ? `[${host}]` : host;
+}
+
 function roleOfPath(pathname: string): Role {
 	if (pathname === '/api' || pathname === '/api/') return 'api';
 	if (pathname === '/event' || pathname === '/event/') return 'event';
@@ -479,6 +494,8 @@ export class FakeOneBot {
 	private disconnectWaiters: Array<Waiter<Disconnect>> = [];
 	private connectionWaiters: Array<Waiter<void> & { count: number }> = [];
 	private _port: number;
+	private readonly host: string;
+	private readonly fallback: OneBotHandler | undefined;
 	private readonly initialModes: { authStyle: 'standard' | 'napcat'; unknownAction: UnknownActionMode };
 
 	private constructor(options: FakeOneBotOptions) {
@@ -490,7 +507,9 @@ export class FakeOneBot {
 		this.asyncSuffix = options.asyncSuffix ?? 'async';
 		this.lifecycle = options.lifecycle ?? true;
 		this._port = options.port ?? 0;
-		this.initialHandlers = { ...defaultHandlers(this.selfId), ...options.handlers };
+		this.host = options.host ?? '127.0.0.1';
+		this.fallback = options.fallback;
+		this.initialHandlers = { ...(options.defaults === false ? {} : defaultHandlers(this.selfId)), ...options.handlers };
 		this.resetBehaviour();
 		this.wss = new WebSocketServer({ noServer: true });
 	}
@@ -507,11 +526,11 @@ export class FakeOneBot {
 	}
 
 	get httpUrl(): string {
-		return `http://127.0.0.1:${this._port}`;
+		return `http://${urlHost(this.host)}:${this._port}`;
 	}
 
 	get wsUrl(): string {
-		return `ws://127.0.0.1:${this._port}`;
+		return `ws://${urlHost(this.host)}:${this._port}`;
 	}
 
 	get listening(): boolean {
@@ -604,7 +623,7 @@ export class FakeOneBot {
 		server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(this._port, '127.0.0.1', () => {
+			server.listen(this._port, this.host, () => {
 				server.off('error', reject);
 				resolve();
 			});
@@ -870,7 +889,7 @@ export class FakeOneBot {
 			action = action.slice(0, -'_async'.length);
 			asyncCall = this.asyncSuffix === 'async';
 		}
-		const handler = this.handlers.get(action);
+		const handler = this.handlers.get(action) ?? this.fallback;
 		if (!handler) return this.unknownEnvelope(call.transport);
 
 		const wait = this.delays.get(action) ?? this.delays.get(call.action) ?? 0;
