@@ -616,8 +616,38 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 	return { handlers, fallback };
 }
 
+/** go-cqhttp / NapCat answer shapes of actions whose data is not a plain object or list. */
+const KNOWN_SHAPES: Record<string, () => unknown> = {
+	get_cookies: () => ({ cookies: '' }),
+	get_csrf_token: () => ({ token: 0 }),
+	get_credentials: () => ({ cookies: '', csrf_token: 0 }),
+	get_image: () => ({ size: 0, filename: 'image.png', file: '/tmp/sandbox/image.png' }),
+	get_record: () => ({ file: '/tmp/sandbox/record.mp3' }),
+	get_file: () => ({ file: '/tmp/sandbox/file.bin', url: '', file_size: '0', file_name: 'file.bin' }),
+	get_group_root_files: () => ({ files: [], folders: [] }),
+	get_group_files_by_folder: () => ({ files: [], folders: [] }),
+	get_group_file_system_info: () => ({ file_count: 0, limit_count: 10000, used_space: 0, total_space: 10737418240 }),
+	get_group_file_url: () => ({ url: 'https://example.invalid/sandbox-file' }),
+	get_private_file_url: () => ({ url: 'https://example.invalid/sandbox-file' }),
+	get_group_system_msg: () => ({ invited_requests: [], join_requests: [] }),
+	get_group_honor_info: () => ({ current_talkative: null, talkative_list: [], performer_list: [], legend_list: [], strong_newbie_list: [], emotion_list: [] }),
+	get_group_at_all_remain: () => ({ can_at_all: true, remain_at_all_count_for_group: 10, remain_at_all_count_for_uin: 10 }),
+	get_online_clients: () => ({ clients: [] }),
+	_get_model_show: () => ({ variants: [] }),
+	get_version: () => ({ version: '1.0.0' }),
+	check_url_safely: () => ({ level: 1 }),
+	'.get_word_slices': () => ({ slices: [] }),
+	'.ocr_image': () => ({ texts: [], language: 'zh' }),
+	ocr_image: () => ({ texts: [], language: 'zh' }),
+	get_supported_actions: () => [...CATALOG_ACTIONS],
+	get_essence_msg_list: () => [],
+	get_rkey: () => [],
+};
+
 /** A success answer shaped like what a backend returns for an action the sandbox does not model. */
 export function plausibleData(action: string, world: World): unknown {
+	const known = KNOWN_SHAPES[action];
+	if (known) return known();
 	if (/^can_/.test(action)) return { yes: true };
 	if (/history/.test(action)) return { messages: [] };
 	if (/^(send_|forward_).*(msg|_ark_share|poke)?$/.test(action) && /msg|share/.test(action)) {
@@ -627,6 +657,5 @@ export function plausibleData(action: string, world: World): unknown {
 		return /(_list|_files|_requests|_notifies|_members|_roles|_likes|_slices|_characters|_feeds|_contact)$/.test(action) ? [] : {};
 	}
 	if (/^(upload_|create_)/.test(action)) return { file_id: `sandbox-${world.nextOneBotMessageId()}` };
-	if (/^(ocr_image|\.ocr_image)$/.test(action)) return { texts: [], language: 'zh' };
 	return null;
 }
