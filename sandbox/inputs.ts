@@ -154,11 +154,12 @@ export function createInputHandler(ctx: InputContext): (input: UserInput) => voi
 
 	function join(chat: Chat, name: string): void {
 		const platform = chat.platform;
+		if (platform === 'onebot' && chat.kind !== 'group') throw new InputError('new members join a group');
+		if (platform === 'heychat' && chat.kind !== 'channel') throw new InputError('new members join the room through a channel');
 		const userId = world.nextUserId(platform);
 		world.addUser({ id: `${platform === 'onebot' ? 'qq' : 'hc'}:${userId}`, platform, userId, name, avatar: null });
 		const m = newMember(userId, name);
 		if (platform === 'onebot') {
-			if (chat.kind !== 'group') throw new InputError('new members join a group');
 			chat.members.push(m);
 			world.chatChanged(chat);
 			note(chat, 'notice.group_increase', `${name} joined ${chat.name}`, { user_id: Number(userId) });
@@ -173,7 +174,6 @@ export function createInputHandler(ctx: InputContext): (input: UserInput) => voi
 				user_id: Number(userId),
 			});
 		} else {
-			if (chat.kind !== 'channel') throw new InputError('new members join the room through a channel');
 			for (const c of roomChats()) {
 				c.members.push({ ...m });
 				world.chatChanged(c);
