@@ -200,7 +200,9 @@ function renderHeader() {
 		const latest = notices[notices.length - 1];
 		banner.replaceChildren();
 		const label = document.createElement('strong');
-		label.textContent = '📌 Notice ';
+		const pin = document.createElement('span');
+		pin.className = 'icon icon-pin';
+		label.append(pin, ' Notice ');
 		const text = document.createElement('span');
 		text.textContent = latest.text;
 		banner.append(label, text);
@@ -338,7 +340,7 @@ function renderMembers() {
 			as.dataset.action = 'speak-as';
 			as.dataset.userId = m.userId;
 			as.title = `Speak as ${m.name}`;
-			as.textContent = '💬';
+			as.appendChild(Object.assign(document.createElement('span'), { className: 'icon icon-chat' }));
 			row.appendChild(as);
 		}
 		members.appendChild(row);
@@ -749,7 +751,8 @@ function applySnapshot(world) {
 	}
 	state.seenSnapshot = true;
 	const self = world.platforms?.onebot?.self?.name ?? 'Sandbox Bot';
-	$('bot-identity').textContent = `${self} · QQ ${state.botIds.onebot} · Heychat ${state.botIds.heychat}`;
+	$('bot-identity').textContent = `QQ ${state.botIds.onebot} · Heychat ${state.botIds.heychat}`;
+	$('bot-identity').title = `${self}: OneBot self_id ${state.botIds.onebot}, Heychat bot id ${state.botIds.heychat}`;
 	const wanted = chatFromHash() ?? state.active;
 	const first = [...state.chats.keys()][0];
 	state.active = wanted && state.chats.has(wanted) ? wanted : first ?? null;

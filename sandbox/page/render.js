@@ -159,14 +159,14 @@ function pretty(data) {
 
 function mediaLink(kind, url, label) {
 	const href = safeUrl(url);
-	const icon = { file: '📄', record: '🎤', video: '🎬' }[kind] ?? '📎';
+	const icon = { file: 'file', record: 'mic', video: 'video' }[kind] ?? 'file';
 	return h(href ? 'a' : 'span', {
 		class: `attachment attachment-${kind}`,
 		'data-testid': `segment-${kind}`,
 		href: href ?? null,
 		target: href ? '_blank' : null,
 		rel: href ? 'noopener noreferrer' : null,
-	}, h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, icon), h('span', { class: 'attachment-name' }, label));
+	}, h('span', { class: `icon icon-${icon} attachment-icon`, 'aria-hidden': 'true' }), h('span', { class: 'attachment-name' }, label));
 }
 
 /** The quoted snippet shown above a reply; click scrolls to data-reply-to (handled by the page). */
@@ -260,7 +260,7 @@ function cardModule(module, ctx) {
 		case 'countdown': {
 			const end = toMs(module.end_time);
 			return h('div', { class: 'card-countdown', 'data-testid': testid, 'data-module': 'countdown', 'data-end': end || null },
-				'⏱ ', end ? `until ${new Date(end).toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'countdown');
+				h('span', { class: 'icon icon-clock', 'aria-hidden': 'true' }), ' ', end ? `until ${new Date(end).toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'countdown');
 		}
 		default:
 			return h('div', { class: 'card-unknown', 'data-testid': testid, 'data-module': String(type ?? 'unknown') },
@@ -364,7 +364,7 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 		'data-user-id': String(from.userId ?? ''),
 	},
 	h('div', { class: `avatar c${colorIndex(from.userId ?? name)}${bot ? ' avatar-bot' : ''}`, 'aria-hidden': 'true', title: name },
-		bot ? '🤖' : initials(name)),
+		bot ? h('span', { class: 'icon icon-bot' }) : initials(name)),
 	h('div', { class: 'message-main' },
 		h('div', { class: 'message-meta' },
 			h('span', { class: 'message-name', 'data-testid': 'message-name' }, name),
@@ -462,7 +462,7 @@ export function renderMember(member, ctx = {}) {
 		'data-role': String(member.role ?? 'member'),
 		'data-muted': muted ? 'true' : 'false',
 	},
-	h('div', { class: `avatar avatar-sm c${colorIndex(member.userId)}${isBot ? ' avatar-bot' : ''}`, 'aria-hidden': 'true' }, isBot ? '🤖' : initials(member.name)),
+	h('div', { class: `avatar avatar-sm c${colorIndex(member.userId)}${isBot ? ' avatar-bot' : ''}`, 'aria-hidden': 'true' }, isBot ? h('span', { class: 'icon icon-bot' }) : initials(member.name)),
 	h('div', { class: 'member-main' },
 		h('div', { class: 'member-name' },
 			member.card ? String(member.card) : String(member.name ?? member.userId),
@@ -473,7 +473,7 @@ export function renderMember(member, ctx = {}) {
 			member.title ? h('span', { class: 'badge badge-title', title: 'special title' }, String(member.title)) : null,
 			roles.map((r) => h('span', { class: 'badge badge-hcrole', 'data-testid': 'member-role' }, typeof r === 'string' ? r : String(r?.name ?? r?.id ?? '?'))),
 			muted ? h('span', { class: 'badge badge-muted', 'data-testid': 'muted', title: new Date(mutedUntil).toLocaleString() },
-				`🔇 muted ${formatDuration(mutedUntil - now)}`) : null)));
+				h('span', { class: 'icon icon-mute', 'aria-hidden': 'true' }), ` muted ${formatDuration(mutedUntil - now)}`) : null)));
 }
 
 /** One group notice. */
