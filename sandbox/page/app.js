@@ -2,7 +2,7 @@
 // Plain ES module, no framework, no build step; every DOM node comes from toDom (no innerHTML).
 import { toDom } from './vnode.js';
 import {
-	chatGroups, colorIndex, formatTime, initials, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
+	chatGroups, colorIndex, formatTime, initials, isSystemEvent, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
 	renderRecalled, renderSystemLine, sortMembers,
 } from './render.js';
 import { applyMention, inputFrame, matchMembers, mentionQuery, normaliseCommands, speakers } from './composer.js';
@@ -12,8 +12,6 @@ const el = (vnode) => toDom(vnode, document);
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
 const MAX_CALLS = 500;
-// bot actions that already show up as a message (or a recall) in the conversation get no system line
-const MESSAGE_ACTIONS = /^(send_(group_|private_)?msg|send_(group_|private_)?forward_msg|delete_msg|send_like|.*(msg|message).*(send|reply|update|delete|recall).*|.*(send|reply|update|delete|recall).*(msg|message).*)$/i;
 
 const state = {
 	world: null,
@@ -61,12 +59,6 @@ function ctxFor(chatId) {
 		mentionName: (id) => chat?.members?.find((m) => String(m.userId) === String(id))?.name ?? userName(platform, id),
 		channelName: (id) => [...state.chats.values()].find((c) => c.id.endsWith(`:${id}`))?.name,
 	};
-}
-
-function isSystemEvent(event) {
-	if (!event.chatId) return false;
-	if (event.ok === false) return true; // a failed call is always worth a line
-	return !MESSAGE_ACTIONS.test(String(event.action ?? ''));
 }
 
 function timelineOf(chatId) {
@@ -190,7 +182,7 @@ function renderHeader() {
 	$('chat-avatar').classList.add('chat-head-avatar');
 	$('chat-title').textContent = chat.kind === 'channel' ? `# ${chat.name}` : chat.name;
 	$('chat-title').dataset.chatId = chat.id;
-	$('chat-subtitle').textContent = `${chatKindLabel(chat)} · ${chat.id}`;
+	$('chat-subtitle').textContent = `${chatKindLabel(chat)}${chat.wholeBan ? ' · everyone muted' : ''} · ${chat.id}`;
 	$('conversation').dataset.chatId = chat.id;
 	$('conversation').dataset.kind = chat.kind;
 	$('conversation').dataset.platform = chat.platform;
@@ -331,7 +323,7 @@ function renderMembers() {
 	const members = $('members');
 	members.replaceChildren();
 	const ctx = ctxFor(state.active ?? '');
-	for (const m of sortMembers(chat?.members ?? [])) {
+	for (const m of sortMembers(chat?.members ?? [], ctx.botId)) {
 		const row = el(renderMember(m, ctx));
 		if (String(m.userId) !== String(ctx.botId)) {
 			const as = document.createElement('button');
@@ -347,6 +339,9 @@ function renderMembers() {
 	}
 	$('members-count').textContent = chat ? String(chat.members?.length ?? 0) : '';
 	const notices = $('notices');
+	const hasNotices = chat?.kind === 'group';
+	notices.hidden = !hasNotices;
+	$('notices-title').hidden = !hasNotices;
 	notices.replaceChildren();
 	for (const n of [...(chat?.notices ?? [])].reverse()) notices.appendChild(el(renderNotice(n)));
 	if (!chat?.notices?.length) {

@@ -153,6 +153,20 @@ describe('messages', () => {
 		assert.deepEqual(findAll(tree, (n) => n.attrs['data-testid'] === 'mention').map(textOf), ['@Alice', '@all']);
 	});
 
+	test('Heychat markdown split around a mention renders as one block with the mention inline', () => {
+		const tree = renderMessage(message([
+			{ type: 'markdown', text: '**Welcome** ' }, { type: 'at', userId: '30001', name: 'Alice' },
+			{ type: 'markdown', text: '!\n- read the rules' }, { type: 'text', text: ' *not italic* <i>' },
+		]), ctx);
+		const body = byTestId(tree, 'message-body')[0];
+		assert.equal(byClass(body, 'md').length, 1, 'one markdown block');
+		const para = findAll(body, (n) => n.tag === 'p')[0];
+		assert.deepEqual(findAll(para, (n) => n.attrs['data-testid'] === 'mention').map(textOf), ['@Alice'], 'the mention is inside the first paragraph');
+		assert.equal(findAll(body, (n) => n.tag === 'li').length, 1);
+		assert.ok(textOf(body).includes('*not italic* <i>'), 'a text segment stays literal');
+		assert.equal(findAll(body, (n) => n.tag === 'em').length, 0);
+	});
+
 	test('a reply quotes the replied message (name and cut snippet) and points at its id', () => {
 		const tree = renderMessage(message([{ type: 'text', text: 'answer' }, { type: 'reply', messageId: 'm0' }]), ctx);
 		const quote = byTestId(tree, 'reply-quote');
@@ -213,7 +227,7 @@ describe('messages', () => {
 	test('plainText previews every kind in one line', () => {
 		assert.equal(
 			plainText([{ type: 'text', text: 'hi\nthere ' }, { type: 'at', userId: '20002' }, { type: 'image', url: 'x' }, { type: 'markdown', text: '**b** [l](https://x.y)' }], ctx),
-			'hi there @Bob [image]b l',
+			'hi there @Bob[image]b l',
 		);
 		assert.equal(markdownToPlain('# Title\n- item `code`'), 'Title item code');
 	});
