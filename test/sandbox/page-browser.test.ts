@@ -73,7 +73,7 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 		assert.equal(await page.locator('[data-testid="conversation"]').getAttribute('data-chat-id'), LOBBY);
 		const members = await page.locator('[data-testid="member"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
 		assert.deepEqual([...members].sort(), ['10001', '20001', '20002', '20003']);
-		const speakers = await page.locator('[data-testid="user-picker"] option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+		const speakers = await page.locator('[data-testid="user-picker"] option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
 		assert.deepEqual([...speakers].sort(), ['20001', '20002', '20003'], 'the bot is not a speaker');
 	});
 
@@ -86,7 +86,7 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 		await mine.waitFor();
 		assert.equal(await mine.locator('[data-testid="message-body"]').innerText(), text);
 		assert.equal(await mine.locator('img, script').count(), 0);
-		assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+		assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
 		assert.equal(await page.locator('[data-testid="composer-input"]').inputValue(), '', 'the box is cleared');
 		const stored = sandbox.world.snapshot().messages[LOBBY].at(-1);
 		assert.equal(stored?.from.userId, '20002');
