@@ -206,9 +206,12 @@ function atBottom(node) {
 	return node.scrollHeight - node.scrollTop - node.clientHeight < 80;
 }
 
+let stick = true; // whether the timeline follows new content (the user has not scrolled up)
+
 function scrollToBottom() {
 	const t = $('timeline');
 	t.scrollTop = t.scrollHeight;
+	stick = true;
 	$('jump-latest').hidden = true;
 }
 
@@ -756,8 +759,18 @@ function applySnapshot(world) {
 	document.body.dataset.ready = 'true';
 }
 
+/** A chat the snapshot did not have (a frame raced a 'chat' frame): a placeholder until the chat frame comes. */
+function ensureChat(chatId, from) {
+	if (state.chats.has(chatId)) return;
+	const [prefix, kind] = String(chatId).split(':');
+	const platform = prefix === 'hc' ? 'heychat' : 'onebot';
+	const direct = kind === 'private' || kind === 'dm';
+	state.chats.set(chatId, { id: chatId, platform, kind, name: direct && from && !from.bot ? from.name : chatId, members: [], notices: [] });
+}
+
 function addMessage(message) {
 	const chatId = message.chatId;
+	ensureChat(chatId, message.from);
 	if (!state.messages.has(chatId)) state.messages.set(chatId, []);
 	const list = state.messages.get(chatId);
 	if (state.byId.has(String(message.id))) return updateMessage(message);
@@ -839,6 +852,12 @@ function chatFromHash() {
 
 // ---------- wiring ----------
 
+/** The side panel is a column on wide screens (open unless closed) and a drawer on narrower ones (closed unless opened). */
+function panelOpen() {
+	const body = document.body.classList;
+	return window.matchMedia('(min-width: 1181px)').matches ? !body.contains('panel-closed') : body.contains('panel-open');
+}
+
 function wire() {
 	$('composer').addEventListener('submit', (e) => {
 		e.preventDefault();
@@ -904,8 +923,13 @@ function wire() {
 		}
 	});
 	$('timeline').addEventListener('scroll', () => {
-		if (atBottom($('timeline'))) $('jump-latest').hidden = true;
+		stick = atBottom($('timeline'));
+		if (stick) $('jump-latest').hidden = true;
 	});
+	// images load after the messages are placed: keep following the bottom if we were there
+	$('timeline').addEventListener('load', () => {
+		if (stick) scrollToBottom();
+	}, true);
 	$('jump-latest').addEventListener('click', scrollToBottom);
 	$('members').addEventListener('click', (e) => {
 		const b = e.target.closest('[data-action="speak-as"]');
@@ -923,7 +947,7 @@ function wire() {
 	for (const tab of document.querySelectorAll('.tab, .tab-toggle')) {
 		tab.addEventListener('click', () => {
 			const name = tab.dataset.tab ?? tab.dataset.panel;
-			if (tab.classList.contains('tab-toggle') && state.panel === name && document.body.classList.contains('panel-open')) {
+			if (tab.classList.contains('tab-toggle') && state.panel === name && panelOpen()) {
 				document.body.classList.remove('panel-open');
 				document.body.classList.add('panel-closed');
 				return;
@@ -944,6 +968,10 @@ function wire() {
 		updateCallCount();
 	});
 	$('toggle-sidebar').addEventListener('click', () => document.body.classList.toggle('sidebar-open'));
+	$('scrim').addEventListener('click', () => {
+		document.body.classList.remove('sidebar-open', 'panel-open');
+		document.body.classList.add('panel-closed');
+	});
 	document.addEventListener('keydown', (e) => {
 		if (e.key === 'Escape') {
 			closePopover();
