@@ -474,7 +474,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 		const chat = isGroup ? groupChat(idParam(context, 'group_id')) : privateChat(idParam(context, 'user_id'));
 		const done: string[] = [];
 		if (operation.reply !== undefined && operation.reply !== '') {
-			const segments = messageParam({ message: operation.reply, auto_escape: operation.auto_escape }, 'reply');
+			const segments = messageParam({ reply: operation.reply, auto_escape: operation.auto_escape }, 'reply');
 			if (isGroup && bool(operation.at_sender, true) && context.user_id !== undefined) {
 				segments.unshift({ type: 'at', data: { qq: String(context.user_id) } }, { type: 'text', data: { text: ' ' } });
 			}
