@@ -99,7 +99,7 @@ function chatItem(chat) {
 	const last = lastMessage(chat.id);
 	const unread = state.unread.get(chat.id) ?? 0;
 	const ctx = ctxFor(chat.id);
-	const preview = last ? (last.recalled ? `${last.from?.name ?? ''} recalled a message` : `${last.from?.name ?? ''}: ${plainText(last.segments, ctx)}`) : chatKindLabel(chat);
+	const preview = last ? (last.recalled ? `A message from ${last.from?.name ?? 'someone'} was recalled` : `${last.from?.name ?? ''}: ${plainText(last.segments, ctx)}`) : chatKindLabel(chat);
 	const button = document.createElement('button');
 	button.type = 'button';
 	button.className = `chat-item${chat.id === state.active ? ' active' : ''}${unread ? ' has-unread' : ''}`;
