@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../../sandbox/page/vnode.js';
 import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.js';
 import {
-	chatGroups, initials, plainText, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
-	renderSystemLine, type Message, type RenderContext,
+	chatGroups, initials, isSystemEvent, plainText, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
+	renderReactions, renderSystemLine, type Message, type RenderContext,
 } from '../../sandbox/page/render.js';
 
 // ---- a tiny DOM shim: elements with attributes and children, text nodes with data ----
@@ -319,6 +319,29 @@ describe('bot actions, members, chat list', () => {
 		const failed = renderSystemLine({ ...event, ok: false, error: 'not admin' });
 		assert.equal(failed.attrs['data-ok'], 'false');
 		assert.ok(textOf(failed).includes('failed: not admin'));
+	});
+
+	test('sends, recalls and reads get no system line (the message shows, or nothing changed); failures always do', () => {
+		const line = (action: string, extra: Record<string, unknown> = {}) => isSystemEvent({ ...event, action, ...extra });
+		assert.equal(line('set_group_ban'), true);
+		assert.equal(line('_send_group_notice'), true, 'a notice is not a message');
+		assert.equal(line('set_group_anonymous', { modelled: false, summary: 'Sandbox Bot called set_group_anonymous (not modelled)' }), true);
+		for (const quiet of ['send_group_msg', 'send_msg', 'send_group_forward_msg', 'delete_msg', 'send_channel_message', 'update_channel_message', 'delete_channel_message', 'get_group_info', 'get_msg']) {
+			assert.equal(line(quiet), false, quiet);
+		}
+		assert.equal(line('room_members', { summary: 'Sandbox Bot read the member list of Sandbox Room' }), false);
+		assert.equal(line('send_group_msg', { ok: false, error: 'muted' }), true);
+		assert.equal(line('set_group_ban', { chatId: null }), false, 'no chat, no line');
+	});
+
+	test('Heychat reactions show one chip per emoji with its count', () => {
+		const tree = renderReactions([{ emoji: '👍', userIds: ['30001', '9001'] }, { emoji: '🎉', userIds: [] }], { botId: '9001', mentionName: (id) => (id === '30001' ? 'Alice' : undefined) });
+		assert.ok(tree);
+		const chips = byTestId(tree, 'reaction');
+		assert.equal(chips.length, 1, 'an emoji nobody reacted with is not shown');
+		assert.equal(textOf(chips[0]), '👍2');
+		assert.equal(chips[0].attrs.title, 'Alice, 9001');
+		assert.equal(renderReactions(undefined), null);
 	});
 
 	test('a bot call lists action, summary, status and the params JSON; unmodelled ones say "raw call"', () => {
