@@ -60,7 +60,7 @@ export function renderReplyQuote(messageId: string, ctx?: RenderContext): VNode;
 export function renderCard(data: unknown, ctx?: RenderContext): VNode;
 export function renderSegment(seg: Segment, ctx?: RenderContext, depth?: number): VNode;
 export function renderSegments(segments: unknown, ctx?: RenderContext, depth?: number): VNode[];
-export function renderMessage(message: Message, ctx?: RenderContext, opts?: { continued?: boolean; role?: string; highlight?: boolean }): VNode;
+export function renderMessage(message: Message, ctx?: RenderContext, opts?: { continued?: boolean; role?: string; highlight?: boolean; canReply?: boolean }): VNode;
 export function renderRecalled(message: Message): VNode;
 export function renderSystemLine(event: FeedEvent, ctx?: RenderContext): VNode;
 export function renderBotCall(event: FeedEvent, ctx?: RenderContext): VNode;

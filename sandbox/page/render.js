@@ -395,6 +395,11 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 	if (mentionsBot) classes.push('mentions-bot');
 	if (isBlockOnly(segments)) classes.push('block-only');
 	if (opts.highlight) classes.push('highlight');
+	const actions = opts.canReply
+		? h('div', { class: 'message-actions' },
+			h('button', { type: 'button', class: 'message-action', 'data-action': 'reply', 'data-testid': 'reply-button', 'data-message-id': String(message.id), title: 'Reply to this message' },
+				h('span', { class: 'icon icon-reply', 'aria-hidden': 'true' }), ' Reply'))
+		: null;
 	return h('article', {
 		class: classes.join(' '),
 		'data-testid': 'message',
@@ -416,7 +421,8 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 		h('div', { class: 'bubble', 'data-testid': 'message-body' },
 			message.replyTo && !hasReplySeg ? renderReplyQuote(message.replyTo, ctx) : null,
 			renderSegments(segments, ctx)),
-		renderReactions(message.reactions, ctx)));
+		renderReactions(message.reactions, ctx)),
+	actions);
 }
 
 /** Heychat reactions under a message: one chip per emoji with its count; who reacted in the tooltip. */
