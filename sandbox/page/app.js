@@ -925,7 +925,9 @@ function wire() {
 		updateSuggestions();
 	});
 	input.addEventListener('click', updateSuggestions);
-	input.addEventListener('blur', () => setTimeout(hideSuggestions, 150));
+	input.addEventListener('blur', () => setTimeout(() => {
+		if (document.activeElement !== input) hideSuggestions();
+	}, 150));
 	$('user-picker').addEventListener('change', (e) => state.speaker.set(state.active, e.target.value));
 	$('join-button').addEventListener('click', openJoin);
 	$('command-button').addEventListener('click', openCommandPicker);
