@@ -165,6 +165,22 @@ describe('OneBot actions change the world and the feed shows them', () => {
 		assert.ok(summaries.includes('Sandbox Bot muted everyone in Sandbox Lobby'), summaries.join('\n'));
 	});
 
+	test('set_msg_emoji_like, pokes and likes: a reaction on the message, plain-English events', async () => {
+		const s = await sandbox();
+		const page = await feed(s);
+		await s.say({ kind: 'message', chatId: LOBBY, userId: '20002', text: 'nice' });
+		const id = s.world.messages(LOBBY)[0].id;
+		const like = await onebot(s, 'set_msg_emoji_like', { message_id: Number(id), emoji_id: '76' });
+		assert.equal(like.data.status, 'ok');
+		const update = await page.waitFor((f) => f.type === 'update' && f.message.id === id, 'the reaction');
+		assert.deepEqual(update.message.reactions, [{ emoji: '76', userIds: ['10001'] }]);
+		await onebot(s, 'group_poke', { group_id: 123456789, user_id: 20002 });
+		await onebot(s, 'send_like', { user_id: 20001, times: 10 });
+		const summaries = s.world.state.events.map((e) => e.summary);
+		assert.ok(summaries.includes('Sandbox Bot poked Bob in Sandbox Lobby'), summaries.join('\n'));
+		assert.ok(summaries.includes("Sandbox Bot liked Alice's profile 10 times"), summaries.join('\n'));
+	});
+
 	test('reads answer from the world: login info, groups, friends, group info', async () => {
 		const s = await sandbox();
 		assert.deepEqual((await onebot(s, 'get_login_info', {})).data.data, { user_id: 10001, nickname: 'Sandbox Bot' });
