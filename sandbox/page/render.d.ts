@@ -71,3 +71,4 @@ export function renderNotice(notice: { id: string; text: string; time: number },
 export function chatGroups(chats: Chat[]): Array<{ key: string; title: string; icon: string; chats: Chat[] }>;
 export function isSystemEvent(event: FeedEvent): boolean;
 export function renderReactions(reactions: unknown, ctx?: RenderContext): VNode | null;
+export function reactionEmoji(emoji: unknown): string;
