@@ -248,8 +248,11 @@ function renderTimeline() {
 		const empty = document.createElement('div');
 		empty.className = 'empty-state';
 		const p = document.createElement('p');
-		p.textContent = 'No messages yet. Say something to the bot below.';
-		empty.appendChild(p);
+		p.textContent = 'No messages yet.';
+		const hint = document.createElement('p');
+		hint.className = 'empty-hint';
+		hint.textContent = 'Pick who you are in “Speak as” and type below: your n8n workflows answer as Sandbox Bot, and every call they make shows up under “Bot calls”.';
+		empty.append(p, hint);
 		frag.appendChild(empty);
 	}
 	for (const item of items) {
