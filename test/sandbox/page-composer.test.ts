@@ -1,13 +1,13 @@
 /**
- * The sandbox chat page's composer (sandbox/page/composer.js): the 'input' frames it sends (SANDBOX.md),
+ * The sandbox chat page's composer (sandbox/page/composer.mjs): the 'input' frames it sends (the contract in sandbox/world/types.ts),
  * slash commands in Heychat channels, and "@" autocompletion.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
 	applyMention, DEFAULT_COMMANDS, inputFrame, matchMembers, mentionQuery, normaliseCommands, parseCommand, speakers,
-} from '../../sandbox/page/composer.js';
-import type { Chat } from '../../sandbox/page/render.js';
+} from '../../sandbox/page/composer.mjs';
+import type { Chat } from '../../sandbox/page/render.mjs';
 
 const lobby: Chat = {
 	id: 'qq:group:123456789', platform: 'onebot', kind: 'group', name: 'Sandbox Lobby',

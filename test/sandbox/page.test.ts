@@ -1,16 +1,16 @@
 /**
- * The sandbox chat page's rendering (sandbox/page/render.js, markdown.js, vnode.js): feed messages → vnodes → DOM.
+ * The sandbox chat page's rendering (sandbox/page/render.mjs, markdown.mjs, vnode.mjs): feed messages → vnodes → DOM.
  * Untrusted text must stay text (no element, no handler, no javascript: URL), and each segment kind renders as
  * a chat app shows it. toDom is checked against a tiny DOM shim that records what the page would create.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../../sandbox/page/vnode.js';
-import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.js';
+import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../../sandbox/page/vnode.mjs';
+import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.mjs';
 import {
 	chatGroups, initials, isSystemEvent, plainText, reactionEmoji, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
 	renderReactions, renderSystemLine, type Message, type RenderContext,
-} from '../../sandbox/page/render.js';
+} from '../../sandbox/page/render.mjs';
 
 // ---- a tiny DOM shim: elements with attributes and children, text nodes with data ----
 class ShimText {

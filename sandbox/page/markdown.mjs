@@ -1,14 +1,14 @@
 // Safe markdown subset → vnodes: paragraphs, headings, **bold**, *italic*, ~~strike~~, `code`, fenced code,
 // [links](url), ![images](url), bare URLs, lists, > quotes, --- rules, and Heychat's @{id:…} mentions.
 // Everything else (HTML included) stays literal text. Pure; importable by Node tests.
-import { h, safeUrl } from './vnode.js';
+import { h, safeUrl } from './vnode.mjs';
 
 const MAX_DEPTH = 8;
 
 /**
  * @param {string} text
  * @param {{mentionName?: (id: string) => string|undefined, botId?: string}} [ctx]
- * @returns {import('./vnode.js').VNode}
+ * @returns {import('./vnode.mjs').VNode}
  */
 export function renderMarkdown(text, ctx = {}) {
 	return h('div', { class: 'md' }, blocks(String(text ?? '').replace(/\r\n?/g, '\n').split('\n'), ctx, 0));
@@ -111,7 +111,7 @@ const SPECIAL = /[\\`!\[*_~@#<h]/;
 
 /**
  * Inline markdown → children (strings and vnodes).
- * @returns {Array<import('./vnode.js').VNode|string>}
+ * @returns {Array<import('./vnode.mjs').VNode|string>}
  */
 export function inline(text, ctx = {}, depth = 0) {
 	const out = [];

@@ -1,4 +1,4 @@
-// Types for vnode.js (the page is plain JS; Node tests import it through these declarations).
+// Types for vnode.mjs (the page is plain JS; Node tests import it through these declarations).
 export type Child = VNode | string;
 export interface VNode {
 	tag: string;

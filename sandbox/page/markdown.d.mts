@@ -1,5 +1,5 @@
-// Types for markdown.js.
-import type { Child, VNode } from './vnode.js';
+// Types for markdown.mjs.
+import type { Child, VNode } from './vnode.mjs';
 export interface MarkdownContext {
 	mentionName?: (id: string) => string | undefined;
 	channelName?: (id: string) => string | undefined;

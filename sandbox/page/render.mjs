@@ -1,7 +1,7 @@
-// The chat page's rendering: feed Messages / FeedEvents / Chats (SANDBOX.md) → vnodes (see vnode.js).
+// The chat page's rendering: feed Messages / FeedEvents / Chats (sandbox/world/types.ts) → vnodes (see vnode.mjs).
 // Pure functions of their inputs; no DOM, no globals; importable by Node tests (test/sandbox/page*.test.ts).
-import { h, safeUrl } from './vnode.js';
-import { markdownToPlain, renderMarkdown } from './markdown.js';
+import { h, safeUrl } from './vnode.mjs';
+import { markdownToPlain, renderMarkdown } from './markdown.mjs';
 
 const MAX_DEPTH = 4; // forward-in-forward nesting rendered before "…"
 

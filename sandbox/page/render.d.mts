@@ -1,6 +1,6 @@
-// Types for render.js; the shapes are SANDBOX.md's feed frames.
-import type { Child, VNode } from './vnode.js';
-import type { MarkdownContext } from './markdown.js';
+// Types for render.mjs; the shapes are the feed frames of sandbox/world/types.ts.
+import type { Child, VNode } from './vnode.mjs';
+import type { MarkdownContext } from './markdown.mjs';
 
 export type Segment = { type: string; [key: string]: unknown };
 export interface Message {

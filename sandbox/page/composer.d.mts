@@ -1,5 +1,5 @@
-// Types for composer.js.
-import type { Chat, Member } from './render.js';
+// Types for composer.mjs.
+import type { Chat, Member } from './render.mjs';
 export interface Command {
 	name: string;
 	description: string;

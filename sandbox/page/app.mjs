@@ -1,11 +1,11 @@
-// The chat page: keeps the world from the feed WebSocket (SANDBOX.md) and renders it with render.js.
+// The chat page: keeps the world from the feed WebSocket (sandbox/world/types.ts) and renders it with render.mjs.
 // Plain ES module, no framework, no build step; every DOM node comes from toDom (no innerHTML).
-import { toDom } from './vnode.js';
+import { toDom } from './vnode.mjs';
 import {
 	chatGroups, colorIndex, formatTime, initials, isSystemEvent, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
 	renderRecalled, renderSystemLine, sortMembers,
-} from './render.js';
-import { applyMention, inputFrame, matchMembers, mentionQuery, normaliseCommands, speakers } from './composer.js';
+} from './render.mjs';
+import { applyMention, inputFrame, matchMembers, mentionQuery, normaliseCommands, speakers } from './composer.mjs';
 
 const $ = (id) => document.getElementById(id);
 const el = (vnode) => toDom(vnode, document);

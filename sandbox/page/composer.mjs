@@ -1,7 +1,7 @@
-// The composer's pure parts: the UserInput frames it sends (SANDBOX.md), slash-command parsing for Heychat
+// The composer's pure parts: the UserInput frames it sends (sandbox/world/types.ts UserInput), slash-command parsing for Heychat
 // channels, and "@" autocompletion. No DOM; importable by Node tests.
 
-/** The sandbox bot's commands when the snapshot does not list them (SANDBOX.md "World"). */
+/** The sandbox bot's commands when the snapshot does not list them (the sandbox world: /roll, /qq, /help). */
 export const DEFAULT_COMMANDS = [
 	{ name: '/roll', description: 'Roll a die', options: [{ name: 'sides', type: 'number', description: 'number of sides' }] },
 	{ name: '/qq', description: 'Send text to QQ', options: [{ name: 'text', type: 'string', description: 'the text' }] },
