@@ -5,10 +5,16 @@
 //   2. creates the credentials "Sandbox OneBot" and "Sandbox Heychat" pointing at it (n8n import:credentials:
 //      fixed ids, plain data that n8n encrypts), when they are new or their data changed;
 //   3. imports a copy of each example that runs in the sandbox ("… (sandbox)", bound to those credentials) when
-//      it is new or its example changed, and publishes it (n8n publish:workflow) so `n8n start` activates it;
+//      it is new or its example changed, and publishes it so `n8n start` activates it (what `n8n publish:workflow`
+//      does, WorkflowRepository.publishVersion, written to n8n's SQLite database directly: one n8n CLI start-up
+//      less per workflow on the first start);
 //   4. starts n8n in its own process group and stays beside it: the first Ctrl+C / SIGTERM / SIGHUP goes to n8n
 //      exactly once (n8n shuts down gracefully on the first signal and dies on the second), and when n8n exits
 //      (stopped or crashed) the sandbox is stopped and this process exits with n8n's status.
+//
+// `node sandbox.mjs --off` (start.sh without the sandbox): unpublishes the "(sandbox)" copies still bound to the
+// Sandbox credentials, so n8n does not retry connecting to a sandbox that is not there; the next start with the
+// sandbox publishes them again.
 //
 // Env (set by start.sh): N8N_BIN, N8N_USER_FOLDER, N8N_PORT, N8N_START_BANNER (text printed once the sandbox is up).
 //   SANDBOX_PORT   the sandbox's port (page, feed, OneBot, Heychat); default: the one used last time, else 5690
@@ -20,7 +26,8 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const HERE = import.meta.dirname;
@@ -225,6 +232,61 @@ async function stopChild(child, ms = 5000) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// n8n's SQLite database (n8n's own sqlite3 build; run with the Node that runs n8n)
+// ---------------------------------------------------------------------------------------------
+
+async function withDb(fn) {
+	const n8nDir = join(dirname(process.env.N8N_BIN), '..', '..');
+	const sqlite3 = createRequire(join(n8nDir, 'node_modules', 'n8n', 'package.json'))('sqlite3');
+	const db = await new Promise((resolve, reject) => {
+		const d = new sqlite3.Database(join(process.env.N8N_USER_FOLDER, '.n8n', 'database.sqlite'), (e) => (e ? reject(e) : resolve(d)));
+	});
+	const all = (sql, params = []) => new Promise((resolve, reject) => db.all(sql, params, (e, rows) => (e ? reject(e) : resolve(rows))));
+	const run = (sql, params = []) => new Promise((resolve, reject) => db.run(sql, params, function done(e) { return e ? reject(e) : resolve(this.changes); }));
+	try {
+		return await fn({ all, run });
+	} finally {
+		await new Promise((resolve) => db.close(() => resolve()));
+	}
+}
+
+const marks = (ids) => ids.map(() => '?').join(', ');
+
+/** Publishes the current version of each workflow, as `n8n publish:workflow --id` (publishVersion) does. */
+async function publish(ids) {
+	if (ids.length === 0) return [];
+	return await withDb(async ({ all, run }) => {
+		const rows = await all(
+			`SELECT w.id FROM workflow_entity w WHERE w.id IN (${marks(ids)})
+			 AND EXISTS (SELECT 1 FROM workflow_history h WHERE h.workflowId = w.id AND h.versionId = w.versionId)`,
+			ids,
+		);
+		const found = rows.map((r) => r.id);
+		if (found.length > 0) {
+			await run(`UPDATE workflow_entity SET active = 1, activeVersionId = versionId WHERE id IN (${marks(found)})`, found);
+		}
+		return found;
+	});
+}
+
+/** The sandbox copies that are published with a version still bound to a Sandbox credential; unpublishes them. */
+async function unpublishSandboxBound(ids) {
+	return await withDb(async ({ all, run }) => {
+		const rows = await all(
+			`SELECT w.id, h.nodes FROM workflow_entity w JOIN workflow_history h ON h.versionId = w.activeVersionId
+			 WHERE w.id IN (${marks(ids)})`,
+			ids,
+		);
+		const credentialIds = Object.values(SANDBOX_CREDENTIALS).map((c) => c.id);
+		const bound = rows.filter((r) => credentialIds.some((id) => String(r.nodes).includes(`"${id}"`))).map((r) => r.id);
+		if (bound.length > 0) {
+			await run(`UPDATE workflow_entity SET active = 0, activeVersionId = NULL WHERE id IN (${marks(bound)})`, bound);
+		}
+		return bound;
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
 // Binding: credentials and sandbox copies of the examples
 // ---------------------------------------------------------------------------------------------
 
@@ -261,14 +323,34 @@ async function bind(dir, config, urls) {
 		if (changed.length > 0) {
 			log(`importing and publishing ${changed.map((c) => `"${c.name}"`).join(', ')}`);
 			await n8nCli(['import:workflow', '--separate', `--input=${batch}`], /Successfully imported/);
-			for (const { id, hash } of changed) {
-				await n8nCli(['publish:workflow', `--id=${id}`]);
-				config.imported.workflows[id] = hash;
-				saveConfig(dir, config);
-			}
+			await publish(changed.map((c) => c.id));
+			for (const { id, hash } of changed) config.imported.workflows[id] = hash;
+			saveConfig(dir, config);
 		}
 	} finally {
 		rmSync(batch, { recursive: true, force: true });
+	}
+	// the ones a start without the sandbox unpublished
+	const paused = (config.paused ?? []).filter((id) => !changed.some((c) => c.id === id));
+	if (paused.length > 0) {
+		const republished = await publish(paused);
+		if (republished.length > 0) log(`published again: ${republished.join(', ')}`);
+	}
+	delete config.paused;
+	saveConfig(dir, config);
+}
+
+/** Start without the sandbox: unpublish the sandbox copies bound to it (published again by the next sandbox start). */
+async function off() {
+	const dir = join(process.env.N8N_USER_FOLDER, '.n8n', 'sandbox');
+	if (!existsSync(join(dir, 'sandbox.json'))) return;
+	const config = loadConfig(dir);
+	const ids = Object.values(SANDBOX_EXAMPLES);
+	const unpublished = await unpublishSandboxBound(ids);
+	if (unpublished.length > 0) {
+		config.paused = [...new Set([...(config.paused ?? []), ...unpublished])];
+		saveConfig(dir, config);
+		log(`without the sandbox: unpublished ${unpublished.join(', ')} (published again by the next start with the sandbox)`);
 	}
 }
 
@@ -354,7 +436,7 @@ async function main() {
 }
 
 if (process.argv[1] === import.meta.filename) {
-	main().catch((error) => {
+	(process.argv.includes('--off') ? off() : main()).catch((error) => {
 		log(error instanceof Error ? error.message : String(error));
 		process.exit(1);
 	});

@@ -106,5 +106,7 @@ if [ "${SANDBOX}" = "1" ]; then
 	export N8N_BIN N8N_START_BANNER="${BANNER}"
 	exec node "${HERE}/sandbox.mjs"
 fi
+# the "(sandbox)" copies would retry connecting to a sandbox that is not there: unpublish them for now
+N8N_BIN="${N8N_BIN}" node "${HERE}/sandbox.mjs" --off || log "could not unpublish the (sandbox) workflows: n8n will say it cannot reach the sandbox"
 printf '%s\n  No chat sandbox (N8N_SANDBOX=0 / --no-sandbox).\n\n' "${BANNER}" >&2
 exec "${N8N_BIN}" start
