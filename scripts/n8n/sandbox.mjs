@@ -124,6 +124,21 @@ async function freePort() {
 	});
 }
 
+/** The sandbox listens on three ports: `port` (page, feed), `port + 1` (OneBot), `port + 2` (Heychat). */
+const SANDBOX_PORTS = 3;
+
+async function portsFree(base) {
+	for (let p = base; p < base + SANDBOX_PORTS; p++) if (p > 65535 || !(await portFree(p))) return false;
+	return true;
+}
+
+async function freePorts() {
+	for (;;) {
+		const base = await freePort();
+		if (await portsFree(base)) return base;
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // sandbox.json: port, tokens, what was imported (kept in the n8n user folder, mode 600)
 // ---------------------------------------------------------------------------------------------
@@ -152,10 +167,10 @@ async function choosePort(config) {
 	if (process.env.SANDBOX_PORT) {
 		const port = Number(process.env.SANDBOX_PORT);
 		if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number, got "${process.env.SANDBOX_PORT}"`);
-		return port === 0 ? await freePort() : port;
+		return port === 0 ? await freePorts() : port;
 	}
 	if (config.port) return config.port;
-	return (await portFree(5690)) ? 5690 : await freePort();
+	return (await portsFree(5690)) ? 5690 : await freePorts();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,9 +381,9 @@ async function main() {
 	mkdirSync(dir, { recursive: true, mode: 0o700 });
 	const config = loadConfig(dir);
 	const port = await choosePort(config);
-	if (!(await portFree(port))) {
+	if (!(await portsFree(port))) {
 		throw new Error(
-			`the sandbox's port ${port} on 127.0.0.1 is in use (another npm run n8n?). Stop it, or pick another port: SANDBOX_PORT=5691 npm run n8n (or N8N_SANDBOX=0 npm run n8n for none)`,
+			`the sandbox's ports ${port}-${port + SANDBOX_PORTS - 1} on 127.0.0.1 are not all free (another npm run n8n?). Stop it, or pick others: SANDBOX_PORT=5700 npm run n8n (or N8N_SANDBOX=0 npm run n8n for none)`,
 		);
 	}
 	config.port = port;
