@@ -41,7 +41,7 @@ const SANDBOX_WORKFLOWS = {
 let n8n: N8nInstance;
 let run: ChildProcess;
 let output = '';
-let startedAt = 0;
+let n8nPort = 0;
 let server: N8nServer;
 let editor: Editor;
 let page: Page;
@@ -62,6 +62,47 @@ async function freePortTriple(): Promise<number> {
 		const base = await freePort();
 		if (!(await portOpen(base + 1)) && !(await portOpen(base + 2))) return base;
 	}
+}
+
+/**
+ * Runs scripts/n8n/start.sh (what `npm run n8n` runs) in the test's user folder and waits until n8n has activated
+ * every "(sandbox)" workflow (their triggers are then connected to the sandbox). Returns the seconds it took.
+ */
+async function startNpmRunN8n(extraEnv: Record<string, string>): Promise<number> {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		N8N_USER_FOLDER: n8n.userFolder,
+		N8N_PORT: String(n8nPort),
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		// the suite packed dist/ already (run-e2e.mjs): start.sh packs it as it is
+		N8N_SKIP_BUILD: '1',
+		GENERIC_TIMEZONE: 'UTC',
+		...extraEnv,
+	};
+	delete env.NODE_OPTIONS;
+	delete env.NODE_TEST_CONTEXT;
+	const startedAt = Date.now();
+	output = '';
+	run = spawn('bash', [join(repoRoot, 'scripts', 'n8n', 'start.sh')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+	run.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+	await waitUntil(
+		'npm run n8n to activate the (sandbox) workflows',
+		async () => {
+			if (run.exitCode !== null) throw new Error(`start.sh exited (${run.exitCode}):\n${output.slice(-4000)}`);
+			const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(output));
+			return all && /Editor is now accessible via/.test(output) ? true : undefined;
+		},
+		300_000,
+	);
+	return (Date.now() - startedAt) / 1000;
+}
+
+/** SIGTERM to start.sh's process (what npm passes on for Ctrl+C); resolves with its exit status. */
+async function stopNpmRunN8n(): Promise<number | null> {
+	const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+	run.kill('SIGTERM');
+	return await exited;
 }
 
 async function openChat(chatId: string): Promise<void> {
@@ -103,36 +144,9 @@ async function screenshot(name: string): Promise<void> {
 describe('npm run n8n with the chat sandbox: the examples answer in the page', { skip }, () => {
 	before(async () => {
 		n8n = await prepareN8n();
-		const n8nPort = await freePort();
+		n8nPort = await freePort();
 		sandboxPort = await freePortTriple();
-		const env: NodeJS.ProcessEnv = {
-			...process.env,
-			N8N_USER_FOLDER: n8n.userFolder,
-			N8N_PORT: String(n8nPort),
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			SANDBOX_PORT: String(sandboxPort),
-			// the suite packed dist/ already (run-e2e.mjs): start.sh packs it as it is
-			N8N_SKIP_BUILD: '1',
-			GENERIC_TIMEZONE: 'UTC',
-		};
-		delete env.NODE_OPTIONS;
-		delete env.NODE_TEST_CONTEXT;
-		startedAt = Date.now();
-		run = spawn('bash', [join(repoRoot, 'scripts', 'n8n', 'start.sh')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-		run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-		run.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-
-		// up when n8n has activated every "(sandbox)" workflow (their triggers are connected to the sandbox)
-		await waitUntil(
-			'npm run n8n to activate the (sandbox) workflows',
-			async () => {
-				if (run.exitCode !== null) throw new Error(`start.sh exited (${run.exitCode}):\n${output.slice(-4000)}`);
-				const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => output.includes(`(ID: ${id})`) && new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(output));
-				return all && /Editor is now accessible via/.test(output) ? true : undefined;
-			},
-			300_000,
-		);
-		const activeAfter = (Date.now() - startedAt) / 1000;
+		const activeAfter = await startNpmRunN8n({ SANDBOX_PORT: String(sandboxPort) });
 		process.stderr.write(`[sandbox.e2e] start.sh to every (sandbox) workflow active: ${activeAfter.toFixed(1)} s\n`);
 		pageUrl = /Chat sandbox: (\S+)/.exec(output)?.[1] ?? '';
 		assert.match(pageUrl, new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/?$`), `the banner names the page: ${output.slice(-3000)}`);
@@ -228,8 +242,9 @@ describe('npm run n8n with the chat sandbox: the examples answer in the page', {
 	});
 
 	it('announcement: "Execute workflow" in the editor posts it in each of its groups', async () => {
+		await openChat(LOBBY);
 		const before = await messages(LOBBY, { bot: true }, 'weekly meeting').count();
-		await editor.openWorkflow('SbAnnounceGroup1', 6);
+		await editor.openWorkflow('SbAnnounceGroup1', 5);
 		await editor.page.locator('[data-test-id="execute-workflow-button"]').click();
 		const [execution] = await server.waitForExecutions('SbAnnounceGroup1', 1, 90_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
@@ -238,20 +253,35 @@ describe('npm run n8n with the chat sandbox: the examples answer in the page', {
 			const text = await botSays(chatId, /Week \d+ reminder/);
 			assert.match(text, /The weekly meeting is on Friday at 20:00/);
 		}
+		// once in the main group, with the group notice (the Members panel lists the open chat's notices)
+		await openChat(LOBBY);
 		assert.equal(await messages(LOBBY, { bot: true }, 'weekly meeting').count(), before + 1);
+		await page.locator('[data-testid="notices"] [data-testid="notice"]').filter({ hasText: 'The weekly meeting is on Friday' }).first().waitFor();
 		// not one of its groups
 		await openChat(GAMES);
 		assert.equal(await messages(GAMES, { bot: true }, 'weekly meeting').count(), 0);
 	});
 
 	it('SIGTERM (Ctrl+C through npm) stops n8n, then the sandbox', async () => {
-		const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
-		run.kill('SIGTERM');
-		const code = await exited;
+		const code = await stopNpmRunN8n();
 		assert.equal(code, 0, output.slice(-3000));
 		assert.match(output, /Received SIGTERM\. Shutting down/);
-		assert.equal(await portOpen(server.port), false, 'n8n still listens');
+		assert.equal(await portOpen(n8nPort), false, 'n8n still listens');
 		for (const port of [sandboxPort, sandboxPort + 1, sandboxPort + 2]) assert.equal(await portOpen(port), false, `port ${port} still listens`);
 		await page.locator('[data-testid="connection"][data-state="closed"]').waitFor();
+	});
+
+	it('the next npm run n8n keeps port, tokens, credentials and workflows, and the chats', async () => {
+		const activeAfter = await startNpmRunN8n({});
+		process.stderr.write(`[sandbox.e2e] second start.sh to every (sandbox) workflow active: ${activeAfter.toFixed(1)} s\n`);
+		assert.match(output, new RegExp(`Chat sandbox: ${pageUrl.replace(/[.]/g, '\\.')}\\s`));
+		assert.doesNotMatch(output, /creating the credentials|importing and publishing/);
+		// the page reconnects by itself and still shows what was said before the restart
+		await page.locator('[data-testid="connection"][data-state="open"]').waitFor({ timeout: 60_000 });
+		await openChat(LOBBY);
+		await messages(LOBBY, { bot: true }, '[Heychat] Alice: hello from Heychat').first().waitFor();
+		await say(LOBBY, '20003', 'hello again');
+		await botSays(LOBBY, "Hi Carol! I'm a bot built with n8n");
+		assert.equal(await stopNpmRunN8n(), 0, output.slice(-3000));
 	});
 });
