@@ -82,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const port = options.port ?? 0;
 	const log = options.log ?? (() => {});
 	const world = loadWorld(options.stateFile, log);
+	if (options.stateFile) world.mediaDir = `${options.stateFile}.media`;
 	let say: (input: UserInput) => void = () => {
 		throw new InputError('the sandbox is starting');
 	};

@@ -453,8 +453,51 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 				summary: `${BOT} looked up ${user?.name ?? `user ${userId}`}`,
 			};
 		},
+		set_msg_emoji_like: (p) => {
+			const message = storedMessage(idParam(p, 'message_id'));
+			const emoji = idParam(p, 'emoji_id');
+			const add = bool(p.set, true);
+			const reactions = (message.reactions ??= []);
+			let r = reactions.find((x) => x.emoji === emoji);
+			if (add) {
+				if (!r) reactions.push((r = { emoji, userIds: [] }));
+				if (!r.userIds.includes(selfId)) r.userIds.push(selfId);
+			} else if (r) {
+				r.userIds = r.userIds.filter((u) => u !== selfId);
+			}
+			message.reactions = reactions.filter((x) => x.userIds.length > 0);
+			if (message.reactions.length === 0) delete message.reactions;
+			world.updateMessage(message);
+			const chat = world.chat(message.chatId);
+			return {
+				data: null,
+				chatId: message.chatId,
+				summary: `${BOT} ${add ? 'reacted' : 'removed its reaction'} (emoji ${emoji}) ${add ? 'to' : 'from'} a message in ${chat?.name ?? message.chatId}`,
+			};
+		},
+		group_poke: (p) => poke(p),
+		friend_poke: (p) => poke(p),
+		send_poke: (p) => poke(p),
+		send_like: (p) => {
+			const userId = idParam(p, 'user_id');
+			const times = numberParam(p, 'times', 1);
+			if (times < 1 || times > 20) bad('times must be between 1 and 20');
+			return { data: null, summary: `${BOT} liked ${world.nameOf('onebot', userId)}'s profile ${times === 1 ? 'once' : `${times} times`}` };
+		},
 		'.handle_quick_operation': (p) => quickOperation(p.context as JsonObject, p.operation as JsonObject),
 	};
+
+	function poke(p: JsonObject): Outcome {
+		const userId = idParam(p, 'user_id', true) ?? idParam(p, 'target_id');
+		const gid = idParam(p, 'group_id', true);
+		if (gid) {
+			const chat = groupChat(gid);
+			memberOf(chat, userId);
+			return { data: null, chatId: chat.id, summary: `${BOT} poked ${nameIn(chat, userId)} in ${chat.name}` };
+		}
+		const chat = privateChat(userId);
+		return { data: null, chatId: chat.id, summary: `${BOT} poked ${chat.name}` };
+	}
 
 	function deleteNotice(p: JsonObject): Outcome {
 		const chat = groupOf(p);
@@ -474,7 +517,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 		const chat = isGroup ? groupChat(idParam(context, 'group_id')) : privateChat(idParam(context, 'user_id'));
 		const done: string[] = [];
 		if (operation.reply !== undefined && operation.reply !== '') {
-			const segments = messageParam({ message: operation.reply, auto_escape: operation.auto_escape }, 'reply');
+			const segments = messageParam({ reply: operation.reply, auto_escape: operation.auto_escape }, 'reply');
 			if (isGroup && bool(operation.at_sender, true) && context.user_id !== undefined) {
 				segments.unshift({ type: 'at', data: { qq: String(context.user_id) } }, { type: 'text', data: { text: ' ' } });
 			}
@@ -511,7 +554,9 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			return outcome.data;
 		} catch (error) {
 			const e = error as Error;
-			world.record({ ...event, chatId: null, summary: `${BOT} called ${action}: failed (${e.message})`, ok: false, error: e.message });
+			const gid = typeof params.group_id === 'number' || typeof params.group_id === 'string' ? String(params.group_id) : undefined;
+			const chatId = gid && world.chat(`qq:group:${gid}`) ? `qq:group:${gid}` : null;
+			world.record({ ...event, chatId, summary: `${BOT} called ${action}: failed (${e.message})`, ok: false, error: e.message });
 			if (error instanceof ActionFailure) return failed(error.retcode, error.code, error.message);
 			return failed(100, 'HANDLER_ERROR', e.message);
 		}

@@ -1,6 +1,8 @@
 // The sandbox's state: who is where, what was said, what the bots did. Every change is announced
 // to the listeners as a feed frame (SANDBOX.md), so the page follows live.
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { HEYCHAT_SELF, ONEBOT_SELF, SEED_ROLES, seedChats, seedUsers, type HeychatRole } from './seed';
 import type { Chat, FeedEvent, FeedFrame, ForwardNode, Member, Message, Platform, Snapshot, User } from './types';
@@ -23,6 +25,8 @@ export interface WorldState {
 	forwards: Record<string, ForwardNode[]>;
 	roles: HeychatRole[];
 	counters: { onebotMessage: number; heychatMessage: string; event: number; notice: number; user: number };
+	/** Uploaded media kept on disk (with a state file): id → type and name. */
+	media?: Record<string, { mimeType: string; name: string }>;
 }
 
 export interface Media {
@@ -43,6 +47,8 @@ export class World {
 	private readonly listeners = new Set<Listener>();
 	private readonly media = new Map<string, Media>();
 	private changeListeners = new Set<() => void>();
+	/** Where uploaded media is written (beside the state file), so it outlives a restart. */
+	mediaDir: string | undefined;
 
 	constructor(state?: WorldState) {
 		this.state = state ?? World.seed();
@@ -211,11 +217,28 @@ export class World {
 		const ext = /\.([A-Za-z0-9]{1,8})$/.exec(media.name)?.[1] ?? 'bin';
 		const id = `${randomBytes(8).toString('hex')}.${ext.toLowerCase()}`;
 		this.media.set(id, media);
+		if (this.mediaDir) {
+			try {
+				mkdirSync(this.mediaDir, { recursive: true });
+				writeFileSync(join(this.mediaDir, id), media.data);
+				(this.state.media ??= {})[id] = { mimeType: media.mimeType, name: media.name };
+			} catch {
+				// kept in memory only
+			}
+		}
 		return id;
 	}
 
 	getMedia(id: string): Media | undefined {
-		return this.media.get(id);
+		const kept = this.media.get(id);
+		if (kept) return kept;
+		const meta = this.state.media?.[id];
+		if (!meta || !this.mediaDir || !/^[0-9a-f]{16}\.[a-z0-9]{1,8}$/.test(id)) return undefined;
+		const file = join(this.mediaDir, id);
+		if (!existsSync(file)) return undefined;
+		const media = { ...meta, data: readFileSync(file) };
+		this.media.set(id, media);
+		return media;
 	}
 
 	// ----- persistence -----------------------------------------------------------------------
