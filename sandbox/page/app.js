@@ -2,7 +2,7 @@
 // Plain ES module, no framework, no build step; every DOM node comes from toDom (no innerHTML).
 import { toDom } from './vnode.js';
 import {
-	chatGroups, colorIndex, formatTime, initials, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
+	chatGroups, colorIndex, formatTime, initials, isSystemEvent, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
 	renderRecalled, renderSystemLine, sortMembers,
 } from './render.js';
 import { applyMention, inputFrame, matchMembers, mentionQuery, normaliseCommands, speakers } from './composer.js';
@@ -12,8 +12,6 @@ const el = (vnode) => toDom(vnode, document);
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
 const MAX_CALLS = 500;
-// bot actions that already show up as a message (or a recall) in the conversation get no system line
-const MESSAGE_ACTIONS = /^(send_(group_|private_)?msg|send_(group_|private_)?forward_msg|delete_msg|send_like|.*(msg|message).*(send|reply|update|delete|recall).*|.*(send|reply|update|delete|recall).*(msg|message).*)$/i;
 
 const state = {
 	world: null,
@@ -63,12 +61,6 @@ function ctxFor(chatId) {
 	};
 }
 
-function isSystemEvent(event) {
-	if (!event.chatId) return false;
-	if (event.ok === false) return true; // a failed call is always worth a line
-	return !MESSAGE_ACTIONS.test(String(event.action ?? ''));
-}
-
 function timelineOf(chatId) {
 	const items = (state.messages.get(chatId) ?? []).map((m) => ({ kind: 'message', time: m.time, message: m }));
 	for (const e of state.events) if (e.chatId === chatId && isSystemEvent(e)) items.push({ kind: 'event', time: e.time, event: e });
@@ -107,7 +99,7 @@ function chatItem(chat) {
 	const last = lastMessage(chat.id);
 	const unread = state.unread.get(chat.id) ?? 0;
 	const ctx = ctxFor(chat.id);
-	const preview = last ? (last.recalled ? `${last.from?.name ?? ''} recalled a message` : `${last.from?.name ?? ''}: ${plainText(last.segments, ctx)}`) : chatKindLabel(chat);
+	const preview = last ? (last.recalled ? `A message from ${last.from?.name ?? 'someone'} was recalled` : `${last.from?.name ?? ''}: ${plainText(last.segments, ctx)}`) : chatKindLabel(chat);
 	const button = document.createElement('button');
 	button.type = 'button';
 	button.className = `chat-item${chat.id === state.active ? ' active' : ''}${unread ? ' has-unread' : ''}`;
@@ -190,7 +182,7 @@ function renderHeader() {
 	$('chat-avatar').classList.add('chat-head-avatar');
 	$('chat-title').textContent = chat.kind === 'channel' ? `# ${chat.name}` : chat.name;
 	$('chat-title').dataset.chatId = chat.id;
-	$('chat-subtitle').textContent = `${chatKindLabel(chat)} · ${chat.id}`;
+	$('chat-subtitle').textContent = `${chatKindLabel(chat)}${chat.wholeBan ? ' · everyone muted' : ''} · ${chat.id}`;
 	$('conversation').dataset.chatId = chat.id;
 	$('conversation').dataset.kind = chat.kind;
 	$('conversation').dataset.platform = chat.platform;
@@ -214,9 +206,12 @@ function atBottom(node) {
 	return node.scrollHeight - node.scrollTop - node.clientHeight < 80;
 }
 
+let stick = true; // whether the timeline follows new content (the user has not scrolled up)
+
 function scrollToBottom() {
 	const t = $('timeline');
 	t.scrollTop = t.scrollHeight;
+	stick = true;
 	$('jump-latest').hidden = true;
 }
 
@@ -331,7 +326,7 @@ function renderMembers() {
 	const members = $('members');
 	members.replaceChildren();
 	const ctx = ctxFor(state.active ?? '');
-	for (const m of sortMembers(chat?.members ?? [])) {
+	for (const m of sortMembers(chat?.members ?? [], ctx.botId)) {
 		const row = el(renderMember(m, ctx));
 		if (String(m.userId) !== String(ctx.botId)) {
 			const as = document.createElement('button');
@@ -347,6 +342,9 @@ function renderMembers() {
 	}
 	$('members-count').textContent = chat ? String(chat.members?.length ?? 0) : '';
 	const notices = $('notices');
+	const hasNotices = chat?.kind === 'group';
+	notices.hidden = !hasNotices;
+	$('notices-title').hidden = !hasNotices;
 	notices.replaceChildren();
 	for (const n of [...(chat?.notices ?? [])].reverse()) notices.appendChild(el(renderNotice(n)));
 	if (!chat?.notices?.length) {
@@ -761,8 +759,18 @@ function applySnapshot(world) {
 	document.body.dataset.ready = 'true';
 }
 
+/** A chat the snapshot did not have (a frame raced a 'chat' frame): a placeholder until the chat frame comes. */
+function ensureChat(chatId, from) {
+	if (state.chats.has(chatId)) return;
+	const [prefix, kind] = String(chatId).split(':');
+	const platform = prefix === 'hc' ? 'heychat' : 'onebot';
+	const direct = kind === 'private' || kind === 'dm';
+	state.chats.set(chatId, { id: chatId, platform, kind, name: direct && from && !from.bot ? from.name : chatId, members: [], notices: [] });
+}
+
 function addMessage(message) {
 	const chatId = message.chatId;
+	ensureChat(chatId, message.from);
 	if (!state.messages.has(chatId)) state.messages.set(chatId, []);
 	const list = state.messages.get(chatId);
 	if (state.byId.has(String(message.id))) return updateMessage(message);
@@ -844,6 +852,12 @@ function chatFromHash() {
 
 // ---------- wiring ----------
 
+/** The side panel is a column on wide screens (open unless closed) and a drawer on narrower ones (closed unless opened). */
+function panelOpen() {
+	const body = document.body.classList;
+	return window.matchMedia('(min-width: 1181px)').matches ? !body.contains('panel-closed') : body.contains('panel-open');
+}
+
 function wire() {
 	$('composer').addEventListener('submit', (e) => {
 		e.preventDefault();
@@ -909,8 +923,13 @@ function wire() {
 		}
 	});
 	$('timeline').addEventListener('scroll', () => {
-		if (atBottom($('timeline'))) $('jump-latest').hidden = true;
+		stick = atBottom($('timeline'));
+		if (stick) $('jump-latest').hidden = true;
 	});
+	// images load after the messages are placed: keep following the bottom if we were there
+	$('timeline').addEventListener('load', () => {
+		if (stick) scrollToBottom();
+	}, true);
 	$('jump-latest').addEventListener('click', scrollToBottom);
 	$('members').addEventListener('click', (e) => {
 		const b = e.target.closest('[data-action="speak-as"]');
@@ -928,7 +947,7 @@ function wire() {
 	for (const tab of document.querySelectorAll('.tab, .tab-toggle')) {
 		tab.addEventListener('click', () => {
 			const name = tab.dataset.tab ?? tab.dataset.panel;
-			if (tab.classList.contains('tab-toggle') && state.panel === name && document.body.classList.contains('panel-open')) {
+			if (tab.classList.contains('tab-toggle') && state.panel === name && panelOpen()) {
 				document.body.classList.remove('panel-open');
 				document.body.classList.add('panel-closed');
 				return;
@@ -949,6 +968,10 @@ function wire() {
 		updateCallCount();
 	});
 	$('toggle-sidebar').addEventListener('click', () => document.body.classList.toggle('sidebar-open'));
+	$('scrim').addEventListener('click', () => {
+		document.body.classList.remove('sidebar-open', 'panel-open');
+		document.body.classList.add('panel-closed');
+	});
 	document.addEventListener('keydown', (e) => {
 		if (e.key === 'Escape') {
 			closePopover();

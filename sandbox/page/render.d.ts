@@ -10,7 +10,8 @@ export interface Message {
 	from: { userId: string; name: string; bot: boolean };
 	segments: Segment[];
 	replyTo?: string;
-	edited?: boolean;
+	edited?: boolean | number;
+	reactions?: Array<{ emoji: string; userIds: string[] }>;
 	recalled?: boolean;
 }
 export interface FeedEvent {
@@ -63,8 +64,10 @@ export function renderMessage(message: Message, ctx?: RenderContext, opts?: { co
 export function renderRecalled(message: Message): VNode;
 export function renderSystemLine(event: FeedEvent, ctx?: RenderContext): VNode;
 export function renderBotCall(event: FeedEvent, ctx?: RenderContext): VNode;
-export function sortMembers(members: Member[]): Member[];
+export function sortMembers(members: Member[], botId?: string): Member[];
 export function formatDuration(ms: number): string;
 export function renderMember(member: Member, ctx?: RenderContext): VNode;
 export function renderNotice(notice: { id: string; text: string; time: number }, ctx?: RenderContext): VNode;
 export function chatGroups(chats: Chat[]): Array<{ key: string; title: string; icon: string; chats: Chat[] }>;
+export function isSystemEvent(event: FeedEvent): boolean;
+export function renderReactions(reactions: unknown, ctx?: RenderContext): VNode | null;

@@ -93,11 +93,15 @@ export function plainText(segments, ctx = {}) {
 	for (const seg of Array.isArray(segments) ? segments : []) {
 		switch (seg?.type) {
 			case 'text': parts.push(String(seg.text ?? '')); break;
-			case 'at': parts.push(`@${mentionLabel(seg, ctx)} `); break;
+			case 'at': parts.push(`@${mentionLabel(seg, ctx)}`); break;
 			case 'image': parts.push('[image]'); break;
 			case 'face': parts.push(FACES[seg.id] ?? '[face]'); break;
 			case 'reply': break;
-			case 'markdown': parts.push(markdownToPlain(seg.text)); break;
+			case 'markdown': {
+				const source = String(seg.text ?? '');
+				parts.push(`${/^\s/.test(source) ? ' ' : ''}${markdownToPlain(source)}${/\s$/.test(source) ? ' ' : ''}`);
+				break;
+			}
 			case 'card': parts.push(cardPlain(seg.data)); break;
 			case 'forward': parts.push('[forwarded messages]'); break;
 			case 'file': parts.push(`[file] ${seg.name ?? ''}`.trim()); break;
@@ -326,12 +330,48 @@ export function renderSegment(seg, ctx = {}, depth = 0) {
 	}
 }
 
+const MD_SPECIAL = /[\\`*_{}[\]()#+\-.!~>|@<]/g;
+
+/**
+ * Heychat markdown arrives split around mentions (markdown, at, markdown): a run of markdown, at and text
+ * segments becomes one markdown source (at → @{id:…}, text escaped) so it renders as one flowing block.
+ */
+function mergeMarkdownRuns(list, ctx) {
+	if (!list.some((s) => s?.type === 'markdown')) return { list, ctx };
+	const names = new Map();
+	const out = [];
+	let run = [];
+	const flush = () => {
+		if (run.some((s) => s.type === 'markdown')) {
+			const text = run.map((s) => {
+				if (s.type === 'markdown') return String(s.text ?? '');
+				if (s.type === 'text') return String(s.text ?? '').replace(MD_SPECIAL, '\\$&');
+				const id = String(s.userId ?? '');
+				if (s.name) names.set(id, String(s.name));
+				return id === 'all' ? '@{all}' : `@{id:${id}}`;
+			}).join('');
+			out.push({ type: 'markdown', text });
+		} else out.push(...run);
+		run = [];
+	};
+	for (const s of list) {
+		if (s?.type === 'markdown' || s?.type === 'at' || s?.type === 'text') run.push(s);
+		else {
+			flush();
+			out.push(s);
+		}
+	}
+	flush();
+	const mentionName = (id) => names.get(id) ?? ctx.mentionName?.(id);
+	return { list: out, ctx: { ...ctx, mentionName } };
+}
+
 /** Segments → vnodes; a reply segment is put first (as chat apps show the quote above the text). */
 export function renderSegments(segments, ctx = {}, depth = 0) {
-	const list = Array.isArray(segments) ? segments : [];
-	const replies = list.filter((s) => s?.type === 'reply');
-	const rest = list.filter((s) => s?.type !== 'reply');
-	return [...replies, ...rest].map((s) => renderSegment(s, ctx, depth));
+	const merged = mergeMarkdownRuns(Array.isArray(segments) ? segments : [], ctx);
+	const replies = merged.list.filter((s) => s?.type === 'reply');
+	const rest = merged.list.filter((s) => s?.type !== 'reply');
+	return [...replies, ...rest].map((s) => renderSegment(s, merged.ctx, depth));
 }
 
 function isBlockOnly(segments) {
@@ -375,7 +415,20 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 			message.edited ? h('span', { class: 'message-edited', title: 'edited' }, 'edited') : null),
 		h('div', { class: 'bubble', 'data-testid': 'message-body' },
 			message.replyTo && !hasReplySeg ? renderReplyQuote(message.replyTo, ctx) : null,
-			renderSegments(segments, ctx))));
+			renderSegments(segments, ctx)),
+		renderReactions(message.reactions, ctx)));
+}
+
+/** Heychat reactions under a message: one chip per emoji with its count; who reacted in the tooltip. */
+export function renderReactions(reactions, ctx = {}) {
+	const list = (Array.isArray(reactions) ? reactions : []).filter((r) => Array.isArray(r?.userIds) && r.userIds.length > 0);
+	if (list.length === 0) return null;
+	return h('div', { class: 'reactions', 'data-testid': 'reactions' }, list.map((r) => {
+		const names = r.userIds.map((id) => ctx.mentionName?.(String(id)) ?? String(id));
+		const mine = ctx.botId !== undefined && r.userIds.map(String).includes(String(ctx.botId));
+		return h('span', { class: `reaction${mine ? ' by-bot' : ''}`, 'data-testid': 'reaction', title: names.join(', ') },
+			h('span', { class: 'reaction-emoji' }, String(r.emoji ?? '?')), h('span', { class: 'reaction-count' }, String(r.userIds.length)));
+	}));
 }
 
 /** A recalled message's placeholder row (the page keeps the id so replies still point somewhere). */
@@ -385,7 +438,22 @@ export function renderRecalled(message) {
 		'data-testid': 'recalled',
 		'data-message-id': String(message.id),
 		'data-chat-id': String(message.chatId ?? ''),
-	}, `${message.from?.name ?? 'Someone'} recalled a message`);
+	}, `A message from ${message.from?.name ?? 'someone'} was recalled`);
+}
+
+// Bot actions that already show in the conversation as a message (sent, edited, recalled) and calls that only
+// read state get no system line there; the Bot calls panel still lists them. A failed call always gets one.
+const MESSAGE_ACTION = /^(send_|delete_msg$|(update|delete)_channel_message$|.*forward_msg$|mark_.*read)/i;
+const READ_ACTION = /^(get_|can_|check_|fetch_|list_|search_|\.?_?get_)/i;
+const READ_SUMMARY = /\b(read|looked up)\b/;
+
+/** Whether a FeedEvent is shown as a system line in its chat. */
+export function isSystemEvent(event) {
+	if (!event?.chatId) return false;
+	if (event.ok === false) return true;
+	const action = String(event.action ?? '');
+	if (MESSAGE_ACTION.test(action) || READ_ACTION.test(action)) return false;
+	return !(event.modelled !== false && READ_SUMMARY.test(String(event.summary ?? '')));
 }
 
 /** An inline system line for a bot action that is not a message (a FeedEvent with a chatId). */
@@ -433,10 +501,10 @@ export function renderBotCall(event, ctx = {}) {
 
 const ROLE_ORDER = { owner: 0, admin: 1, member: 2 };
 
-/** Members sorted: owner, admins, then by name. */
-export function sortMembers(members) {
-	return [...(members ?? [])].sort((a, b) =>
-		(ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || String(a.name).localeCompare(String(b.name)));
+/** Members sorted: the bot, the owner, admins, then by name. */
+export function sortMembers(members, botId) {
+	const rank = (m) => (botId !== undefined && String(m.userId) === String(botId) ? -1 : ROLE_ORDER[m.role] ?? 3);
+	return [...(members ?? [])].sort((a, b) => rank(a) - rank(b) || String(a.name).localeCompare(String(b.name)));
 }
 
 /** "10 min", "2 h 5 min", "3 d". */

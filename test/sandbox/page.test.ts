@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../../sandbox/page/vnode.js';
 import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.js';
 import {
-	chatGroups, initials, plainText, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
-	renderSystemLine, type Message, type RenderContext,
+	chatGroups, initials, isSystemEvent, plainText, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
+	renderReactions, renderSystemLine, type Message, type RenderContext,
 } from '../../sandbox/page/render.js';
 
 // ---- a tiny DOM shim: elements with attributes and children, text nodes with data ----
@@ -153,6 +153,20 @@ describe('messages', () => {
 		assert.deepEqual(findAll(tree, (n) => n.attrs['data-testid'] === 'mention').map(textOf), ['@Alice', '@all']);
 	});
 
+	test('Heychat markdown split around a mention renders as one block with the mention inline', () => {
+		const tree = renderMessage(message([
+			{ type: 'markdown', text: '**Welcome** ' }, { type: 'at', userId: '30001', name: 'Alice' },
+			{ type: 'markdown', text: '!\n- read the rules' }, { type: 'text', text: ' *not italic* <i>' },
+		]), ctx);
+		const body = byTestId(tree, 'message-body')[0];
+		assert.equal(byClass(body, 'md').length, 1, 'one markdown block');
+		const para = findAll(body, (n) => n.tag === 'p')[0];
+		assert.deepEqual(findAll(para, (n) => n.attrs['data-testid'] === 'mention').map(textOf), ['@Alice'], 'the mention is inside the first paragraph');
+		assert.equal(findAll(body, (n) => n.tag === 'li').length, 1);
+		assert.ok(textOf(body).includes('*not italic* <i>'), 'a text segment stays literal');
+		assert.equal(findAll(body, (n) => n.tag === 'em').length, 0);
+	});
+
 	test('a reply quotes the replied message (name and cut snippet) and points at its id', () => {
 		const tree = renderMessage(message([{ type: 'text', text: 'answer' }, { type: 'reply', messageId: 'm0' }]), ctx);
 		const quote = byTestId(tree, 'reply-quote');
@@ -213,7 +227,7 @@ describe('messages', () => {
 	test('plainText previews every kind in one line', () => {
 		assert.equal(
 			plainText([{ type: 'text', text: 'hi\nthere ' }, { type: 'at', userId: '20002' }, { type: 'image', url: 'x' }, { type: 'markdown', text: '**b** [l](https://x.y)' }], ctx),
-			'hi there @Bob [image]b l',
+			'hi there @Bob[image]b l',
 		);
 		assert.equal(markdownToPlain('# Title\n- item `code`'), 'Title item code');
 	});
@@ -305,6 +319,29 @@ describe('bot actions, members, chat list', () => {
 		const failed = renderSystemLine({ ...event, ok: false, error: 'not admin' });
 		assert.equal(failed.attrs['data-ok'], 'false');
 		assert.ok(textOf(failed).includes('failed: not admin'));
+	});
+
+	test('sends, recalls and reads get no system line (the message shows, or nothing changed); failures always do', () => {
+		const line = (action: string, extra: Record<string, unknown> = {}) => isSystemEvent({ ...event, action, ...extra });
+		assert.equal(line('set_group_ban'), true);
+		assert.equal(line('_send_group_notice'), true, 'a notice is not a message');
+		assert.equal(line('set_group_anonymous', { modelled: false, summary: 'Sandbox Bot called set_group_anonymous (not modelled)' }), true);
+		for (const quiet of ['send_group_msg', 'send_msg', 'send_group_forward_msg', 'delete_msg', 'send_channel_message', 'update_channel_message', 'delete_channel_message', 'get_group_info', 'get_msg']) {
+			assert.equal(line(quiet), false, quiet);
+		}
+		assert.equal(line('room_members', { summary: 'Sandbox Bot read the member list of Sandbox Room' }), false);
+		assert.equal(line('send_group_msg', { ok: false, error: 'muted' }), true);
+		assert.equal(line('set_group_ban', { chatId: null }), false, 'no chat, no line');
+	});
+
+	test('Heychat reactions show one chip per emoji with its count', () => {
+		const tree = renderReactions([{ emoji: '👍', userIds: ['30001', '9001'] }, { emoji: '🎉', userIds: [] }], { botId: '9001', mentionName: (id) => (id === '30001' ? 'Alice' : undefined) });
+		assert.ok(tree);
+		const chips = byTestId(tree, 'reaction');
+		assert.equal(chips.length, 1, 'an emoji nobody reacted with is not shown');
+		assert.equal(textOf(chips[0]), '👍2');
+		assert.equal(chips[0].attrs.title, 'Alice, 9001');
+		assert.equal(renderReactions(undefined), null);
 	});
 
 	test('a bot call lists action, summary, status and the params JSON; unmodelled ones say "raw call"', () => {
