@@ -432,12 +432,24 @@ async function main() {
 	const banner = (process.env.N8N_START_BANNER ?? '').replace(/\n+$/, '');
 	const sandboxLines = [
 		`  Chat sandbox: ${urls.page}`,
-		'    type "help" in the Sandbox Lobby group: the "(sandbox)" examples are published and answer there',
+		'    the "(sandbox)" examples are published and answer there once n8n is up (type "help" in Sandbox Lobby)',
 		'    (start without it: N8N_SANDBOX=0 npm run n8n)',
 	].join('\n');
 	process.stderr.write(`${banner}\n${sandboxLines}\n\n`);
 
-	n8n = spawn(process.env.N8N_BIN, ['start'], { stdio: 'inherit', detached: true });
+	// n8n's output passes through unchanged; once it has activated the workflows ("Editor is now accessible"),
+	// say that the sandbox answers now (typed before that, a message reaches no workflow)
+	n8n = spawn(process.env.N8N_BIN, ['start'], { stdio: ['inherit', 'pipe', 'inherit'], detached: true });
+	let tail = '';
+	n8n.stdout.on('data', (chunk) => {
+		process.stdout.write(chunk);
+		if (tail === null) return;
+		tail = (tail + chunk.toString()).slice(-200);
+		if (/Editor is now accessible via/.test(tail)) {
+			tail = null;
+			process.stderr.write(`\n  Ready: open the chat sandbox at ${urls.page} and type "help" in Sandbox Lobby.\n\n`);
+		}
+	});
 	const [code, signal] = await new Promise((r) => n8n.on('exit', (c, s) => r([c, s])));
 	stopping = true;
 	try {

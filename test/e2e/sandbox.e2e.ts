@@ -91,7 +91,7 @@ async function startNpmRunN8n(extraEnv: Record<string, string>): Promise<number>
 		async () => {
 			if (run.exitCode !== null) throw new Error(`start.sh exited (${run.exitCode}):\n${output.slice(-4000)}`);
 			const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(output));
-			return all && /Editor is now accessible via/.test(output) ? true : undefined;
+			return all && /Ready: open the chat sandbox at/.test(output) ? true : undefined;
 		},
 		300_000,
 	);
@@ -160,6 +160,7 @@ describe('npm run n8n with the chat sandbox: the examples answer in the page', {
 		page = await editor.context.newPage();
 		await page.goto(pageUrl);
 		await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
+		await page.locator('body[data-ready="true"]').waitFor();
 	});
 
 	after(async () => {
