@@ -68,7 +68,7 @@ async function freePortTriple(): Promise<number> {
  * Runs scripts/n8n/start.sh (what `npm run n8n` runs) in the test's user folder and waits until n8n has activated
  * every "(sandbox)" workflow (their triggers are then connected to the sandbox). Returns the seconds it took.
  */
-async function startNpmRunN8n(extraEnv: Record<string, string>): Promise<number> {
+async function startNpmRunN8n(extraEnv: Record<string, string>, args: string[] = [], up = sandboxWorkflowsActive): Promise<number> {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		N8N_USER_FOLDER: n8n.userFolder,
@@ -83,19 +83,24 @@ async function startNpmRunN8n(extraEnv: Record<string, string>): Promise<number>
 	delete env.NODE_TEST_CONTEXT;
 	const startedAt = Date.now();
 	output = '';
-	run = spawn('bash', [join(repoRoot, 'scripts', 'n8n', 'start.sh')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	run = spawn('bash', [join(repoRoot, 'scripts', 'n8n', 'start.sh'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	run.stdout!.on('data', (d: Buffer) => (output += d.toString()));
 	run.stderr!.on('data', (d: Buffer) => (output += d.toString()));
 	await waitUntil(
-		'npm run n8n to activate the (sandbox) workflows',
+		'npm run n8n to be up',
 		async () => {
 			if (run.exitCode !== null) throw new Error(`start.sh exited (${run.exitCode}):\n${output.slice(-4000)}`);
-			const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(output));
-			return all && /Ready: open the chat sandbox at/.test(output) ? true : undefined;
+			return up(output) ? true : undefined;
 		},
 		300_000,
 	);
 	return (Date.now() - startedAt) / 1000;
+}
+
+/** n8n has activated every "(sandbox)" workflow and start.sh said so. */
+function sandboxWorkflowsActive(out: string): boolean {
+	const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(out));
+	return all && /Ready: open the chat sandbox at/.test(out);
 }
 
 /** SIGTERM to start.sh's process (what npm passes on for Ctrl+C); resolves with its exit status. */
@@ -281,5 +286,21 @@ describe('npm run n8n with the chat sandbox: the examples answer in the page', {
 		await say(LOBBY, '20003', 'hello again');
 		await botSays(LOBBY, "Hi Carol! I'm a bot built with n8n");
 		assert.equal(await stopNpmRunN8n(), 0, output.slice(-3000));
+	});
+
+	it('npm run n8n -- --no-sandbox: no sandbox, the (sandbox) workflows unpublished until it runs again', async () => {
+		await startNpmRunN8n({}, ['--no-sandbox'], (out) => /Editor is now accessible via/.test(out));
+		assert.match(output, /No chat sandbox/);
+		assert.doesNotMatch(output, /Chat sandbox:|Activated workflow|Could not connect/);
+		const unpublished = /without the sandbox: unpublished (.*) \(published again/.exec(output)?.[1] ?? '';
+		assert.deepEqual(unpublished.split(', ').sort(), Object.keys(SANDBOX_WORKFLOWS).sort(), output.slice(-3000));
+		for (const port of [sandboxPort, sandboxPort + 1, sandboxPort + 2]) assert.equal(await portOpen(port), false, `port ${port} listens`);
+		for (const id of Object.keys(SANDBOX_WORKFLOWS)) {
+			const wf = await server.api<{ active: boolean }>('GET', `/workflows/${id}`);
+			assert.equal(wf.body.active, false, `${id} is still published`);
+		}
+		assert.equal(await stopNpmRunN8n(), 0, output.slice(-3000));
+		const config = JSON.parse(readFileSync(join(n8n.userFolder, '.n8n', 'sandbox', 'sandbox.json'), 'utf8')) as { paused?: string[] };
+		assert.deepEqual([...(config.paused ?? [])].sort(), Object.keys(SANDBOX_WORKFLOWS).sort(), 'published again by the next start with the sandbox');
 	});
 });
