@@ -91,7 +91,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	await page.start();
 	const mediaBase = () => page.url;
 
-	const { handlers, fallback } = createOneBotActions({ world, mediaBase });
+	let notify: (event: JsonObject) => void = () => {};
+	const { handlers, fallback } = createOneBotActions({ world, mediaBase, notify: (event) => notify(event) });
 	const onebot = await FakeOneBot.start({
 		host,
 		port: options.onebotPort ?? (port ? port + 1 : 0),
@@ -118,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			void handlers['.handle_quick_operation']({ context: event, operation }, {} as never);
 		},
 	});
+	notify = (event) => consumers.push(event);
 	const handle = createInputHandler({ world, onebot: consumers, heychat, mediaBase });
 	say = handle;
 

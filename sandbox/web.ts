@@ -126,7 +126,13 @@ export class PageServer {
 
 	private onHttp(req: IncomingMessage, res: ServerResponse): void {
 		const url = new URL(req.url ?? '/', 'http://x');
-		const path = decodeURIComponent(url.pathname);
+		let path: string;
+		try {
+			path = decodeURIComponent(url.pathname);
+		} catch {
+			res.writeHead(400).end();
+			return;
+		}
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { Allow: 'GET, HEAD' }).end();
 			return;

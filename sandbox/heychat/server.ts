@@ -498,7 +498,10 @@ export class FakeHeychat {
 
 	private async listen(port = 0): Promise<void> {
 		this.server = createServer((req, res) => {
-			void this.handleHttp(req, res);
+			this.handleHttp(req, res).catch(() => {
+				if (!res.headersSent) res.writeHead(500);
+				res.end();
+			});
 		});
 		this.server.on('connection', (socket) => {
 			this.acceptedSockets++;

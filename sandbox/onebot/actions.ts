@@ -14,6 +14,8 @@ export interface OneBotActionContext {
 	world: World;
 	/** Base URL of the page port (media URLs). */
 	mediaBase: () => string;
+	/** Sends a notice event to the OneBot consumers (what a backend reports after the bot's own actions). */
+	notify?: (event: JsonObject) => void;
 }
 
 /** A failed call: the envelope's retcode / msg / wording. */
@@ -94,6 +96,16 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 	};
 	const nameIn = (chat: Chat, userId: string) => world.nameOf('onebot', userId, chat.id);
 	const groupId = (chat: Chat) => chat.id.split(':')[2];
+	const notice = (chat: Chat, noticeType: string, fields: JsonObject) =>
+		ctx.notify?.({
+			time: unix(Date.now()),
+			self_id: Number(selfId),
+			post_type: 'notice',
+			notice_type: noticeType,
+			group_id: Number(groupId(chat)),
+			operator_id: Number(selfId),
+			...fields,
+		});
 
 	const privateChat = (userId: string): Chat => {
 		const id = `qq:private:${userId}`;
@@ -280,6 +292,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			const message = storedMessage(idParam(p, 'message_id'));
 			const chat = world.chat(message.chatId);
 			world.deleteMessage(message.chatId, message.id);
+			if (chat?.kind === 'group') notice(chat, 'group_recall', { user_id: Number(message.from.userId), message_id: Number(message.id) });
 			const who = message.from.userId === selfId ? 'its message' : `a message from ${message.from.name}`;
 			return { data: null, chatId: message.chatId, summary: `${BOT} recalled ${who} in ${chat?.name ?? message.chatId}` };
 		},
@@ -338,6 +351,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			if (duration < 0 || duration > 30 * 86400) bad('duration must be between 0 and 2592000 seconds');
 			m.mutedUntil = duration > 0 ? Date.now() + duration * 1000 : 0;
 			world.chatChanged(chat);
+			notice(chat, 'group_ban', { sub_type: duration > 0 ? 'ban' : 'lift_ban', user_id: Number(userId), duration });
 			return {
 				data: null,
 				chatId: chat.id,
@@ -348,6 +362,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			const chat = groupOf(p);
 			chat.wholeBan = bool(p.enable, true);
 			world.chatChanged(chat);
+			notice(chat, 'group_ban', { sub_type: chat.wholeBan ? 'ban' : 'lift_ban', user_id: 0, duration: chat.wholeBan ? -1 : 0 });
 			return { data: null, chatId: chat.id, summary: `${BOT} ${chat.wholeBan ? 'muted everyone' : 'lifted the mute on everyone'} in ${chat.name}` };
 		},
 		set_group_kick: (p) => {
@@ -359,14 +374,17 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			const name = nameIn(chat, userId);
 			chat.members = chat.members.filter((x) => x.userId !== userId);
 			world.chatChanged(chat);
+			notice(chat, 'group_decrease', { sub_type: 'kick', user_id: Number(userId) });
 			return { data: null, chatId: chat.id, summary: `${BOT} removed ${name} from ${chat.name}` };
 		},
 		set_group_card: (p) => {
 			const chat = groupOf(p);
 			const userId = idParam(p, 'user_id');
 			const m = memberOf(chat, userId);
+			const cardOld = m.card;
 			m.card = typeof p.card === 'string' ? p.card : '';
 			world.chatChanged(chat);
+			if (cardOld !== m.card) notice(chat, 'group_card', { user_id: Number(userId), card_new: m.card, card_old: cardOld });
 			return {
 				data: null,
 				chatId: chat.id,
@@ -393,6 +411,7 @@ export function createOneBotActions(ctx: OneBotActionContext): { handlers: Recor
 			const enable = bool(p.enable, true);
 			m.role = enable ? 'admin' : 'member';
 			world.chatChanged(chat);
+			notice(chat, 'group_admin', { sub_type: enable ? 'set' : 'unset', user_id: Number(userId) });
 			return { data: null, chatId: chat.id, summary: `${BOT} ${enable ? 'made' : 'removed'} ${nameIn(chat, userId)} ${enable ? 'an admin' : 'as admin'} of ${chat.name}` };
 		},
 		set_group_name: (p) => {

@@ -25,16 +25,31 @@ export class OneBotConsumers {
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private heartbeat: NodeJS.Timeout | undefined;
 
+	private readonly options: ConsumerOptions & { reverseUrls: string[]; postUrls: PostTarget[] };
+
 	constructor(
 		private readonly server: FakeOneBot,
-		private readonly options: ConsumerOptions,
+		options: ConsumerOptions,
 	) {
-		for (const url of options.reverseUrls ?? []) void this.keepConnected(url, 0);
+		this.options = { ...options, reverseUrls: [...(options.reverseUrls ?? [])], postUrls: [...(options.postUrls ?? [])] };
+		for (const url of this.options.reverseUrls) void this.keepConnected(url, 0);
 		const every = options.heartbeatMs ?? 30_000;
 		if (every > 0) {
 			this.heartbeat = setInterval(() => this.push(heartbeatEvent(Number(server.selfId), every)), every);
 			this.heartbeat.unref();
 		}
+	}
+
+	/** Adds a reverse WebSocket URL to connect to (and keep reconnecting to). */
+	addReverseUrl(url: string): void {
+		if (this.closed || this.options.reverseUrls.includes(url)) return;
+		this.options.reverseUrls.push(url);
+		void this.keepConnected(url, 0);
+	}
+
+	/** Adds an HTTP POST URL events are reported to. */
+	addPostUrl(target: PostTarget): void {
+		this.options.postUrls.push(target);
 	}
 
 	/** Reverse WebSocket connections open now. */
@@ -83,7 +98,7 @@ export class OneBotConsumers {
 			}
 		}
 		if (event.post_type !== 'meta_event') {
-			for (const target of this.options.postUrls ?? []) {
+			for (const target of this.options.postUrls) {
 				this.server
 					.postEvent(target.url, event, { secret: target.secret || undefined, timeoutMs: 15_000 })
 					.then((res) => {

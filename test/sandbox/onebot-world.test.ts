@@ -239,6 +239,27 @@ describe('OneBot actions change the world and the feed shows them', () => {
 		assert.equal(s.world.messages(LOBBY).length, 0);
 	});
 
+	test('the bot’s own mutes, kicks, recalls, cards and admins are reported to the consumers as notices', async () => {
+		const s = await sandbox();
+		const consumer = await connect(`${s.urls.onebotWs}/event`);
+		await onebot(s, 'set_group_ban', { group_id: 123456789, user_id: 20002, duration: 60 });
+		const ban = await consumer.waitFor((f) => f.notice_type === 'group_ban', 'group_ban');
+		assert.deepEqual([ban.sub_type, ban.group_id, ban.user_id, ban.operator_id, ban.duration], ['ban', 123456789, 20002, 10001, 60]);
+		await s.say({ kind: 'message', chatId: LOBBY, userId: '20003', text: 'spam' });
+		const spam = s.world.messages(LOBBY)[0];
+		await onebot(s, 'delete_msg', { message_id: Number(spam.id) });
+		const recall = await consumer.waitFor((f) => f.notice_type === 'group_recall', 'group_recall');
+		assert.deepEqual([recall.user_id, recall.operator_id, recall.message_id], [20003, 10001, Number(spam.id)]);
+		await onebot(s, 'set_group_card', { group_id: 123456789, user_id: 20003, card: 'C' });
+		const card = await consumer.waitFor((f) => f.notice_type === 'group_card', 'group_card');
+		assert.deepEqual([card.card_old, card.card_new], ['', 'C']);
+		await onebot(s, 'set_group_admin', { group_id: 123456789, user_id: 20003, enable: true });
+		await consumer.waitFor((f) => f.notice_type === 'group_admin' && f.sub_type === 'set', 'group_admin');
+		await onebot(s, 'set_group_kick', { group_id: 123456789, user_id: 20003 });
+		const kick = await consumer.waitFor((f) => f.notice_type === 'group_decrease', 'group_decrease');
+		assert.deepEqual([kick.sub_type, kick.user_id, kick.operator_id], ['kick', 20003, 10001]);
+	});
+
 	test('the forward WebSocket serves the same world (an API call with echo)', async () => {
 		const s = await sandbox();
 		const ws = await connect(s.urls.onebotWs);
