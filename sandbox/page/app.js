@@ -22,6 +22,7 @@ const state = {
 	unread: new Map(),
 	speaker: new Map(), // chatId → userId
 	active: null,
+	replyTo: null, // {chatId, messageId} the next QQ message replies to
 	botIds: { onebot: '10001', heychat: '9001' },
 	commands: normaliseCommands(undefined),
 	filter: '',
@@ -166,6 +167,7 @@ function openChat(chatId, { fromHash = false } = {}) {
 		history.replaceState(null, '', `#chat=${encodeURIComponent(chatId)}`);
 	}
 	document.body.classList.remove('sidebar-open');
+	if (state.replyTo && state.replyTo.chatId !== chatId) setReply(null);
 	renderChatList();
 	renderHeader();
 	renderTimeline();
@@ -221,7 +223,8 @@ function messageNode(message, previous) {
 		String(previous.message.from?.userId) === String(message.from?.userId) && message.time - previous.message.time < GROUP_GAP_MS;
 	const chat = state.chats.get(message.chatId);
 	const role = chat?.members?.find((m) => String(m.userId) === String(message.from?.userId))?.role;
-	return el(renderMessage(message, ctxFor(message.chatId), { continued, role }));
+	const canReply = chat?.platform === 'onebot';
+	return el(renderMessage(message, ctxFor(message.chatId), { continued, role, canReply }));
 }
 
 function dayLabel(time) {
@@ -245,8 +248,11 @@ function renderTimeline() {
 		const empty = document.createElement('div');
 		empty.className = 'empty-state';
 		const p = document.createElement('p');
-		p.textContent = 'No messages yet. Say something to the bot below.';
-		empty.appendChild(p);
+		p.textContent = 'No messages yet.';
+		const hint = document.createElement('p');
+		hint.className = 'empty-hint';
+		hint.textContent = 'Pick who you are in “Speak as” and type below: your n8n workflows answer as Sandbox Bot, and every call they make shows up under “Bot calls”.';
+		empty.append(p, hint);
 		frag.appendChild(empty);
 	}
 	for (const item of items) {
@@ -438,16 +444,45 @@ function submitComposer() {
 		toast('Pick a user to speak as', 'error');
 		return;
 	}
-	const result = inputFrame({ chat, userId, text: input.value, commands: state.commands });
+	const replyTo = state.replyTo?.chatId === chat.id ? state.replyTo.messageId : undefined;
+	const result = inputFrame({ chat, userId, text: input.value, commands: state.commands, replyTo });
 	if (result.error) {
 		if (input.value.trim() !== '') toast(result.error, 'error');
 		return;
 	}
 	if (send(result.frame)) {
+		setReply(null);
 		input.value = '';
 		autosize();
 		hideSuggestions();
 	}
+}
+
+/** The message the next text replies to (QQ chats), shown above the text box. */
+function setReply(message) {
+	state.replyTo = message ? { chatId: message.chatId, messageId: String(message.id) } : null;
+	const bar = $('composer-reply');
+	if (!message) {
+		bar.hidden = true;
+		bar.replaceChildren();
+		return;
+	}
+	const label = document.createElement('span');
+	label.className = 'composer-reply-text';
+	const name = document.createElement('strong');
+	name.textContent = `Replying to ${message.from?.name ?? ''}: `;
+	label.append(name, plainText(message.segments, ctxFor(message.chatId)));
+	const cancel = document.createElement('button');
+	cancel.type = 'button';
+	cancel.className = 'icon-button composer-reply-cancel';
+	cancel.dataset.testid = 'composer-reply-cancel';
+	cancel.setAttribute('aria-label', 'Cancel the reply');
+	cancel.appendChild(Object.assign(document.createElement('span'), { className: 'icon icon-x' }));
+	cancel.addEventListener('click', () => setReply(null));
+	bar.replaceChildren(label, cancel);
+	bar.dataset.messageId = String(message.id);
+	bar.hidden = false;
+	$('composer-input').focus();
 }
 
 function autosize() {
@@ -893,7 +928,9 @@ function wire() {
 		updateSuggestions();
 	});
 	input.addEventListener('click', updateSuggestions);
-	input.addEventListener('blur', () => setTimeout(hideSuggestions, 150));
+	input.addEventListener('blur', () => setTimeout(() => {
+		if (document.activeElement !== input) hideSuggestions();
+	}, 150));
 	$('user-picker').addEventListener('change', (e) => state.speaker.set(state.active, e.target.value));
 	$('join-button').addEventListener('click', openJoin);
 	$('command-button').addEventListener('click', openCommandPicker);
@@ -912,6 +949,12 @@ function wire() {
 		renderChatList();
 	});
 	$('timeline').addEventListener('click', (e) => {
+		const replyButton = e.target.closest('[data-action="reply"]');
+		if (replyButton) {
+			const message = state.byId.get(replyButton.dataset.messageId);
+			if (message) setReply(message);
+			return;
+		}
 		const quote = e.target.closest('[data-reply-to]');
 		if (quote) jumpTo(quote.dataset.replyTo);
 	});

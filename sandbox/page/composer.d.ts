@@ -12,5 +12,5 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
 export function matchMembers<M extends { userId: string; name: string; card?: string }>(members: M[], query: string, limit?: number): M[];
 export function applyMention(text: string, start: number, caret: number, name: string): { text: string; caret: number };
 export function speakers(chat: Chat | undefined, botIds?: string[]): Member[];
-export function inputFrame(args: { chat: Chat; userId: string; text: string; commands?: Command[] }):
+export function inputFrame(args: { chat: Chat; userId: string; text: string; commands?: Command[]; replyTo?: string }):
 	{ frame: { type: 'input'; input: Record<string, unknown> }; error?: undefined } | { error: string; frame?: undefined };

@@ -110,8 +110,11 @@ export function speakers(chat, botIds = []) {
 	return (chat?.members ?? []).filter((m) => !bots.has(String(m.userId)));
 }
 
-/** The 'input' frame for what the composer holds. Slash text in a Heychat channel becomes a command. */
-export function inputFrame({ chat, userId, text, commands }) {
+/**
+ * The 'input' frame for what the composer holds. Slash text in a Heychat channel becomes a command; a reply
+ * (QQ chats) is sent as a leading [CQ:reply,id=…] code, which the sandbox turns into a reply segment.
+ */
+export function inputFrame({ chat, userId, text, commands, replyTo }) {
 	const value = String(text ?? '');
 	if (chat?.kind === 'channel' && chat?.platform === 'heychat' && /^\/\S/.test(value.trim())) {
 		const parsed = parseCommand(value, commands);
@@ -119,5 +122,6 @@ export function inputFrame({ chat, userId, text, commands }) {
 		return { frame: { type: 'input', input: { kind: 'command', chatId: chat.id, userId, command: parsed.command, options: parsed.options } } };
 	}
 	if (value.trim() === '') return { error: 'type a message first' };
-	return { frame: { type: 'input', input: { kind: 'message', chatId: chat.id, userId, text: value } } };
+	const reply = replyTo && chat?.platform === 'onebot' ? `[CQ:reply,id=${String(replyTo).replace(/[^\w-]/g, '')}]` : '';
+	return { frame: { type: 'input', input: { kind: 'message', chatId: chat.id, userId, text: reply + value } } };
 }

@@ -60,7 +60,7 @@ export function renderReplyQuote(messageId: string, ctx?: RenderContext): VNode;
 export function renderCard(data: unknown, ctx?: RenderContext): VNode;
 export function renderSegment(seg: Segment, ctx?: RenderContext, depth?: number): VNode;
 export function renderSegments(segments: unknown, ctx?: RenderContext, depth?: number): VNode[];
-export function renderMessage(message: Message, ctx?: RenderContext, opts?: { continued?: boolean; role?: string; highlight?: boolean }): VNode;
+export function renderMessage(message: Message, ctx?: RenderContext, opts?: { continued?: boolean; role?: string; highlight?: boolean; canReply?: boolean }): VNode;
 export function renderRecalled(message: Message): VNode;
 export function renderSystemLine(event: FeedEvent, ctx?: RenderContext): VNode;
 export function renderBotCall(event: FeedEvent, ctx?: RenderContext): VNode;
@@ -71,3 +71,4 @@ export function renderNotice(notice: { id: string; text: string; time: number },
 export function chatGroups(chats: Chat[]): Array<{ key: string; title: string; icon: string; chats: Chat[] }>;
 export function isSystemEvent(event: FeedEvent): boolean;
 export function renderReactions(reactions: unknown, ctx?: RenderContext): VNode | null;
+export function reactionEmoji(emoji: unknown): string;

@@ -395,6 +395,11 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 	if (mentionsBot) classes.push('mentions-bot');
 	if (isBlockOnly(segments)) classes.push('block-only');
 	if (opts.highlight) classes.push('highlight');
+	const actions = opts.canReply
+		? h('div', { class: 'message-actions' },
+			h('button', { type: 'button', class: 'message-action', 'data-action': 'reply', 'data-testid': 'reply-button', 'data-message-id': String(message.id), title: 'Reply to this message' },
+				h('span', { class: 'icon icon-reply', 'aria-hidden': 'true' }), ' Reply'))
+		: null;
 	return h('article', {
 		class: classes.join(' '),
 		'data-testid': 'message',
@@ -416,10 +421,21 @@ export function renderMessage(message, ctx = {}, opts = {}) {
 		h('div', { class: 'bubble', 'data-testid': 'message-body' },
 			message.replyTo && !hasReplySeg ? renderReplyQuote(message.replyTo, ctx) : null,
 			renderSegments(segments, ctx)),
-		renderReactions(message.reactions, ctx)));
+		renderReactions(message.reactions, ctx)),
+	actions);
 }
 
-/** Heychat reactions under a message: one chip per emoji with its count; who reacted in the tooltip. */
+/** A reaction's emoji: text as is; a QQ emoji_id is a face id or a Unicode code point in decimal. */
+export function reactionEmoji(emoji) {
+	const text = String(emoji ?? '?');
+	if (!/^\d+$/.test(text)) return text;
+	const n = Number(text);
+	if (FACES[n]) return FACES[n];
+	if (n >= 0x2000 && n <= 0x10ffff) return String.fromCodePoint(n);
+	return `[face ${text}]`;
+}
+
+/** Reactions under a message (Heychat reactions, QQ emoji likes): one chip per emoji with its count; who reacted in the tooltip. */
 export function renderReactions(reactions, ctx = {}) {
 	const list = (Array.isArray(reactions) ? reactions : []).filter((r) => Array.isArray(r?.userIds) && r.userIds.length > 0);
 	if (list.length === 0) return null;
@@ -427,7 +443,7 @@ export function renderReactions(reactions, ctx = {}) {
 		const names = r.userIds.map((id) => ctx.mentionName?.(String(id)) ?? String(id));
 		const mine = ctx.botId !== undefined && r.userIds.map(String).includes(String(ctx.botId));
 		return h('span', { class: `reaction${mine ? ' by-bot' : ''}`, 'data-testid': 'reaction', title: names.join(', ') },
-			h('span', { class: 'reaction-emoji' }, String(r.emoji ?? '?')), h('span', { class: 'reaction-count' }, String(r.userIds.length)));
+			h('span', { class: 'reaction-emoji' }, reactionEmoji(r.emoji)), h('span', { class: 'reaction-count' }, String(r.userIds.length)));
 	}));
 }
 
@@ -443,7 +459,7 @@ export function renderRecalled(message) {
 
 // Bot actions that already show in the conversation as a message (sent, edited, recalled) and calls that only
 // read state get no system line there; the Bot calls panel still lists them. A failed call always gets one.
-const MESSAGE_ACTION = /^(send_|delete_msg$|(update|delete)_channel_message$|.*forward_msg$|mark_.*read)/i;
+const MESSAGE_ACTION = /^(send_|delete_msg$|(update|delete)_channel_message$|.*forward_msg$|mark_.*read|set_msg_emoji_like$|set_message_reaction$)/i;
 const READ_ACTION = /^(get_|can_|check_|fetch_|list_|search_|\.?_?get_)/i;
 const READ_SUMMARY = /\b(read|looked up)\b/;
 

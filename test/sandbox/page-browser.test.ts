@@ -137,6 +137,23 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 		assert.ok(page.url().endsWith(`#chat=${encodeURIComponent(DEV)}`));
 	});
 
+	test('replying to a message from its hover action sends a reply the page quotes', async () => {
+		const news = page.locator('[data-testid="message"][data-from-bot="true"]', { hasText: 'dev news' });
+		const newsId = await news.getAttribute('data-message-id');
+		await news.hover();
+		await news.locator('[data-testid="reply-button"]').click();
+		await page.locator('[data-testid="composer-reply"]', { hasText: 'Replying to Sandbox Bot' }).waitFor();
+		await page.locator('[data-testid="user-picker"]').selectOption('20001');
+		await page.locator('[data-testid="composer-input"]').fill('thanks for the news');
+		await page.locator('[data-testid="composer-input"]').press('Enter');
+		const answer = page.locator('[data-testid="message"][data-user-id="20001"]', { hasText: 'thanks for the news' });
+		await answer.locator('[data-testid="reply-quote"]').waitFor();
+		assert.equal(await answer.locator('[data-testid="reply-quote"]').getAttribute('data-reply-to'), newsId);
+		assert.equal(await page.locator('[data-testid="composer-reply"]').isHidden(), true, 'the reply bar is gone after sending');
+		const stored = sandbox.world.snapshot().messages[DEV].at(-1);
+		assert.equal(stored?.replyTo, newsId, 'the sandbox stored a reply to the news');
+	});
+
 	test('a slash command in a Heychat channel is sent as a command input', async () => {
 		await page.locator(`[data-testid="chat-item"][data-chat-id="${GENERAL}"]`).click();
 		await page.locator('[data-testid="command-button"]').waitFor();

@@ -25,6 +25,12 @@ describe('input frames', () => {
 		});
 	});
 
+	test('a reply in a QQ chat leads the text with a CQ reply code; Heychat has no such input', () => {
+		assert.equal(inputFrame({ chat: lobby, userId: '20001', text: 'thanks', replyTo: '1002' }).frame?.input.text, '[CQ:reply,id=1002]thanks');
+		assert.equal(inputFrame({ chat: lobby, userId: '20001', text: 'x', replyTo: '1],[CQ:face,id=1' }).frame?.input.text, '[CQ:reply,id=1CQfaceid1]x', 'the id cannot inject codes');
+		assert.equal(inputFrame({ chat: general, userId: '30001', text: 'thanks', replyTo: '1002' }).frame?.input.text, 'thanks');
+	});
+
 	test('"/roll sides=20" in a Heychat channel is a command input; in QQ it stays text', () => {
 		assert.deepEqual(inputFrame({ chat: general, userId: '30001', text: '/roll sides=20' }).frame, {
 			type: 'input', input: { kind: 'command', chatId: general.id, userId: '30001', command: '/roll', options: { sides: '20' } },

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../../sandbox/page/vnode.js';
 import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.js';
 import {
-	chatGroups, initials, isSystemEvent, plainText, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
+	chatGroups, initials, isSystemEvent, plainText, reactionEmoji, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
 	renderReactions, renderSystemLine, type Message, type RenderContext,
 } from '../../sandbox/page/render.js';
 
@@ -326,7 +326,7 @@ describe('bot actions, members, chat list', () => {
 		assert.equal(line('set_group_ban'), true);
 		assert.equal(line('_send_group_notice'), true, 'a notice is not a message');
 		assert.equal(line('set_group_anonymous', { modelled: false, summary: 'Sandbox Bot called set_group_anonymous (not modelled)' }), true);
-		for (const quiet of ['send_group_msg', 'send_msg', 'send_group_forward_msg', 'delete_msg', 'send_channel_message', 'update_channel_message', 'delete_channel_message', 'get_group_info', 'get_msg']) {
+		for (const quiet of ['set_msg_emoji_like', 'set_message_reaction', 'send_group_msg', 'send_msg', 'send_group_forward_msg', 'delete_msg', 'send_channel_message', 'update_channel_message', 'delete_channel_message', 'get_group_info', 'get_msg']) {
 			assert.equal(line(quiet), false, quiet);
 		}
 		assert.equal(line('room_members', { summary: 'Sandbox Bot read the member list of Sandbox Room' }), false);
@@ -342,6 +342,8 @@ describe('bot actions, members, chat list', () => {
 		assert.equal(textOf(chips[0]), '👍2');
 		assert.equal(chips[0].attrs.title, 'Alice, 9001');
 		assert.equal(renderReactions(undefined), null);
+		// QQ emoji likes carry an emoji_id: a face id or a decimal code point
+		assert.deepEqual(['76', '128077', '5', '999', '❤️'].map(reactionEmoji), ['👍', '👍', '😢', '[face 999]', '❤️']);
 	});
 
 	test('a bot call lists action, summary, status and the params JSON; unmodelled ones say "raw call"', () => {
