@@ -14,7 +14,7 @@ describe('the page port', () => {
 		assert.equal(page.status, 200);
 		assert.match(String(page.headers['content-type']), /^text\/html/);
 		if (!existsSync(join(__dirname, '..', '..', 'sandbox', 'page', 'index.html'))) assert.match(String(page.data), /chat sandbox/);
-		for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/nope.js']) {
+		for (const path of ['/../tsconfig.json', '/%2e%2e/tsconfig.json', '/..%2ftsconfig.json', '/nope.js']) {
 			const res = await http.get(`${s.urls.page}${path}`);
 			assert.equal(res.status, 404, path);
 		}
