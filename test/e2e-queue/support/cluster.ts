@@ -266,7 +266,7 @@ export class QueueCluster {
 		this.database = init.database;
 		this.redisPort = init.redisPort;
 		// CLI commands get a broker port of their own (N8nInstance.cli picks one)
-		const { N8N_RUNNERS_BROKER_PORT: _broker, N8N_PORT: _port, ...cliEnv } = init.main.env;
+		const cliEnv = Object.fromEntries(Object.entries(init.main.env).filter(([k]) => k !== 'N8N_RUNNERS_BROKER_PORT' && k !== 'N8N_PORT'));
 		this.cli = new N8nInstance(init.n8nBin, init.main.userFolder, cliEnv);
 		this.api = new N8nServer(this.cli, {});
 		this.api.port = init.main.port;
@@ -395,15 +395,16 @@ export class QueueCluster {
 		for (let i = 1; i <= (options.workers ?? 2); i++) workers.push(await make(`worker-${i}`, 'worker'));
 		const webhook = await make('webhook', 'webhook');
 		const cluster = new QueueCluster({ root, n8nBin, main, workers, webhook, database, redisPort: Number(services.REDIS_PORT) });
+		let up = false;
 		try {
 			// main first: it migrates the database
 			await main.start(n8nBin);
 			await Promise.all([...workers, webhook].map(async (p) => await p.start(n8nBin)));
 			await cluster.api.setupOwner();
 			await cluster.api.createApiKey();
-		} catch (error) {
-			await cluster.stop();
-			throw error;
+			up = true;
+		} finally {
+			if (!up) await cluster.stop();
 		}
 		return cluster;
 	}
@@ -413,6 +414,6 @@ export class QueueCluster {
 		await Promise.all([this.webhook, ...this.workers].map(async (p) => await p.stop(15_000)));
 		await this.main.stop(20_000);
 		if (process.env.N8N_E2E_KEEP !== '1') rmSync(this.root, { recursive: true, force: true });
-		else console.error(`[queue] kept ${this.root}`);
+		else process.stderr.write(`[queue] kept ${this.root}\n`);
 	}
 }

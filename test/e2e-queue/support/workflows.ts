@@ -61,7 +61,7 @@ export function describeSpread(values: number[], unit = 'ms'): string {
 
 /** One line of the figures the README quotes (docs/scale.md), easy to find in the test output. */
 export function figure(text: string): void {
-	console.log(`[queue figure] ${text}`);
+	process.stdout.write(`[queue figure] ${text}\n`);
 }
 
 export function stoppedAt(execution: Execution): number {
