@@ -55,10 +55,8 @@ install_missing() {
 		chmod 755 /usr/sbin/policy-rc.d
 		policy_created=1
 	fi
-	if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-		mkdir -p /etc/postgresql-common/createcluster.d
-		printf 'create_main_cluster = false\n' >/etc/postgresql-common/createcluster.d/n8n-queue-suite.conf
-	fi
+	mkdir -p /etc/postgresql-common/createcluster.d
+	printf 'create_main_cluster = false\n' >/etc/postgresql-common/createcluster.d/n8n-queue-suite.conf
 	local rc=0
 	{ DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}" >&2 ||
 		{ apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}" >&2; }; } || rc=$?
