@@ -90,13 +90,13 @@ describe('actions on the workers', () => {
 		// main serves no production webhook (N8N_DISABLE_PRODUCTION_MAIN_PROCESS): the processor does
 		await waitForProductionWebhook(url, async () => (await fetch(`${url}?run=probe`, { method: 'POST' })).status);
 		assert.equal((await fetch(`${cluster.api.baseUrl}/webhook/${path}?run=main`, { method: 'POST' })).status, 404);
-		await cluster.api.waitForExecutions(id, 1, 60_000);
+		await cluster.finishedExecutions(id, 1, 60_000);
 		bot.reset();
 
 		const started = Date.now();
 		const answers = await Promise.all(Array.from({ length: 10 }, async (_, run) => (await fetch(`${url}?run=${run}`, { method: 'POST' })).status));
 		assert.deepEqual(answers, Array(10).fill(200));
-		const executions = (await cluster.api.waitForExecutions(id, 11, 180_000)).slice(1);
+		const executions = (await cluster.finishedExecutions(id, 11, 180_000)).slice(1);
 		const finished = Math.max(...executions.map(stoppedAt));
 		assert.deepEqual(executions.map((e) => e.status), Array(10).fill('success'));
 
@@ -139,7 +139,7 @@ describe('actions on the workers', () => {
 			const id = await createAndActivate(fanOutWorkflow('paced', path, groups, { id: credId, name: 'OneBot paced' }));
 			const url = `${cluster.webhookUrl}/webhook/${path}`;
 			await waitForProductionWebhook(url, async () => (await fetch(`${url}?run=probe`, { method: 'POST' })).status);
-			let executions = await cluster.api.waitForExecutions(id, 1, 60_000);
+			let executions = await cluster.finishedExecutions(id, 1, 60_000);
 
 			// two runs at once until a round lands on both workers (Bull hands jobs to whichever asks first)
 			let round = 0;
@@ -149,7 +149,7 @@ describe('actions on the workers', () => {
 				round++;
 				const runs = [`r${round}a`, `r${round}b`];
 				await Promise.all(runs.map(async (run) => assert.equal((await fetch(`${url}?run=${run}`, { method: 'POST' })).status, 200)));
-				executions = await cluster.api.waitForExecutions(id, executions.length + 2, 120_000);
+				executions = await cluster.finishedExecutions(id, executions.length + 2, 120_000);
 				const calls = sendsOf(paced.calls, 'paced').filter((c) => runs.includes(parseText(c)[0]));
 				assert.equal(calls.length, 2 * groups.length);
 				// both workers, sending at the same time for a while (a loaded machine may start one late)
@@ -208,7 +208,7 @@ describe('triggers on main, executions on the workers', () => {
 			pushedAt.set(messageId, Date.now());
 			assert.equal(bot.pushEvent(groupMessageEvent(SELF_ID, GROUPS[i % 50], 20001, `event ${i}`, { message_id: messageId })), 1);
 		}
-		const executions = await cluster.api.waitForExecutions(id, 200, 300_000);
+		const executions = await cluster.finishedExecutions(id, 200, 300_000);
 		reportTriggerRun('OneBot Trigger (forward WebSocket)', executions, pushedAt, (e) => Number(nodeJson(e, 'Trigger')[0].message_id));
 
 		// still exactly that one connection: no worker (nor the webhook processor) opened one
@@ -220,7 +220,7 @@ describe('triggers on main, executions on the workers', () => {
 		await disconnected;
 		assert.equal(bot.connections(), 0);
 		await waitFor('main to drop the socket', () => (cluster.connectionsTo(bot.port).length === 0 ? true : undefined));
-		assert.equal((await cluster.api.executions(id)).length, 200);
+		assert.equal(cluster.executionCount(id), 200);
 	});
 
 	it('Heychat Trigger: one gateway connection, from main; 200 commands → 200 executions on the workers; deactivation closes it', async () => {
@@ -254,7 +254,7 @@ describe('triggers on main, executions on the workers', () => {
 			);
 			assert.equal(sent, 1);
 		}
-		const executions = await cluster.api.waitForExecutions(id, 200, 300_000);
+		const executions = await cluster.finishedExecutions(id, 200, 300_000);
 		reportTriggerRun('Heychat Trigger (gateway)', executions, pushedAt, (e) => String(nodeJson(e, 'Trigger')[0].msgId));
 
 		assert.equal(hey.gatewayConnections.length, before + 1, 'gateway connections opened');
@@ -262,7 +262,7 @@ describe('triggers on main, executions on the workers', () => {
 		await cluster.api.deactivate(id);
 		await hey.waitForGatewayClose(gateway, 30_000);
 		assert.equal(hey.openGatewayConnections().length, 0);
-		assert.equal((await cluster.api.executions(id)).length, 200);
+		assert.equal(cluster.executionCount(id), 200);
 	});
 
 	it('OneBot Trigger (reverse WebSocket): only main listens; the backend that connects starts executions on the workers', async () => {
@@ -288,7 +288,7 @@ describe('triggers on main, executions on the workers', () => {
 		for (let i = 0; i < 10; i++) {
 			pushedAt.set(710000 + i, Date.now());
 			connection.pushEvent(privateMessageEvent(SELF_ID, 20002, `reverse ${i}`, { message_id: 710000 + i }));
-			executions = await cluster.api.waitForExecutions(id, i + 1, 60_000);
+			executions = await cluster.finishedExecutions(id, i + 1, 60_000);
 		}
 		reportTriggerRun('OneBot Trigger (reverse WebSocket), one event at a time', executions, pushedAt, (e) => Number(nodeJson(e, 'Trigger')[0].message_id));
 		assert.deepEqual(cluster.listenersOn(port), ['main']);
@@ -328,10 +328,10 @@ describe('triggers on main, executions on the workers', () => {
 			}),
 		);
 		assert.deepEqual(answers, Array(20).fill('answered'));
-		const executions = await cluster.api.waitForExecutions(id, 20, 120_000);
+		const executions = await cluster.finishedExecutions(id, 20, 120_000);
 		reportTriggerRun('OneBot Webhook Trigger (webhook processor)', executions, pushedAt, (e) => Number(nodeJson(e, 'Trigger')[0].message_id));
 		// a refused request never creates an execution (the 401 is answered before one exists)
-		assert.equal((await cluster.api.executions(id)).length, 20);
+		assert.equal(cluster.executionCount(id), 20);
 		await cluster.api.deactivate(id);
 	});
 });

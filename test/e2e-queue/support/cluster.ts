@@ -22,7 +22,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { baseN8nEnv, freePort, N8nInstance, N8nServer, sleep } from '../../e2e/support/n8n';
+import { baseN8nEnv, freePort, N8nInstance, N8nServer, sleep, type Execution } from '../../e2e/support/n8n';
 
 export type Role = 'main' | 'worker' | 'webhook';
 
@@ -309,6 +309,38 @@ export class QueueCluster {
 		});
 		if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
 		return res.stdout.split('\n').filter((l) => l !== '');
+	}
+
+	/**
+	 * Waits until a workflow has at least `count` finished executions (read from the database, as the
+	 * public API's paged list once left one out under load) and returns them oldest first, each fetched
+	 * with its data through the public API.
+	 */
+	async finishedExecutions(workflowId: string, count: number, timeoutMs = 300_000): Promise<Execution[]> {
+		if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
+		const deadline = Date.now() + timeoutMs;
+		let ids: string[] = [];
+		for (;;) {
+			ids = this.sql(
+				`SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' AND status NOT IN ('running', 'new', 'waiting') ORDER BY id`,
+			);
+			if (ids.length >= count) break;
+			if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${ids.length} of ${count} executions finished after ${timeoutMs} ms`);
+			await sleep(300);
+		}
+		const out: Execution[] = [];
+		for (const id of ids) {
+			const res = await this.api.api<Execution>('GET', `/executions/${id}?includeData=true`);
+			if (res.status !== 200) throw new Error(`GET /executions/${id} -> ${res.status}`);
+			out.push(res.body);
+		}
+		return out;
+	}
+
+	/** Every execution of a workflow in the database, whatever its status. */
+	executionCount(workflowId: string): number {
+		if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
+		return Number(this.sql(`SELECT count(*) FROM execution_entity WHERE "workflowId" = '${workflowId}'`)[0]);
 	}
 
 	/** Runs a redis-cli command against the queue's Redis. */
