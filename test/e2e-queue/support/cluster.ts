@@ -312,9 +312,10 @@ export class QueueCluster {
 	}
 
 	/**
-	 * Waits until a workflow has at least `count` finished executions (read from the database, as the
-	 * public API's paged list once left one out under load) and returns them oldest first, each fetched
-	 * with its data through the public API.
+	 * Waits until a workflow has at least `count` finished executions (counted in the database: the
+	 * public API's paged list once left one of 200 out under load) and returns them oldest first, with
+	 * their data: from the API's list, and any the list left out fetched one by one. A 503 ("Database
+	 * is not ready", main's database ping timing out on a loaded machine) is waited out.
 	 */
 	async finishedExecutions(workflowId: string, count: number, timeoutMs = 300_000): Promise<Execution[]> {
 		if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
@@ -328,13 +329,40 @@ export class QueueCluster {
 			if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${ids.length} of ${count} executions finished after ${timeoutMs} ms`);
 			await sleep(300);
 		}
+		const listed = new Map<string, Execution>();
+		const page = await this.whenReady(async () => await this.api.executions(workflowId));
+		for (const e of page) listed.set(String(e.id), e);
 		const out: Execution[] = [];
 		for (const id of ids) {
-			const res = await this.api.api<Execution>('GET', `/executions/${id}?includeData=true`);
-			if (res.status !== 200) throw new Error(`GET /executions/${id} -> ${res.status}`);
-			out.push(res.body);
+			let execution = listed.get(id);
+			if (!execution) {
+				const res = await this.whenReady(async () => {
+					const r = await this.api.api<Execution>('GET', `/executions/${id}?includeData=true`);
+					if (r.status === 503) throw new Error('503');
+					return r;
+				});
+				if (res.status !== 200) throw new Error(`GET /executions/${id} -> ${res.status}`);
+				execution = res.body;
+			}
+			out.push(execution);
 		}
 		return out;
+	}
+
+	/** Runs an API call again while main answers 503 (its database ping timed out), for up to 60 s. */
+	private async whenReady<T>(call: () => Promise<T>): Promise<T> {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const result = await call().then(
+				(value) => ({ value }),
+				(error: Error) => ({ error }),
+			);
+			if ('value' in result) return result.value;
+			if (!/\b503\b/.test(result.error.message) || Date.now() > deadline) {
+				throw new Error(`main's API: ${result.error.message}`);
+			}
+			await sleep(500);
+		}
 	}
 
 	/** Every execution of a workflow in the database, whatever its status. */
