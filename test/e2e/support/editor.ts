@@ -151,14 +151,13 @@ export async function openEditor(server: N8nServer, chromiumPath: string): Promi
 			await waitUntil(`workflow ${id} to be published`, async () => {
 				const error = page.locator('.el-notification--error, .el-notification:has(.el-notification__icon--error)');
 				if ((await error.count()) > 0) throw new Error(`publishing failed in the editor: ${await error.first().innerText()}`);
-				try {
-					const res = await server.api<{ active?: boolean }>('GET', `/workflows/${id}`);
-					return res.body.active === true ? true : undefined;
-				} catch (error) {
-					// a kept-alive connection n8n closed just as it was reused (ECONNRESET): ask again
-					if (error instanceof TypeError && /fetch failed/.test(error.message)) return undefined;
-					throw error;
-				}
+				// a kept-alive connection n8n closed just as it was reused (ECONNRESET): ask again
+				const res = await server
+					.api<{ active?: boolean }>('GET', `/workflows/${id}`)
+					.catch(async (error: unknown) =>
+						error instanceof TypeError && /fetch failed/.test(error.message) ? undefined : await Promise.reject(error),
+					);
+				return res?.body.active === true ? true : undefined;
 			}, 60_000);
 			// the publish dialog closes once the editor has the answer
 			await dialog.waitFor({ state: 'hidden' });
