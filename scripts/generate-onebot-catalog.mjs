@@ -305,6 +305,7 @@ function buildParams(actionName, bySource, curated, glossary, defaults, bounds) 
 		...Object.keys(overrides),
 		...(curated.required ?? []),
 		...(curated.optional ?? []),
+		...(curated.targets ?? []),
 		...Object.keys(bounds?.operations?.[actionName] ?? {}),
 	]) {
 		if (!merged.has(name)) fail(`${actionName}: curation names unknown parameter "${name}"`);
@@ -382,9 +383,13 @@ function buildParams(actionName, bySource, curated, glossary, defaults, bounds) 
 		if (range?.max !== undefined) spec.max = range.max;
 		if (locator) spec.locator = locator;
 		if (aliasList.length > 0) spec.aliases = aliasList;
+		if ((curated.targets ?? []).includes(name)) spec.target = true;
 		params.push(spec);
 	}
-	return params;
+	// "targets": where the operation acts, listed first in the curation's order (then the rest as found)
+	const targets = curated.targets ?? [];
+	const rank = (p) => (targets.includes(p.name) ? targets.indexOf(p.name) : targets.length);
+	return params.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
 }
 
 function main() {

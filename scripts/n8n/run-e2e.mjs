@@ -9,7 +9,9 @@
 // Env: N8N_VERSION (default 2.8.4), N8N_CACHE_DIR, N8N_NODE_HOME (run n8n on another Node, e.g. 24),
 //      N8N_SKIP_BUILD=1 (pack dist/ as it is), N8N_E2E_KEEP=1 (keep user folders and n8n logs),
 //      N8N_E2E_CHROMIUM (a Chromium executable for the editor screenshots; default: install-chromium.sh),
-//      N8N_E2E_SCREENSHOT_DIR (where the screenshots go; default docs/screenshots).
+//      N8N_E2E_SCREENSHOT_DIR (where the screenshots go; default docs/screenshots),
+//      N8N_E2E_REPEAT=<n> (run the selected files n times in a row on the one install; stops at the
+//      first failing run and reports how many passed in a row and how long each took).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -86,20 +88,37 @@ try {
 	}).stdout.trim();
 	console.error(`[e2e] n8n ${version} from ${n8nDir}; node ${process.env.N8N_NODE_HOME ? `from ${process.env.N8N_NODE_HOME}` : process.version}`);
 
-	const res = spawnSync(
-		process.execPath,
-		['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-		{
-			cwd: root,
-			stdio: 'inherit',
-			env: {
-				...process.env,
-				N8N_E2E_N8N_BIN: join(n8nDir, 'node_modules', '.bin', 'n8n'),
-				N8N_E2E_TEMPLATE: template,
+	const repeat = Math.max(1, Number(process.env.N8N_E2E_REPEAT ?? 1) || 1);
+	const times = [];
+	for (let run = 1; run <= repeat; run++) {
+		const started = Date.now();
+		const res = spawnSync(
+			process.execPath,
+			['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+			{
+				cwd: root,
+				stdio: 'inherit',
+				env: {
+					...process.env,
+					N8N_E2E_N8N_BIN: join(n8nDir, 'node_modules', '.bin', 'n8n'),
+					N8N_E2E_TEMPLATE: template,
+				},
 			},
-		},
-	);
-	status = res.status ?? 1;
+		);
+		status = res.status ?? 1;
+		times.push((Date.now() - started) / 1000);
+		if (repeat > 1) {
+			console.error(`[e2e] run ${run}/${repeat}: ${status === 0 ? 'passed' : 'FAILED'} in ${times.at(-1).toFixed(1)} s`);
+		}
+		if (status !== 0) break;
+	}
+	if (repeat > 1) {
+		const passed = status === 0 ? times.length : times.length - 1;
+		const sorted = [...times].sort((a, b) => a - b);
+		console.error(
+			`[e2e] ${passed} of ${repeat} runs passed in a row; run time median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} s, range ${sorted[0].toFixed(1)}–${sorted.at(-1).toFixed(1)} s`,
+		);
+	}
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

@@ -15,9 +15,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
-import { editorSkipReason, findChromium, openEditor, type Editor } from './support/editor';
+import { oneBotCatalog } from '../../nodes/OneBot/catalog';
+import { editorSkipReason, findChromium, openEditor, waitUntil, type Editor } from './support/editor';
 import { importExampleCredentials, loadExample, loadExamples } from './support/examples';
 import { prepareN8n, readPackageInfo, repoRoot, type N8nInstance, type N8nServer } from './support/n8n';
 
@@ -41,6 +42,43 @@ async function shot(name: string): Promise<void> {
 	await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
 
+/** Waits until an input shows `expected` (n8n fills inputs as its stores load), then returns it. */
+async function inputShows(input: Locator, expected: string, what: string): Promise<string> {
+	let last = '';
+	try {
+		return await waitUntil(what, async () => {
+			last = await input.inputValue();
+			return last === expected ? last : undefined;
+		});
+	} catch {
+		return last; // the assertion that follows names the value it read
+	}
+}
+
+/** Waits until an <img> has loaded (complete, with pixels); false if it never does. */
+async function imageLoaded(icon: Locator): Promise<boolean> {
+	const handle = await icon.elementHandle();
+	try {
+		await page.waitForFunction((img) => {
+			const image = img as unknown as { complete: boolean; naturalWidth: number };
+			return image.complete && image.naturalWidth > 0;
+		}, handle);
+		return true;
+	} catch {
+		return false;
+	} finally {
+		await handle?.dispose();
+	}
+}
+
+/** The canvas subtitle of a OneBot node as the pickers name its operation and resource. */
+function oneBotSubtitle(parameters: Record<string, unknown>): string {
+	const operation = oneBotCatalog.operations.find((op) => op.value === parameters.operation);
+	const resource = oneBotCatalog.resources.find((r) => r.value === parameters.resource);
+	assert.ok(operation && resource, `unknown OneBot operation ${String(parameters.resource)}/${String(parameters.operation)}`);
+	return `${operation.name}: ${resource.name}`;
+}
+
 async function assertNoPlaceholder(where: string): Promise<void> {
 	const text = await page.locator('body').innerText();
 	for (const pattern of PLACEHOLDER_TEXTS) assert.doesNotMatch(text, pattern, `${where}: n8n shows a placeholder for an unknown node`);
@@ -51,13 +89,14 @@ async function viewportTransform(): Promise<string> {
 	return String(await page.evaluate(`getComputedStyle(document.querySelector('.vue-flow__transformationpane')).transform`));
 }
 
-/** Waits until the canvas stops moving: the same transform on two reads a frame apart. */
+/** Waits until the canvas stops moving: the same transform on three reads, each a frame apart. */
 async function canvasAtRest(): Promise<void> {
 	let last = await viewportTransform();
-	for (;;) {
+	let same = 0;
+	while (same < 2) {
 		await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 		const now = await viewportTransform();
-		if (now === last) return;
+		same = now === last ? same + 1 : 0;
 		last = now;
 	}
 }
@@ -97,25 +136,26 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		for (const { file, workflow } of examples) {
 			const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
 			await openWorkflow(workflow.id, nodes.length);
-			await assertNoPlaceholder(file);
 			for (const node of nodes.filter((n) => n.type.startsWith(`${pkg.name}.`))) {
 				const canvasNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`);
 				await canvasNode.waitFor();
 				assert.equal(await canvasNode.getAttribute('data-node-type'), node.type);
 				const icon = canvasNode.locator(`img[src*="/icons/${pkg.name}/"]`).first();
-				await icon.waitFor({ timeout: 10_000 });
-				const loaded = await icon.evaluate((img) => {
-					const image = img as unknown as { complete: boolean; naturalWidth: number };
-					return image.complete && image.naturalWidth > 0;
-				});
-				assert.ok(loaded, `${file}: the icon of ${node.name} did not load`);
+				await icon.waitFor();
+				assert.ok(await imageLoaded(icon), `${file}: the icon of ${node.name} did not load`);
 			}
-			await shot(`example-${file.replace(/\.json$/, '')}`);
-			// canvas subtitles read as the pickers name the operation, never the wire name
+			// canvas subtitles read as the pickers name the operation, never the wire name: wait for
+			// the readable subtitle to be drawn, then check the wire name is nowhere on the node
 			for (const node of nodes.filter((n) => n.type === `${pkg.name}.oneBot`)) {
-				const text = await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).innerText();
+				const canvasNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`);
+				const subtitle = oneBotSubtitle(node.parameters);
+				await canvasNode.filter({ hasText: subtitle }).waitFor();
+				const text = await canvasNode.innerText();
 				assert.doesNotMatch(text, new RegExp(`\\b${String(node.parameters.operation)}\\b`), `${file}: ${node.name} shows the wire name`);
 			}
+			// every node drawn with its icon and subtitle: n8n has decided whether it knows the node types
+			await assertNoPlaceholder(file);
+			await shot(`example-${file.replace(/\.json$/, '')}`);
 		}
 	});
 
@@ -133,12 +173,26 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		assert.ok(actions >= 200, `only ${actions} actions`);
 		await panel.getByText('Send a group notice').first().waitFor();
 		// the trigger's events as n8n names its own, few of them; no trigger-only description above the actions
-		const triggersHeader = panel.getByText(/^Triggers \(\d+\)$/);
+		const triggersTitle = /^Triggers \(\d+\)$/;
+		const triggersHeader = panel.getByText(triggersTitle);
 		const triggers = Number((await triggersHeader.innerText()).match(/\d+/)?.[0]);
 		assert.ok(triggers >= 10 && triggers <= 30, `${triggers} trigger entries`);
+		// with a trigger already in the workflow, n8n lists the node's triggers folded: unfold them. The
+		// section says whether it is folded (data-category-collapsed); n8n may also unfold it by itself
+		// when its list arrives, so click only while it reads folded and wait for it to read unfolded.
+		const triggersSection = panel.locator('[data-category-collapsed]').filter({ has: page.getByText(triggersTitle) });
+		await waitUntil('the trigger list to be unfolded', async () => {
+			const collapsed = await triggersSection.first().getAttribute('data-category-collapsed');
+			if (collapsed === 'false') return true;
+			await triggersHeader.click();
+			try {
+				await panel.locator('[data-category-collapsed="false"]').filter({ has: page.getByText(triggersTitle) }).first().waitFor({ timeout: 10_000 });
+				return true;
+			} catch {
+				return undefined; // folded again (n8n's own unfold crossed our click): look again
+			}
+		}, 90_000);
 		const onNewMessage = panel.getByText('On new message', { exact: true }).first();
-		// with a trigger already in the workflow, n8n lists the node's triggers folded: unfold them
-		if (!(await onNewMessage.isVisible())) await triggersHeader.click();
 		await onNewMessage.waitFor();
 		await panel.getByText('On member joined', { exact: true }).first().waitFor();
 		const text = await panel.innerText();
@@ -154,19 +208,27 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		await page.locator('[data-test-id="canvas-node"][data-node-name="Reply"]').dblclick();
 		const operation = page.locator('[data-test-id="parameter-input-operation"]');
 		await operation.waitFor();
+		const operationInput = operation.locator('input').first();
+		assert.equal(await inputShows(operationInput, 'Reply', 'the operation to read Reply'), 'Reply');
+		const format = page.locator('[data-test-id="parameter-input-messageFormat"] input').first();
+		assert.equal(await inputShows(format, 'Plain Text', 'the message format to read Plain Text'), 'Plain Text');
 		await assertNoPlaceholder('Reply node');
-		assert.equal(await page.locator('[data-test-id="parameter-input-messageFormat"] input').first().inputValue(), 'Plain Text');
 
-		// the credential the example references (imported under its placeholder id)
-		assert.equal(await page.locator('[data-test-id="node-credentials-select"] input').first().inputValue(), 'OneBot account');
+		// the credential the example references (imported under its placeholder id), once n8n has loaded the credentials
+		const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
+		assert.equal(await inputShows(credential, 'OneBot account', 'the credential to read OneBot account'), 'OneBot account');
 		await shot('onebot-node-parameters');
 
 		await operation.click();
 		const options = page.locator('.el-select-dropdown__item:visible');
-		await options.first().waitFor();
+		// the state asserted below: the list is open with its entries drawn
+		await page.waitForFunction(
+			`Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null).length >= 10`,
+		);
 		const all = await options.allInnerTexts();
 		assert.ok(all.length >= 10, `operation list: ${all.length} options`);
-		await page.keyboard.type('forward');
+		// type into the picker's own search box (not wherever the focus happens to be)
+		await operationInput.pressSequentially('forward');
 		// the state asserted below: the list shows only matching entries (it filters as the letters arrive)
 		await page.waitForFunction(
 			`(() => {

@@ -54,7 +54,7 @@ function commandEvent(name: string, options: unknown[], where: { channelId?: str
 }
 
 /** Resolves when the fake sees a gateway connection close. */
-async function waitForClose(connection: { socket: { readyState: number } }, timeoutMs = 10_000): Promise<void> {
+async function waitForClose(connection: { socket: { readyState: number } }, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (connection.socket.readyState !== 3 /* CLOSED */) {
 		if (Date.now() > deadline) throw new Error('the gateway connection was not closed');
@@ -180,13 +180,14 @@ describe('example workflows: activated in a running n8n', () => {
 		const { workflow } = loadExample('onebot-keyword-auto-reply.json');
 		bot.reset();
 		await server!.activate(workflow.id);
-		await bot.waitForConnection(1, 15_000);
+		await bot.waitForConnection(1, 60_000);
+		// the events to ignore first: once the executions of the later ones exist, theirs would too
 		bot.pushEvent(groupMessageEvent(SELF_ID, 555, 20001, 'nothing to see', { message_id: 501 }));
+		bot.pushEvent(groupMessageEvent(SELF_ID, 555, SELF_ID, 'help (my own message)', { message_id: 504 }));
 		bot.pushEvent(groupMessageEvent(SELF_ID, 555, 20001, [{ type: 'text', data: { text: 'Hello bot' } }], { message_id: 502 }));
 		bot.pushEvent(privateMessageEvent(SELF_ID, 20002, '你好', { message_id: 503 }));
-		bot.pushEvent(groupMessageEvent(SELF_ID, 555, SELF_ID, 'help (my own message)', { message_id: 504 }));
-		const executions = await server!.waitForExecutions(workflow.id, 2, 20_000);
-		await server!.expectExecutionCount(workflow.id, 2);
+		const executions = await server!.waitForExecutions(workflow.id, 2, 60_000);
+		await server!.expectExecutionCount(workflow.id, 2, 0);
 		assert.deepEqual(executions.map((e) => e.status), ['success', 'success']);
 
 		// Reply answers where each message came from: the group, or the private chat
@@ -211,7 +212,7 @@ describe('example workflows: activated in a running n8n', () => {
 		const texts = executions.map((e) => triggerItems(e, 'QQ message')[0].text).sort();
 		assert.deepEqual(texts, ['Hello bot', '你好']);
 
-		const gone = bot.waitForDisconnect(10_000);
+		const gone = bot.waitForDisconnect(60_000);
 		await server!.deactivate(workflow.id);
 		await gone;
 		assert.equal(bot.connections(), 0);
@@ -224,7 +225,7 @@ describe('example workflows: activated in a running n8n', () => {
 		hey.reset();
 		const gatewaysBefore = hey.gatewayConnections.length;
 		await server!.activate(workflow.id);
-		await bot.waitForConnection(1, 15_000);
+		await bot.waitForConnection(1, 60_000);
 		bot.pushEvent(groupMessageEvent(SELF_ID, 987654321, 20001, 'other group', { message_id: 601 }));
 		bot.pushEvent(
 			groupMessageEvent(SELF_ID, 123456789, 20001, [{ type: 'text', data: { text: 'see you *tonight*' } }], {
@@ -232,8 +233,9 @@ describe('example workflows: activated in a running n8n', () => {
 				sender: { user_id: 20001, nickname: 'Alice', card: 'Alice (admin)', role: 'admin' },
 			}),
 		);
-		await server!.waitForExecutions(workflow.id, 1, 20_000);
-		const [execution] = await server!.expectExecutionCount(workflow.id, 1);
+		// the other group's message came first: had it started an execution, it would exist by now
+		await server!.waitForExecutions(workflow.id, 1, 60_000);
+		const [execution] = await server!.expectExecutionCount(workflow.id, 1, 0);
 		assert.equal(execution.status, 'success');
 
 		const posts = hey.callsTo('/chatroom/v2/channel_msg/send');
@@ -247,17 +249,18 @@ describe('example workflows: activated in a running n8n', () => {
 
 		{
 			// Heychat → QQ: the /qq command in the bridged channel is posted in the QQ group as plain text
-			const gateway = await hey.waitForGateway(gatewaysBefore + 1, 15_000);
+			const gateway = await hey.waitForGateway(gatewaysBefore + 1, 60_000);
 			bot.reset();
 			hey.pushEvent(commandEvent('/qq', [{ name: 'text', type: 3, value: 'hello [from] Heychat' }], { channelId: '3611849174307799042', msgId: '1831637085605466001' }));
 			hey.pushEvent(commandEvent('/qq', [{ name: 'text', type: 3, value: 'hello [from] Heychat' }], { channelId: target.channel_id.value, msgId: '1831637085605466002' }));
-			await server!.waitForExecutions(workflow.id, 2, 20_000);
-			await server!.expectExecutionCount(workflow.id, 2);
+			// the command in another channel came first: had it started an execution, it would exist by now
+			await server!.waitForExecutions(workflow.id, 2, 60_000);
+			await server!.expectExecutionCount(workflow.id, 2, 0);
 			assert.deepEqual(bot.callsTo('send_group_msg').map((c) => c.params), [
 				{ group_id: 123456789, message: '[Heychat] 玩家一: hello [from] Heychat', auto_escape: true },
 			]);
 			const gatewayGone = waitForClose(gateway);
-			const gone = bot.waitForDisconnect(10_000);
+			const gone = bot.waitForDisconnect(60_000);
 			await server!.deactivate(workflow.id);
 			await Promise.all([gone, gatewayGone]);
 		}
@@ -268,13 +271,14 @@ describe('example workflows: activated in a running n8n', () => {
 		hey.reset();
 		const before = hey.gatewayConnections.length;
 		await server!.activate(workflow.id);
-		const gateway = await hey.waitForGateway(before + 1, 15_000);
+		const gateway = await hey.waitForGateway(before + 1, 60_000);
 		assert.equal(gateway.headers.token ?? gateway.query.token, hey.token);
+		// the events to ignore first (a reaction, another command): once /roll's execution exists, theirs would too
+		hey.pushEvent(hey.event('5003', { channel_id: '3611849174307799042', emoji: '[cube_doge]', is_add: 1, msg_id: '1843536909979836416', user_id: 8829926 }));
 		hey.pushEvent(commandEvent('/help', [], { msgId: '1831637085605466100' }));
 		hey.pushEvent(commandEvent('/roll', [{ name: 'sides', type: 4, value: '20' }], { msgId: '1831637085605466101' }));
-		hey.pushEvent(hey.event('5003', { channel_id: '3611849174307799042', emoji: '[cube_doge]', is_add: 1, msg_id: '1843536909979836416', user_id: 8829926 }));
-		const [execution] = await server!.waitForExecutions(workflow.id, 1, 20_000);
-		await server!.expectExecutionCount(workflow.id, 1);
+		const [execution] = await server!.waitForExecutions(workflow.id, 1, 60_000);
+		await server!.expectExecutionCount(workflow.id, 1, 0);
 		assert.equal(execution.status, 'success');
 		const item = nodeJson(execution, 'Slash command')[0];
 		assert.equal(item.command, '/roll');
@@ -326,7 +330,7 @@ describe('example workflows: activated in a running n8n', () => {
 		});
 
 		await server!.activate(workflow.id);
-		await bot.waitForConnection(1, 15_000);
+		await bot.waitForConnection(1, 60_000);
 		// not mentioned: no run
 		bot.pushEvent(groupMessageEvent(SELF_ID, 123456789, 20001, 'who is here?', { message_id: 700 }));
 		bot.pushEvent(
@@ -341,8 +345,9 @@ describe('example workflows: activated in a running n8n', () => {
 				{ message_id: 701 },
 			),
 		);
-		await server!.waitForExecutions(workflow.id, 1, 60_000);
-		const [execution] = await server!.expectExecutionCount(workflow.id, 1);
+		// the message without a mention came first: had it started an execution, it would exist by now
+		await server!.waitForExecutions(workflow.id, 1, 120_000);
+		const [execution] = await server!.expectExecutionCount(workflow.id, 1, 0);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 2000));
 		assert.deepEqual(nodeJson(execution, 'AI Agent'), [{ output: 'Done: answered in the group and posted to Heychat.' }]);
 
@@ -367,7 +372,7 @@ describe('example workflows: activated in a running n8n', () => {
 		assert.equal((posts[0].json as Record<string, unknown>).msg, '**From QQ**: Alice and Bob say hi');
 		assert.equal((posts[0].json as Record<string, unknown>).msg_type, 4);
 
-		const gone = bot.waitForDisconnect(10_000);
+		const gone = bot.waitForDisconnect(60_000);
 		await server!.deactivate(workflow.id);
 		await gone;
 	});

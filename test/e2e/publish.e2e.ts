@@ -97,15 +97,15 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 	it('keyword auto-reply: published, it answers a private message', async () => {
 		bot.reset();
 		const id = await openAndPublish('onebot-keyword-auto-reply.json');
-		await bot.waitForConnection(1, 20_000);
+		await bot.waitForConnection(1, 60_000);
 		bot.pushEvent(privateMessageEvent(SELF_ID, 20002, 'hello', { message_id: 801 }));
-		const [execution] = await server.waitForExecutions(id, 1, 30_000);
+		const [execution] = await server.waitForExecutions(id, 1, 60_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
 		const replies = bot.callsTo('send_private_msg');
 		assert.equal(replies.length, 1);
 		assert.equal(replies[0].params.user_id, 20002);
 		assert.equal(replies[0].headers.authorization, `Bearer ${TOKEN}`);
-		const gone = bot.waitForDisconnect(15_000);
+		const gone = bot.waitForDisconnect(60_000);
 		await unpublish(id);
 		await gone;
 	});
@@ -115,16 +115,16 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		hey.reset();
 		const gateways = hey.gatewayConnections.length;
 		const id = await openAndPublish('qq-heychat-bridge.json');
-		await bot.waitForConnection(1, 20_000);
-		await hey.waitForGateway(gateways + 1, 20_000);
+		await bot.waitForConnection(1, 60_000);
+		await hey.waitForGateway(gateways + 1, 60_000);
 		bot.pushEvent(groupMessageEvent(SELF_ID, 123456789, 20001, [{ type: 'text', data: { text: 'hi from QQ' } }], { message_id: 802 }));
-		const [execution] = await server.waitForExecutions(id, 1, 30_000);
+		const [execution] = await server.waitForExecutions(id, 1, 60_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
 		const posts = hey.callsTo('/chatroom/v2/channel_msg/send');
 		assert.equal(posts.length, 1);
 		assert.match(String((posts[0].json as Record<string, unknown>).msg), /hi from QQ/);
 		assert.equal(posts[0].headers.token, hey.token);
-		const gone = bot.waitForDisconnect(15_000);
+		const gone = bot.waitForDisconnect(60_000);
 		await unpublish(id);
 		await gone;
 	});
@@ -133,9 +133,9 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		hey.reset();
 		const gateways = hey.gatewayConnections.length;
 		const id = await openAndPublish('heychat-slash-command-bot.json');
-		await hey.waitForGateway(gateways + 1, 20_000);
+		await hey.waitForGateway(gateways + 1, 60_000);
 		hey.pushEvent(commandEvent('/roll', [{ name: 'sides', type: 4, value: '6' }], '1831637085605466201'));
-		const [execution] = await server.waitForExecutions(id, 1, 30_000);
+		const [execution] = await server.waitForExecutions(id, 1, 60_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
 		assert.equal(nodeJson(execution, 'Slash command')[0].command, '/roll');
 		const posts = hey.callsTo('/chatroom/v2/channel_msg/send');
@@ -158,7 +158,7 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 			return { content: 'Answered.' };
 		});
 		const id = await openAndPublish('ai-agent-onebot-heychat-tools.json');
-		await bot.waitForConnection(1, 20_000);
+		await bot.waitForConnection(1, 60_000);
 		bot.pushEvent(
 			groupMessageEvent(SELF_ID, 123456789, 20001, [{ type: 'at', data: { qq: String(SELF_ID) } }, { type: 'text', data: { text: ' hi' } }], {
 				message_id: 803,
@@ -168,7 +168,7 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
 		assert.deepEqual(nodeJson(execution, 'AI Agent'), [{ output: 'Answered.' }]);
 		assert.equal(bot.callsTo('send_group_msg').length, 1);
-		const gone = bot.waitForDisconnect(15_000);
+		const gone = bot.waitForDisconnect(60_000);
 		await unpublish(id);
 		await gone;
 	});
@@ -178,7 +178,7 @@ describe('examples: create the credentials they name, open, Publish, run', { ski
 		const id = await openAndPublish('onebot-scheduled-group-announcement.json');
 		const button = editor.page.locator('[data-test-id="execute-workflow-button"]');
 		await button.click();
-		const [execution] = await server.waitForExecutions(id, 1, 30_000);
+		const [execution] = await server.waitForExecutions(id, 1, 60_000);
 		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 1000));
 		// one message per group of the example's list, one notice in the main group
 		assert.deepEqual(bot.callsTo('send_group_msg').map((c) => c.params.group_id), [123456789, 987654321]);

@@ -18,6 +18,7 @@ interface Param {
 	name: string;
 	type: string;
 	required?: boolean;
+	target?: boolean;
 	locator?: string;
 	options?: Array<{ value: string | number | boolean }>;
 }
@@ -110,7 +111,8 @@ function parametersFor(op: Op, spec: BackendAction): INodeParameters {
 		const wire = spec.send?.[p.name] ?? p.name;
 		const schema = spec.params[wire] ?? spec.params[spec.alsoReads?.[wire] ?? ''];
 		const value = sample(p, schema, index) as never;
-		if (p.required) parameters[fieldName(p)] = value;
+		// required fields and targets are fields of their own; the rest go under Additional Fields
+		if (p.required || p.target) parameters[fieldName(p)] = value;
 		else additional[fieldName(p)] = value;
 	});
 	if (Object.keys(additional).length > 0) parameters.additionalFields = additional;

@@ -158,13 +158,14 @@ describe('message formats', () => {
 		assert.deepEqual(wireParams(fake.calls[0]).message, [{ type: 'face', data: { id: '178' } }]);
 	});
 
-	test('send_msg: the target from Additional Fields', async () => {
+	test('send_msg: the target from its own fields (message type, group), before the message', async () => {
 		await sendOne({
 			resource: 'message',
 			operation: 'send_msg',
+			message_type: 'group',
+			group_id: byId(BIG_ID),
 			messageFormat: 'text',
 			text: 'to whom it may concern',
-			additionalFields: { message_type: 'group', group_id: byId(BIG_ID) },
 		});
 		assert.equal(fake.calls[0].action, 'send_msg');
 		assert.deepEqual(wireParams(fake.calls[0]), {
@@ -182,16 +183,20 @@ describe('message formats', () => {
 			[{ message_type: 'group', user_id: '20001' }, /"group_id" is required when "message_type" is "group"/],
 			[{ message_type: 'private', group_id: byId(BIG_ID) }, /"user_id" is required when "message_type" is "private"/],
 		];
-		for (const [additionalFields, expected] of cases) {
-			const result = await run(fake, { resource: 'message', operation: 'send_msg', messageFormat: 'text', text: 'hi', additionalFields: additionalFields as INodeParameters });
-			assert.ok(result.error instanceof NodeOperationError, JSON.stringify(additionalFields));
+		for (const [targets, expected] of cases) {
+			const result = await run(fake, { resource: 'message', operation: 'send_msg', ...(targets as INodeParameters), messageFormat: 'text', text: 'hi' });
+			assert.ok(result.error instanceof NodeOperationError, JSON.stringify(targets));
 			assert.match(result.error.message, expected);
 		}
 		assert.equal(fake.calls.length, 0);
 	});
 
 	test('send_msg with only a user id (no message type): sent as is, the backend decides', async () => {
-		await sendOne({ resource: 'message', operation: 'send_msg', messageFormat: 'text', text: 'hi', additionalFields: { user_id: '20001' } });
+		await sendOne({ resource: 'message', operation: 'send_msg', user_id: '20001', messageFormat: 'text', text: 'hi' });
+		assert.deepEqual(wireParams(fake.calls[0]), { user_id: 20001, message: 'hi', auto_escape: true });
+		// "By the ID Given" (an empty message type) and the group as a new node has it (empty list pick): neither is sent
+		fake.reset();
+		await sendOne({ resource: 'message', operation: 'send_msg', message_type: '', user_id: byId('20001'), group_id: { __rl: true, mode: 'list', value: '' }, messageFormat: 'text', text: 'hi' });
 		assert.deepEqual(wireParams(fake.calls[0]), { user_id: 20001, message: 'hi', auto_escape: true });
 	});
 
@@ -293,7 +298,8 @@ describe('merged-forward messages', () => {
 				forwardNodeName: '={{ $json.name.toUpperCase() }}',
 				forwardNodeUin: '={{ 10000 + $itemIndex }}',
 				forwardNodeContent: '={{ $json.name }} says {{ $json.content }}',
-				additionalFields: { message_type: 'private', user_id: byId('20001') },
+				message_type: 'private',
+				user_id: byId('20001'),
 			},
 			people.slice(0, 2),
 		);

@@ -17,6 +17,7 @@ interface Param {
 	name: string;
 	type: string;
 	required?: boolean;
+	target?: boolean;
 	locator?: string;
 	options?: Array<{ value: string | number | boolean }>;
 }
@@ -158,7 +159,8 @@ function expectationFor(op: Op, withOptional: boolean): Expectation {
 		if (!p.required && !withOptional) return;
 		const { editor, wire: value } = sample(op, p, index, p.type === 'id' && firstId, withOptional);
 		if (p.type === 'id') firstId = false;
-		if (p.required) parameters[fieldName(p)] = editor as never;
+		// required fields and targets are fields of their own; the rest go under Additional Fields
+		if (p.required || p.target) parameters[fieldName(p)] = editor as never;
 		else additional[fieldName(p)] = editor as never;
 		wire[p.name] = value;
 	});
@@ -213,7 +215,7 @@ describe('every catalog operation reaches the backend as the catalog says', () =
 		for (const withOptional of [false, true]) {
 			const hasOptional = op.params.some((p) => !p.required && !(HANDLER_OWN[op.handler ?? ''] ?? []).includes(p.name));
 			if (withOptional && !hasOptional) continue;
-			// send_msg has no required field but needs a target from Additional Fields: its
+			// send_msg has no required field but needs a target (user or group, optional each): its
 			// "nothing optional" form is refused before sending (test/onebot/messages.test.ts).
 			if (!withOptional && SENDS_NOTHING_WITHOUT_OPTIONAL.has(op.value)) continue;
 			const label = `${op.resource} › ${op.value}${op.handler ? ` [${op.handler}]` : ''} (${withOptional ? 'with Additional Fields' : 'required fields'})`;

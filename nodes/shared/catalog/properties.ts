@@ -161,6 +161,15 @@ export function paramToProperty(param: ParamSpec, options: CatalogPropertyOption
 	}
 }
 
+/**
+ * A parameter that names where the operation acts: a required one with a pick-list (group, user,
+ * room, channel, role, member), or one the catalog flags as a target (e.g. Send Message's message
+ * type, user and group, none of them required). Targets are their own fields, listed first.
+ */
+export function isTargetParam(param: ParamSpec): boolean {
+	return param.target === true || (param.required === true && param.locator !== undefined);
+}
+
 function stripUndefined<T extends object>(value: T): T {
 	return JSON.parse(JSON.stringify(value)) as T;
 }
@@ -225,12 +234,20 @@ export function buildCatalogProperties(
 
 	for (const op of operations) {
 		const params = op.params.filter((p) => !options.skipParam?.(op, p));
-		for (const param of params.filter((p) => p.required)) {
+		// where before what: the targets (pick-list fields, flagged optional targets) get keys of
+		// their own so they are listed before every other field of any operation; the key carries the
+		// target's place in its operation so every operation lists its targets in its own order
+		params.filter(isTargetParam).forEach((param, place) => {
+			const property = stripUndefined(paramToProperty(param, options));
+			const hide = options.hideParam?.(op, param);
+			add(`target:${place}:${JSON.stringify(property)}${hide ? `:hide:${JSON.stringify(hide)}` : ''}`, property, op, hide);
+		});
+		for (const param of params.filter((p) => p.required && !isTargetParam(p))) {
 			const property = stripUndefined(paramToProperty(param, options));
 			const hide = options.hideParam?.(op, param);
 			add(`req:${JSON.stringify(property)}${hide ? `:hide:${JSON.stringify(hide)}` : ''}`, property, op, hide);
 		}
-		const optional = params.filter((p) => !p.required);
+		const optional = params.filter((p) => !p.required && !isTargetParam(p));
 		if (optional.length > 0) {
 			const property: INodeProperties = stripUndefined({
 				displayName: 'Additional Fields',
@@ -251,16 +268,19 @@ export function buildCatalogProperties(
 		}
 	}
 
+	const place = (key: string) => Number(/^target:(\d+):/.exec(key)?.[1] ?? 0);
 	const shown = (key: string) =>
 		[...merged.entries()]
 			.filter(([k]) => k.startsWith(key))
+			.sort(([a], [b]) => place(a) - place(b))
 			.map(([, { property, resources: rs, ops, hide }]) => ({
 				...property,
 				displayOptions: { show: { resource: [...rs].sort(), operation: ops.sort() }, ...(hide ? { hide } : {}) },
 			}));
-	// Where before what: the required fields (the target group, user, room or channel, the message
-	// to act on ...) come first, then the handlers' own fields (message text, uploads), then the
-	// optional ones.
+	// Where before what: the targets (group, user, room, channel, the message type that picks
+	// between them) come first, then the other required fields (the message to act on ...), then the
+	// handlers' own fields (message text, uploads), then the optional ones.
+	properties.push(...shown('target:'));
 	properties.push(...shown('req:'));
 	properties.push(...(options.extraProperties ?? []));
 	properties.push(...shown('opt:'));

@@ -97,7 +97,13 @@ export function readOperationParams(
 		if (param.type !== 'boolean') requirePresent(param.name, value);
 		params[param.name] = coerceParam(param, value) as IDataObject[string];
 	}
-	const optional = wanted.filter((p) => !p.required);
+	// optional targets are fields of their own (listed first); left empty, they are not sent
+	for (const param of wanted.filter((p) => !p.required && p.target === true)) {
+		const value = unwrapLocator(get(param.property ?? param.name, undefined));
+		if (isBlank(value)) continue;
+		params[param.name] = coerceParam(param, value) as IDataObject[string];
+	}
+	const optional = wanted.filter((p) => !p.required && p.target !== true);
 	if (optional.length > 0) {
 		const extra = (get(ADDITIONAL_FIELDS, {}) ?? {}) as IDataObject;
 		for (const param of optional) {

@@ -62,6 +62,13 @@ export interface ParamSpec {
 	 * resourceLocator with "From List" and "By ID" modes.
 	 */
 	locator?: string;
+	/**
+	 * Names where the operation acts (the chat, the user, the message type that picks between them)
+	 * without being required: shown as its own field among the targets, before the content, instead
+	 * of under "Additional Fields"; left empty, it is not sent. Required parameters with a `locator`
+	 * are targets too (they are listed first without this flag).
+	 */
+	target?: boolean;
 	/** Heychat: where the parameter goes. OneBot: always the action's params object. */
 	in?: 'body' | 'query';
 	/**

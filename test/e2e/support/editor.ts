@@ -135,23 +135,36 @@ export async function openEditor(server: N8nServer, chromiumPath: string): Promi
 			await page.waitForFunction(`document.querySelectorAll('[data-test-id="canvas-node"]').length >= ${nodeCount}`);
 		},
 
-		/** The header's Publish button, then Publish in its dialog; waits until n8n reports the workflow active. */
+		/**
+		 * The header's Publish button, then Publish in its dialog; waits until n8n reports the workflow
+		 * active. A workflow published for the first time (no published version before, "Don't show
+		 * again" not ticked) gets n8n's "Workflow published" notice: waited for and closed with its
+		 * "Got it" button, so nothing is left over the canvas.
+		 */
 		async publish(id) {
+			const before = await server.rest<{ activeVersion?: unknown }>('GET', `/rest/workflows/${id}`);
+			const hadPublishedVersion = Boolean(before.data.activeVersion);
+			const hideNotice = (await page.evaluate(`localStorage.getItem('N8N_HIDE_ACTIVATION_ALERT')`)) === 'true';
 			await page.locator('[data-test-id="workflow-open-publish-modal-button"]').click();
 			const dialog = page.getByRole('dialog').filter({ has: page.getByRole('button', { name: 'Publish', exact: true }) });
 			await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
 			await waitUntil(`workflow ${id} to be published`, async () => {
 				const error = page.locator('.el-notification--error, .el-notification:has(.el-notification__icon--error)');
 				if ((await error.count()) > 0) throw new Error(`publishing failed in the editor: ${await error.first().innerText()}`);
-				const res = await server.api<{ active?: boolean }>('GET', `/workflows/${id}`);
-				return res.body.active === true ? true : undefined;
-			});
-			// the publish dialog closes on success; n8n then shows "Workflow published" the first time
+				// a kept-alive connection n8n closed just as it was reused (ECONNRESET): ask again
+				const res = await server
+					.api<{ active?: boolean }>('GET', `/workflows/${id}`)
+					.catch(async (error: unknown) =>
+						error instanceof TypeError && /fetch failed/.test(error.message) ? undefined : await Promise.reject(error),
+					);
+				return res?.body.active === true ? true : undefined;
+			}, 60_000);
+			// the publish dialog closes once the editor has the answer
 			await dialog.waitFor({ state: 'hidden' });
-			const open = page.locator('.el-overlay-dialog:visible');
-			while ((await open.count()) > 0) {
-				await page.keyboard.press('Escape');
-				await open.first().waitFor({ state: 'hidden' });
+			if (!hadPublishedVersion && !hideNotice) {
+				const notice = page.getByRole('dialog').filter({ has: page.getByRole('button', { name: 'Got it', exact: true }) });
+				await notice.getByRole('button', { name: 'Got it', exact: true }).click();
+				await notice.waitFor({ state: 'hidden' });
 			}
 		},
 

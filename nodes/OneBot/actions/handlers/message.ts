@@ -48,6 +48,6 @@ function checkSendMsgTarget(params: Record<string, unknown>): void {
 		throw new InputError('user_id', '"user_id" is required when "message_type" is "private"');
 	}
 	if (!has('group_id') && !has('user_id')) {
-		throw new InputError('user_id', 'Send Message needs a target: set "user_id" (private) or "group_id" (group) under Additional Fields');
+		throw new InputError('user_id', 'Send Message needs a target: set "user_id" (private) or "group_id" (group)');
 	}
 }
