@@ -53,6 +53,37 @@ const scenarios = {
 	'heychat-pass': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i) },
 };
 
+/** Frames per socket write: a backend under load writes many frames at once, as the kernel would coalesce them. */
+const BATCH = 128;
+
+/**
+ * Unmasked WebSocket text frames (RFC 6455 §5.2; a server never masks), written straight to the
+ * TCP socket, many per write: one `ws.send` per event costs the source a write system call per
+ * frame, and the source, not the client, then sets the pace.
+ */
+function textFrames(texts) {
+	const bodies = texts.map((t) => Buffer.from(t, 'utf8'));
+	let size = 0;
+	for (const b of bodies) size += b.length + (b.length < 126 ? 2 : b.length < 65536 ? 4 : 10);
+	const out = Buffer.allocUnsafe(size);
+	let at = 0;
+	for (const b of bodies) {
+		out[at++] = 0x81; // FIN + text
+		if (b.length < 126) out[at++] = b.length;
+		else if (b.length < 65536) {
+			out[at++] = 126;
+			out.writeUInt16BE(b.length, at);
+			at += 2;
+		} else {
+			out[at++] = 127;
+			out.writeBigUInt64BE(BigInt(b.length), at);
+			at += 8;
+		}
+		at += b.copy(out, at);
+	}
+	return out;
+}
+
 let base = 1_000_000; // unique ids across connections (de-duplication stays out of the way)
 
 const server = createServer();
@@ -70,19 +101,22 @@ wss.on('connection', (ws, req) => {
 	});
 	const start = base;
 	base += n + 1;
+	const socket = ws._socket;
 	let i = 0;
 	const pump = () => {
 		if (ws.readyState !== ws.OPEN) return;
-		while (i < n && ws.bufferedAmount < 1 << 20) {
-			ws.send(scenario.event(start + i));
-			i++;
+		while (i < n && socket.writableLength < 1 << 20) {
+			const stop = Math.min(n, i + BATCH);
+			const frames = [];
+			for (; i < stop; i++) frames.push(scenario.event(start + i));
+			socket.write(textFrames(frames));
 		}
 		if (i < n) {
 			// wait for the socket to drain (no busy loop: the source must not eat the client's CPU)
-			ws._socket.once('drain', pump);
+			socket.once('drain', pump);
 			return;
 		}
-		ws.send(scenario.sentinel(start + n));
+		socket.write(textFrames([scenario.sentinel(start + n)]));
 	};
 	pump();
 });
