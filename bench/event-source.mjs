@@ -1,8 +1,9 @@
 // A WebSocket event source for the trigger benchmark, run as a child process so that producing
 // events does not share the measured process's event loop. Prints its port, then serves
-// ws://127.0.0.1:<port>/<scenario>?n=<count>: on connect it sends <count> distinct events (unique
-// message ids and sequences) as fast as the client takes them, then one sentinel event that the
-// scenario's filter lets through. Answers PING with PONG (Heychat gateway heartbeat).
+// ws://127.0.0.1:<port>/<scenario>?n=<count>: on connect it sends a start marker, then <count>
+// distinct events (unique message ids and sequences) as fast as the client takes them, then a
+// sentinel; the marker and the sentinel are events the scenario's filter lets through, so the
+// client's clock runs from the one to the other. Answers PING with PONG (Heychat gateway heartbeat).
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -99,10 +100,12 @@ wss.on('connection', (ws, req) => {
 	ws.on('message', (data) => {
 		if (String(data).startsWith('PING')) ws.send('PONG');
 	});
-	const start = base;
-	base += n + 1;
+	// ids: the start marker base, the events base + 1 … base + n, the sentinel base + n + 1
+	const start = base + 1;
+	base += n + 2;
 	const socket = ws._socket;
 	let i = 0;
+	socket.write(textFrames([scenario.sentinel(start - 1)]));
 	const pump = () => {
 		if (ws.readyState !== ws.OPEN) return;
 		while (i < n && socket.writableLength < 1 << 20) {

@@ -182,8 +182,11 @@ async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promis
 		const name = platform === 'onebot' ? 'OneBot Trigger' : 'Heychat Trigger';
 		const rawText = `raw ws + JSON.parse ${withRange(s.raw, '/s', 0)}`;
 		const wallText = (k: string) => `wall clock ${fmt(w[k].median)}/s vs raw ${fmt(w.raw.median)}/s (${(w[k].median / w.raw.median).toFixed(2)})`;
+		// Ratios are taken within each round (the variants of a round ran back to back, under the same
+		// load) and the median of those is the figure: a slow phase of the machine then hits both sides.
+		const pairedRatio = (k: string) => summarise(s[k].values.map((v, i) => v / s.raw.values[i])).median;
 		for (const drop of drops) {
-			const ratio = s[drop].median / s.raw.median;
+			const ratio = pairedRatio(drop);
 			rows.push({
 				figure: `${name}, ${DROP_LABELS[drop]}, ${fmt(EVENTS)} events`,
 				value: `${withRange(s[drop], 'events/s')}; ${wallText(drop)}`,
@@ -198,7 +201,7 @@ async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promis
 			value: `${withRange(s.pass, 'events/s')}; ${wallText('pass')}`,
 			floor: rawText,
 			goal: '≥ 200,000/s',
-			ratio: `${(s.pass.median / s.raw.median).toFixed(2)} of raw`,
+			ratio: `${pairedRatio('pass').toFixed(2)} of raw`,
 			verdict: verdict(s.pass.median, 200_000, 'higher'),
 		});
 		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, Math.max(EVENTS, 100_000));
