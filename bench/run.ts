@@ -23,6 +23,7 @@ import {
 	hasConcurrencyOption,
 	heychatNodeRun,
 	HEYCHAT_BODY,
+	n8nWsFloorRun,
 	oneBotNode,
 	oneBotNodeRun,
 	rawAxiosInFlight,
@@ -83,12 +84,21 @@ async function oneBotWs(): Promise<void> {
 		{
 			node: (n) => oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n }),
 			ws: (n) => rawWsLoop(backend.url, n),
+			n8n: (n) => n8nWsFloorRun(backend.url, n),
 		},
 		ROUNDS,
 		ITEMS,
 	);
 	await backend.close();
-	costRow(`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`, s.node, s.ws, `raw ws request/echo ${withRange(s.ws, 'µs')}`, 1.1);
+	// Beside the goal's floor: a node with the same description that reads the same parameters per
+	// item and sends with raw ws, i.e. n8n's own per-item cost on top of the wire (see WsFloorNode).
+	costRow(
+		`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`,
+		s.node,
+		s.ws,
+		`raw ws request/echo ${withRange(s.ws, 'µs')}; n8n floor (same parameters read per item + raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
+		1.1,
+	);
 }
 
 async function heychat(oneBotHttpPerItem: Sample): Promise<void> {

@@ -7,6 +7,8 @@ import { describe, test } from 'node:test';
 import { idText } from '../../nodes/OneBot/trigger/derive';
 import { EVENT_POST_TYPES, EVENT_TYPE_VALUES, eventTypeMatcher, matchesEventTypes } from '../../nodes/OneBot/trigger/eventTypes';
 import { defaultFilterConfig, EventFilter, idMatcher } from '../../nodes/OneBot/trigger/filters';
+import { checkHeychatFrame, type HeychatFrame } from '../../nodes/Heychat/trigger/events';
+import { defaultHeychatFilterConfig, HeychatEventFilter } from '../../nodes/Heychat/trigger/filters';
 import { parseJsonLossless } from '../../nodes/shared/json';
 import { groupMessageEvent, heartbeatEvent, privateMessageEvent } from '../fakes/onebot';
 
@@ -113,5 +115,41 @@ describe('an item built in place', () => {
 			built++;
 		}
 		assert.equal(built, events.length, 'every sample passes the filter');
+	});
+});
+
+describe('Heychat: an item built in place', () => {
+	test('is the frame itself, equal to the copy key for key; the sequence is read from the frame', () => {
+		const wire =
+			'{"sequence":11736260019,"type":"50","notify_type":"","data":{"bot_id":1,"channel_base_info":{"channel_id":"3611849174307799042"},' +
+			'"command_info":{"id":"1","name":"/Weather","options":[{"name":"city","value":"x"}]},"msg_id":1831637085605466112,' +
+			'"room_base_info":{"room_id":"3611849174284943360"},"sender_info":{"user_id":43028164}},"timestamp":1}';
+		const accepted = () => (checkHeychatFrame(parseJsonLossless(wire)) as { value: HeychatFrame }).value;
+		assert.equal(accepted().sequence, '11736260019');
+		const config = defaultHeychatFilterConfig({ commandNames: new Set(['weather']) });
+		const copy = new HeychatEventFilter(config).apply(accepted());
+		const frame = accepted();
+		const inPlace = new HeychatEventFilter(config).apply(frame, 0, true);
+		assert.ok(copy.pass && inPlace.pass);
+		assert.equal(inPlace.item, frame.raw, 'the item is the parsed frame');
+		assert.deepEqual(inPlace.item, copy.item);
+		assert.deepEqual(Object.keys(inPlace.item), Object.keys(copy.item));
+		assert.equal(inPlace.item.msgId, '1831637085605466112', 'an int64 id stays exact');
+		const again = new HeychatEventFilter(config);
+		assert.equal(again.apply(accepted(), 0, true).pass, true);
+		assert.match((again.apply(accepted(), 0, true) as { reason: string }).reason, /already delivered/, 'de-duplication reads the lazy sequence');
+	});
+
+	test('command names are normalised the same way when cached', () => {
+		const filter = new HeychatEventFilter(defaultHeychatFilterConfig({ commandNames: new Set(['weather']) }));
+		let msgId = 0;
+		const command = (name: string) =>
+			(checkHeychatFrame({ type: '50', data: { command_info: { name }, msg_id: String(++msgId) } }) as { value: HeychatFrame }).value;
+		for (let round = 0; round < 2; round++) {
+			for (const name of ['/Weather', ' weather ', '//WEATHER', 'weather']) assert.equal(filter.apply(command(name)).pass, true, `${name} (round ${round})`);
+		}
+		assert.equal(filter.apply(command('/weathers')).pass, false);
+		for (let i = 0; i < 300; i++) filter.apply(command(`/c${i}`)); // past the cache bound
+		assert.equal(filter.apply(command('/WEATHER ')).pass, true);
 	});
 });
