@@ -90,13 +90,13 @@ async function oneBotWs(): Promise<void> {
 		ITEMS,
 	);
 	await backend.close();
-	// Beside the goal's floor: a node with the same description that reads the same parameters per
-	// item and sends with raw ws, i.e. n8n's own per-item cost on top of the wire (see WsFloorNode).
+	// Beside the goal's floor: a node with the same description that reads the same parameters and
+	// sends with raw ws, i.e. n8n's own per-item cost on top of the wire (see WsFloorNode).
 	costRow(
 		`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`,
 		s.node,
 		s.ws,
-		`raw ws request/echo ${withRange(s.ws, 'µs')}; n8n floor (same parameters read per item + raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
+		`raw ws request/echo ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
 		1.1,
 	);
 }

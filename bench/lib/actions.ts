@@ -42,10 +42,11 @@ export interface OneBotNodeRun {
 }
 
 /**
- * The n8n floor for the WebSocket row: a node with the OneBot node's description (so n8n resolves
- * and validates its parameters the same way) that reads, per item, the parameters Send Group
- * Message reads and sends the same frame with a raw `ws` request/echo. What it costs over the raw
- * loop is n8n's own per-item work (WorkflowExecute, getNodeParameter), which no node avoids.
+ * The n8n floor for the WebSocket row: a node with the OneBot node's description that reads the
+ * parameters Send Group Message reads (once, as the OneBot node does when they hold no expression)
+ * and sends the same frame per item with a raw `ws` request/echo, emitting one item with
+ * pairedItem per input. What it costs over the raw loop is n8n's own work (WorkflowExecute, the
+ * items), which no node avoids.
  */
 class WsFloorNode implements INodeType {
 	description = oneBotNode.description;
@@ -63,13 +64,14 @@ class WsFloorNode implements INodeType {
 		const out: INodeExecutionData[] = [];
 		try {
 			const items = this.getInputData();
+			// Read once, as the OneBot node reads parameters that hold no expression.
 			this.getNodeParameter('resource', 0);
 			this.getNodeParameter('operation', 0);
+			const groupId = this.getNodeParameter('group_id', 0, undefined, { extractValue: true }) as string;
+			this.getNodeParameter('messageFormat', 0);
+			const message = this.getNodeParameter('text', 0) as string;
+			this.getNodeParameter('options', 0, {});
 			for (let i = 0; i < items.length; i++) {
-				const groupId = this.getNodeParameter('group_id', i, undefined, { extractValue: true }) as string;
-				this.getNodeParameter('messageFormat', i);
-				const message = this.getNodeParameter('text', i) as string;
-				this.getNodeParameter('options', i, {});
 				const echo = `e${i}`;
 				const answer = new Promise<string>((resolve) => (waiting = resolve));
 				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: Number(groupId), message, auto_escape: true }, echo }));
