@@ -1,8 +1,9 @@
 // A WebSocket event source for the trigger benchmark, run as a child process so that producing
 // events does not share the measured process's event loop. Prints its port, then serves
-// ws://127.0.0.1:<port>/<scenario>?n=<count>: on connect it sends <count> distinct events (unique
-// message ids and sequences) as fast as the client takes them, then one sentinel event that the
-// scenario's filter lets through. Answers PING with PONG (Heychat gateway heartbeat).
+// ws://127.0.0.1:<port>/<scenario>?n=<count>: on connect it sends a start marker, then <count>
+// distinct events (unique message ids and sequences) as fast as the client takes them, then a
+// sentinel; the marker and the sentinel are events the scenario's filter lets through, so the
+// client's clock runs from the one to the other. Answers PING with PONG (Heychat gateway heartbeat).
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -53,6 +54,37 @@ const scenarios = {
 	'heychat-pass': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i) },
 };
 
+/** Frames per socket write: a backend under load writes many frames at once, as the kernel would coalesce them. */
+const BATCH = 128;
+
+/**
+ * Unmasked WebSocket text frames (RFC 6455 §5.2; a server never masks), written straight to the
+ * TCP socket, many per write: one `ws.send` per event costs the source a write system call per
+ * frame, and the source, not the client, then sets the pace.
+ */
+function textFrames(texts) {
+	const bodies = texts.map((t) => Buffer.from(t, 'utf8'));
+	let size = 0;
+	for (const b of bodies) size += b.length + (b.length < 126 ? 2 : b.length < 65536 ? 4 : 10);
+	const out = Buffer.allocUnsafe(size);
+	let at = 0;
+	for (const b of bodies) {
+		out[at++] = 0x81; // FIN + text
+		if (b.length < 126) out[at++] = b.length;
+		else if (b.length < 65536) {
+			out[at++] = 126;
+			out.writeUInt16BE(b.length, at);
+			at += 2;
+		} else {
+			out[at++] = 127;
+			out.writeBigUInt64BE(BigInt(b.length), at);
+			at += 8;
+		}
+		at += b.copy(out, at);
+	}
+	return out;
+}
+
 let base = 1_000_000; // unique ids across connections (de-duplication stays out of the way)
 
 const server = createServer();
@@ -68,21 +100,26 @@ wss.on('connection', (ws, req) => {
 	ws.on('message', (data) => {
 		if (String(data).startsWith('PING')) ws.send('PONG');
 	});
-	const start = base;
-	base += n + 1;
+	// ids: the start marker base, the events base + 1 … base + n, the sentinel base + n + 1
+	const start = base + 1;
+	base += n + 2;
+	const socket = ws._socket;
 	let i = 0;
+	socket.write(textFrames([scenario.sentinel(start - 1)]));
 	const pump = () => {
 		if (ws.readyState !== ws.OPEN) return;
-		while (i < n && ws.bufferedAmount < 1 << 20) {
-			ws.send(scenario.event(start + i));
-			i++;
+		while (i < n && socket.writableLength < 1 << 20) {
+			const stop = Math.min(n, i + BATCH);
+			const frames = [];
+			for (; i < stop; i++) frames.push(scenario.event(start + i));
+			socket.write(textFrames(frames));
 		}
 		if (i < n) {
 			// wait for the socket to drain (no busy loop: the source must not eat the client's CPU)
-			ws._socket.once('drain', pump);
+			socket.once('drain', pump);
 			return;
 		}
-		ws.send(scenario.sentinel(start + n));
+		socket.write(textFrames([scenario.sentinel(start + n)]));
 	};
 	pump();
 });

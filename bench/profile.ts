@@ -1,8 +1,9 @@
 /**
  * One scenario in a loop, for `node --cpu-prof` (see bench/README in docs/readme/en-dev.md):
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts <scenario> [items] [runs]
- * Scenarios: onebot-http, onebot-ws, heychat, onebot-trigger-drop, onebot-trigger-pass,
- * heychat-trigger-drop, heychat-trigger-pass.
+ * Scenarios: onebot-http, onebot-ws, heychat, and the trigger scenarios of bench/lib/triggers.ts
+ * (onebot-raw, onebot-type, onebot-keyword, onebot-regex, onebot-ids, onebot-pass, heychat-raw,
+ * heychat-type, heychat-command, heychat-ids, heychat-pass).
  */
 import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
 import { heychatNodeRun, oneBotNodeRun } from './lib/actions';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
 	try {
 		for (let r = 0; r < runs; r++) {
 			const result = await triggerRun(source, scenario as TriggerScenario, n);
-			report(scenario, result.perSecond, 'events/s');
+			report(`${scenario} (wall clock)`, result.perSecond, 'events/s');
+			report(`${scenario} (per CPU-second)`, n / result.cpuSeconds, 'events/s');
 		}
 	} finally {
 		await source.close();

@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
-import type { INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 
 import { runNode } from '../../test/harness/n8n';
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
@@ -39,6 +39,79 @@ export interface OneBotNodeRun {
 	n: number;
 	/** Node option `options.batching.batch.concurrency`, when the node has it. */
 	concurrency?: number;
+}
+
+/**
+ * The n8n floor for the WebSocket row: a node with the OneBot node's description that reads the
+ * parameters Send Group Message reads (once, as the OneBot node does when they hold no expression)
+ * and sends the same frame per item with a raw `ws` request/echo, emitting one item with
+ * pairedItem per input. What it costs over the raw loop is n8n's own work (WorkflowExecute, the
+ * items), which no node avoids.
+ */
+class WsFloorNode implements INodeType {
+	description = oneBotNode.description;
+
+	// eslint-disable-next-line @n8n/community-nodes/require-continue-on-fail -- a benchmark floor, never published
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const url = (await this.getCredentials('oneBotV11Api')).wsUrl as string;
+		const socket = new WebSocket(url);
+		await new Promise((resolve, reject) => {
+			socket.once('open', resolve);
+			socket.once('error', reject);
+		});
+		let waiting: ((text: string) => void) | undefined;
+		socket.on('message', (data) => waiting?.(data.toString()));
+		const out: INodeExecutionData[] = [];
+		try {
+			const items = this.getInputData();
+			// Read once, as the OneBot node reads parameters that hold no expression.
+			this.getNodeParameter('resource', 0);
+			this.getNodeParameter('operation', 0);
+			const groupId = this.getNodeParameter('group_id', 0, undefined, { extractValue: true }) as string;
+			this.getNodeParameter('messageFormat', 0);
+			const message = this.getNodeParameter('text', 0) as string;
+			this.getNodeParameter('options', 0, {});
+			for (let i = 0; i < items.length; i++) {
+				const echo = `e${i}`;
+				const answer = new Promise<string>((resolve) => (waiting = resolve));
+				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: Number(groupId), message, auto_escape: true }, echo }));
+				const frame = JSON.parse(await answer) as { echo: string; data: unknown };
+				if (frame.echo !== echo) throw new Error('echo mismatch');
+				out.push({ json: { data: frame.data } as INodeExecutionData['json'], pairedItem: { item: i } });
+			}
+		} finally {
+			socket.terminate();
+		}
+		return [out];
+	}
+}
+
+const wsFloorNode = new WsFloorNode();
+
+/** µs per item for the n8n floor of the WebSocket row (see WsFloorNode). */
+export async function n8nWsFloorRun(wsUrl: string, n: number): Promise<number> {
+	return await timeRun(n, async () => {
+		const result = await runNode({
+			node: wsFloorNode,
+			parameters: {
+				resource: 'message',
+				operation: 'send_group_msg',
+				group_id: { __rl: true, mode: 'id', value: '100001' },
+				messageFormat: 'text',
+				text: 'hello from the benchmark',
+				options: { transport: 'websocket' },
+			},
+			items: items(n),
+			credentials: {
+				oneBotV11Api: {
+					data: { httpUrl: '', wsUrl, accessToken: '', authLocation: 'header', ignoreSslIssues: false, backend: 'other', sendRate: 0 },
+					type: new OneBotV11Api(),
+				},
+			},
+		});
+		if (result.error) throw result.error;
+		if (result.output.length !== n) throw new Error(`n8n floor node: ${result.output.length} items out of ${n}`);
+	});
 }
 
 /** µs per item for OneBot Send Group Message through WorkflowExecute. */

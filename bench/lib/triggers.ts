@@ -2,8 +2,8 @@
  * Trigger figures: events per second from a WebSocket event source (a child process) to the
  * point of `emit`, through the trigger node activated with n8n-core's TriggerContext (the test
  * helper activateTrigger), beside a raw `ws` client that only runs JSON.parse on every frame.
- * Both clocks start before connecting and stop at the scenario's sentinel event (the one event the
- * filter lets through), so every other event was received, parsed and filtered.
+ * The window opens at a start marker and closes at the sentinel, the two events the scenario's
+ * filter lets through; every event in between was received, parsed and filtered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -66,10 +66,12 @@ const PARAMETERS: Record<Exclude<TriggerScenario, 'onebot-raw' | 'heychat-raw'>,
 };
 
 export interface TriggerResult {
-	/** From before connecting to the sentinel. */
+	/** Wall-clock seconds from the start marker to the sentinel: the n events in between. */
 	seconds: number;
+	/** CPU time this process used in that span (user + system, all its threads). */
+	cpuSeconds: number;
 	perSecond: number;
-	/** Events emitted (1 when all but the sentinel are filtered out). */
+	/** Items emitted, the two markers included (2 when all but the markers are filtered out). */
 	emitted: number;
 }
 
@@ -77,33 +79,65 @@ function sourceUrl(source: EventSource, scenario: TriggerScenario, n: number): s
 	return `ws://127.0.0.1:${source.port}/${scenario}?n=${n}`;
 }
 
-/** Raw floor: a `ws` client that JSON.parses every frame until the sentinel (frame n + 1). */
+/** CPU seconds (user + system) this process has used. */
+function cpuNow(): number {
+	const usage = process.cpuUsage();
+	return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * The measuring window: opened by the start marker (the first frame), closed by the sentinel (the
+ * last), so connecting, activating and the first frame's work count for neither the node nor the
+ * raw client, and nothing has to be subtracted.
+ */
+class Window {
+	private wallStarted = 0;
+
+	private cpuStarted = 0;
+
+	open(): void {
+		this.cpuStarted = cpuNow();
+		this.wallStarted = performance.now();
+	}
+
+	close(n: number, emitted: number): TriggerResult {
+		const seconds = (performance.now() - this.wallStarted) / 1000;
+		const cpuSeconds = cpuNow() - this.cpuStarted;
+		return { seconds, cpuSeconds, perSecond: n / seconds, emitted };
+	}
+}
+
+/** Raw floor: a `ws` client that JSON.parses every frame, from the marker (frame 1) to the sentinel (frame n + 2). */
 export async function rawParseRun(source: EventSource, platform: 'onebot' | 'heychat', n: number): Promise<TriggerResult> {
-	const started = performance.now();
 	const socket = new WebSocket(sourceUrl(source, `${platform}-raw`, n));
+	const window = new Window();
 	let count = 0;
-	await new Promise<void>((resolve, reject) => {
+	const result = await new Promise<TriggerResult>((resolve, reject) => {
 		socket.on('message', (data) => {
 			const value = JSON.parse(data.toString()) as unknown;
-			if (value !== null && ++count === n + 1) resolve();
+			if (value === null) return;
+			if (++count === 1) window.open();
+			else if (count === n + 2) resolve(window.close(n, count));
 		});
 		socket.once('error', reject);
 	});
-	const seconds = (performance.now() - started) / 1000;
 	socket.terminate();
-	return { seconds, perSecond: n / seconds, emitted: count };
+	return result;
 }
 
-/** The trigger node, activated like n8n does, until `expected` emits (the sentinel, or all n + 1). */
+/**
+ * The trigger node, activated like n8n does: the window opens at the marker's emit and closes at
+ * the sentinel's (all n + 2 emits when every event passes).
+ */
 export async function triggerRun(source: EventSource, scenario: TriggerScenario, n: number): Promise<TriggerResult> {
 	if (scenario === 'onebot-raw' || scenario === 'heychat-raw') return await rawParseRun(source, scenario === 'onebot-raw' ? 'onebot' : 'heychat', n);
 	const heychat = scenario.startsWith('heychat');
-	const expected = scenario.endsWith('-pass') ? n + 1 : 1;
+	const expected = scenario.endsWith('-pass') ? n + 2 : 2;
+	const window = new Window();
 	let emitted = 0;
-	let done: () => void = () => undefined;
-	const finished = new Promise<void>((resolve) => (done = resolve));
+	let done: (result: TriggerResult) => void = () => undefined;
+	const finished = new Promise<TriggerResult>((resolve) => (done = resolve));
 	const url = sourceUrl(source, scenario, n);
-	const started = performance.now();
 	const trigger = await activateTrigger({
 		node: (heychat ? new HeychatTrigger() : new OneBotTrigger()) as INodeType,
 		parameters: PARAMETERS[scenario],
@@ -114,23 +148,30 @@ export async function triggerRun(source: EventSource, scenario: TriggerScenario,
 		discardLogs: true,
 		onEmit: (data) => {
 			emitted += data[0]?.length ?? 0;
-			if (emitted >= expected) done();
+			if (emitted === 1) window.open();
+			else if (emitted === expected) done(window.close(n, emitted));
 		},
 	});
-	await finished;
-	const seconds = (performance.now() - started) / 1000;
+	const result = await finished;
 	await trigger.close();
-	return { seconds, perSecond: n / seconds, emitted };
+	return result;
+}
+
+export interface SteadyRate {
+	/** Events per second of wall-clock time. */
+	wall: number;
+	/** Events per second of this process's CPU time: what it sustains with a core to itself. */
+	cpu: number;
 }
 
 /**
- * Steady-state events/s: the run with n events minus a run with none (connecting, activating and
- * the sentinel alone), so set-up time counts for neither the trigger nor the raw client.
+ * Steady-state events/s between the markers, by the wall clock and by the CPU time the measuring
+ * process used (on a shared machine the wall clock also counts the time other processes had the
+ * cores).
  */
-export async function steadyRate(source: EventSource, scenario: TriggerScenario, n: number): Promise<number> {
-	const setup = await triggerRun(source, scenario, 0);
-	const full = await triggerRun(source, scenario, n);
-	return n / Math.max(1e-6, full.seconds - setup.seconds);
+export async function steadyRate(source: EventSource, scenario: TriggerScenario, n: number): Promise<SteadyRate> {
+	const run = await triggerRun(source, scenario, n);
+	return { wall: n / Math.max(1e-6, run.seconds), cpu: n / Math.max(1e-6, run.cpuSeconds) };
 }
 
 /** Heap growth (MB) per million events emitted, all passing, measured after full GCs. */

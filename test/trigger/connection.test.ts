@@ -61,25 +61,89 @@ describe('Backoff', () => {
 	});
 });
 
+/** Time that moves only when told: timers run in due order as it passes them. */
+class ManualClock {
+	time = 0;
+
+	private timers: Array<{ at: number; callback: () => void; id: number }> = [];
+
+	private ids = 0;
+
+	get pending(): number {
+		return this.timers.length;
+	}
+
+	now = () => this.time;
+
+	setTimeout = (callback: () => void, ms: number) => {
+		const id = ++this.ids;
+		this.timers.push({ at: this.time + Math.max(1, ms), callback, id });
+		return id;
+	};
+
+	clearTimeout = (id: unknown) => {
+		this.timers = this.timers.filter((t) => t.id !== id);
+	};
+
+	advance(ms: number): void {
+		const until = this.time + ms;
+		for (;;) {
+			const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+			if (!due) break;
+			this.timers = this.timers.filter((t) => t !== due);
+			this.time = due.at;
+			due.callback();
+		}
+		this.time = until;
+	}
+}
+
 describe('Watchdog', () => {
-	test('fires after factor × interval of silence, feeding postpones it, stop disarms', async () => {
+	test('fires after factor × interval of silence, feeding postpones it, stop disarms', () => {
+		const clock = new ManualClock();
 		const fired: number[] = [];
-		const watchdog = new Watchdog((ms) => fired.push(ms), 2.5);
+		const watchdog = new Watchdog((ms) => fired.push(ms), 2.5, clock);
 		watchdog.feed(); // not armed: nothing happens
+		assert.equal(clock.pending, 0);
 		watchdog.setInterval(20);
 		assert.equal(watchdog.timeout, 50);
 		for (let i = 0; i < 4; i++) {
-			await delay(25);
+			clock.advance(25);
 			watchdog.feed();
 		}
-		assert.deepEqual(fired, [], 'fed in time');
-		await waitFor(() => fired.length === 1, 500, 'the watchdog');
-		assert.deepEqual(fired, [50]);
+		clock.advance(49);
+		assert.deepEqual(fired, [], 'fed in time: 49 ms of silence is not 50');
+		clock.advance(1 + 50 / 8);
+		assert.deepEqual(fired, [50], 'noticed at most 1/8 of the timeout late');
 		assert.equal(watchdog.timeout, undefined, 'fires once per arming');
+		assert.equal(clock.pending, 0, 'no timer left once fired');
 		watchdog.setInterval(10);
 		watchdog.stop();
-		await delay(60);
+		assert.equal(clock.pending, 0, 'stop leaves no timer');
+		clock.advance(60);
 		assert.equal(fired.length, 1);
+	});
+
+	test('never fires before the timeout of real silence, however the ticks fall', () => {
+		for (const feedAt of [0, 1, 3, 6, 7, 13, 24]) {
+			const clock = new ManualClock();
+			const fired: number[] = [];
+			const watchdog = new Watchdog(() => fired.push(clock.time), 2.5, clock);
+			watchdog.setInterval(20); // 50 ms, ticks every 7 ms
+			clock.advance(feedAt);
+			watchdog.feed();
+			clock.advance(200);
+			assert.equal(fired.length, 1, `fed at ${feedAt}`);
+			assert.ok(fired[0] >= feedAt + 50 && fired[0] <= feedAt + 50 + 7, `fed at ${feedAt}, fired at ${fired[0]}`);
+		}
+	});
+
+	test('runs on the system clock by default', async () => {
+		let fired = false;
+		const watchdog = new Watchdog(() => (fired = true), 1);
+		watchdog.setInterval(5);
+		await waitFor(() => fired, 2000, 'the watchdog on the system clock');
+		assert.equal(watchdog.timeout, undefined);
 	});
 
 	test('ignores invalid intervals', () => {

@@ -63,8 +63,24 @@ export class HeychatEventFilter {
 		this.seen = config.dedupeSize > 0 ? new BoundedSet(config.dedupeSize) : undefined;
 	}
 
-	/** `connection` numbers the gateway connection the frame came on (sequences restart per connection). */
-	apply(frame: HeychatFrame, connection = 0): TriggerFilterResult {
+	/** Command names as sent → normalised: a bot has few commands, so this stays small (and is bounded). */
+	private readonly normalised = new Map<string, string>();
+
+	private normalisedCommand(name: string): string {
+		let value = this.normalised.get(name);
+		if (value === undefined) {
+			if (this.normalised.size >= 256) this.normalised.clear();
+			value = normaliseCommand(name);
+			this.normalised.set(name, value);
+		}
+		return value;
+	}
+
+	/**
+	 * `connection` numbers the gateway connection the frame came on (sequences restart per
+	 * connection). `owned`: nothing else holds the frame, so the item is built in place (toItem).
+	 */
+	apply(frame: HeychatFrame, connection = 0, owned = false): TriggerFilterResult {
 		const c = this.config;
 		const types = c.eventTypes;
 		if (!types.has(ALL_EVENTS)) {
@@ -76,7 +92,7 @@ export class HeychatEventFilter {
 		const { data } = frame;
 		if (frame.type === '50' && c.commandNames.size > 0) {
 			const command = commandNameOf(data);
-			const name = command === undefined ? '' : normaliseCommand(command);
+			const name = command === undefined ? '' : this.normalisedCommand(command);
 			if (!c.commandNames.has(name)) return drop(`command "${command ?? '(none)'}" is not in the command list`);
 		}
 		if (c.roomIds.size > 0) {
@@ -102,7 +118,7 @@ export class HeychatEventFilter {
 			if (sequenceKey !== undefined) this.seen.add(sequenceKey);
 			if (msgId !== undefined) this.seen.add(`cmd:${msgId}`);
 		}
-		return { pass: true, item: toItem(frame, deriveFields(frame)) };
+		return { pass: true, item: toItem(frame, deriveFields(frame), owned) };
 	}
 }
 

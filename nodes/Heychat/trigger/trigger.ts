@@ -50,7 +50,8 @@ export function createHeychatTrigger(tuning: HeychatTriggerTuning = {}) {
 			platform: 'Heychat',
 			redact: (text) => redactToken(text, token),
 			hint: HINT,
-			filter: (frame, connection) => filter.apply(frame, connection),
+			// The gateway listener parses every frame into a new object that nothing else holds: the item is built in place.
+			filter: (frame, connection) => filter.apply(frame, connection, true),
 			createListener: ({ onEvent, onFatal }) =>
 				new GatewayListener({
 					token,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../../shared/catalog/types';
+import { itemParameter } from '../../shared/itemParameters';
 import { splitList } from '../../shared/listParameters';
 import {
 	EXCEPT_LIST,
@@ -57,7 +58,8 @@ export function hideFanOutParam(op: OperationSpec, param: ParamSpec): Record<str
 /** The item's target mode for an operation ('one' for operations that cannot fan out). */
 export function itemTargetMode(ctx: IExecuteFunctions, itemIndex: number, operation: string): TargetMode {
 	if (!fanOutSpec(operation)) return 'one';
-	return readTargetMode(ctx.getNodeParameter(TARGET_MODE, itemIndex, 'one'));
+	// itemParameter: read once per execution unless it holds an expression (it runs for every item)
+	return readTargetMode(itemParameter(ctx, TARGET_MODE, itemIndex, 'one'));
 }
 
 function parseIds(field: string, value: unknown): Array<number | bigint> {

@@ -43,21 +43,37 @@ export function idText(value: unknown): string | undefined {
 export function eventSegments(event: Record<string, unknown>): Segment[] {
 	const message = event.message !== undefined ? event.message : event.raw_message;
 	if (typeof message === 'string') return parseCQString(message);
-	const items = Array.isArray(message) ? message : isPlainObject(message) ? [message] : [];
 	const out: Segment[] = [];
-	for (const item of items) {
-		if (!isPlainObject(item) || typeof item.type !== 'string') continue;
-		out.push({ type: item.type, data: isPlainObject(item.data) ? { ...item.data } : {} });
+	if (Array.isArray(message)) {
+		for (let i = 0; i < message.length; i++) {
+			const segment = toSegment(message[i]);
+			if (segment) out.push(segment);
+		}
+	} else {
+		const segment = toSegment(message);
+		if (segment) out.push(segment);
 	}
 	return out;
 }
 
+/** A well-formed segment as a copy (`data: null` → `{}`), or undefined. */
+function toSegment(item: unknown): Segment | undefined {
+	if (!isPlainObject(item) || typeof item.type !== 'string') return undefined;
+	return { type: item.type, data: isPlainObject(item.data) ? { ...item.data } : {} };
+}
+
+/** A text segment's text: a string as is, a missing one as '', anything else through String. */
+function textOf(value: unknown): string {
+	return typeof value === 'string' ? value : value === undefined ? '' : String(value);
+}
+
 export function segmentsText(segments: readonly Segment[]): string {
-	return segments
-		.filter((s) => s.type === 'text')
-		.map((s) => (typeof s.data.text === 'string' ? s.data.text : s.data.text === undefined ? '' : String(s.data.text)))
-		.join('')
-		.trim();
+	let text = '';
+	for (let i = 0; i < segments.length; i++) {
+		const s = segments[i];
+		if (s.type === 'text') text += textOf(s.data.text);
+	}
+	return text.trim();
 }
 
 /**
@@ -68,10 +84,10 @@ export function messageText(event: Record<string, unknown>): string {
 	const message = event.message !== undefined ? event.message : event.raw_message;
 	if (!Array.isArray(message)) return segmentsText(eventSegments(event));
 	let text = '';
-	for (const item of message) {
+	for (let i = 0; i < message.length; i++) {
+		const item: unknown = message[i];
 		if (!isPlainObject(item) || item.type !== 'text') continue;
-		const value = isPlainObject(item.data) ? item.data.text : undefined;
-		text += typeof value === 'string' ? value : value === undefined ? '' : String(value);
+		text += textOf(isPlainObject(item.data) ? item.data.text : undefined);
 	}
 	return text.trim();
 }
@@ -83,7 +99,10 @@ export function isOwnMessage(event: Record<string, unknown>, selfId: string | un
 
 export function mentionsSelf(segments: readonly Segment[], selfId: string | undefined): boolean {
 	if (selfId === undefined) return false;
-	return segments.some((s) => s.type === 'at' && idText(s.data.qq) === selfId);
+	for (let i = 0; i < segments.length; i++) {
+		if (segments[i].type === 'at' && idText(segments[i].data.qq) === selfId) return true;
+	}
+	return false;
 }
 
 export interface CommandMatch {
@@ -97,8 +116,17 @@ export interface CommandMatch {
  * without one of them matches nothing; so does a prefix followed by nothing.
  */
 export function matchCommand(text: string, prefixes: readonly string[]): CommandMatch | undefined {
+	return matchSortedCommand(text, sortPrefixes(prefixes));
+}
+
+/** Command prefixes as matchCommand tries them: blanks dropped, longest first. */
+export function sortPrefixes(prefixes: readonly string[]): string[] {
+	return prefixes.filter((p) => p !== '').sort((a, b) => b.length - a.length);
+}
+
+/** matchCommand with prefixes already sorted by sortPrefixes (the trigger sorts them once). */
+export function matchSortedCommand(text: string, sorted: readonly string[]): CommandMatch | undefined {
 	const trimmed = text.trim();
-	const sorted = [...prefixes].filter((p) => p !== '').sort((a, b) => b.length - a.length);
 	for (const prefix of sorted) {
 		if (!trimmed.startsWith(prefix)) continue;
 		const words = trimmed.slice(prefix.length).trim().split(/\s+/).filter((w) => w !== '');
@@ -110,14 +138,28 @@ export function matchCommand(text: string, prefixes: readonly string[]): Command
 
 /** The derived fields of one event (command/args are added by the filter when a prefix matched). */
 export function deriveFields(event: Record<string, unknown>): DerivedFields {
-	if (!isMessageEvent(event)) return { text: '', segments: [], isAtMe: false, isSelf: false };
+	return addDerivedFields({}, event) as unknown as DerivedFields;
+}
+
+/**
+ * Sets the derived fields of `event` on `target` (text, segments, isAtMe, isSelf, in that order)
+ * and returns it: `addDerivedFields(copy, event)` is `Object.assign(copy, deriveFields(event))`
+ * without the intermediate object. `target` may be the event itself.
+ */
+export function addDerivedFields(target: Record<string, unknown>, event: Record<string, unknown>): Record<string, unknown> {
+	if (!isMessageEvent(event)) {
+		target.text = '';
+		target.segments = [];
+		target.isAtMe = false;
+		target.isSelf = false;
+		return target;
+	}
 	const segments = eventSegments(event);
 	const selfId = idText(event.self_id);
-	const userId = idText(event.user_id);
-	return {
-		text: segmentsText(segments),
-		segments,
-		isAtMe: mentionsSelf(segments, selfId),
-		isSelf: isOwnMessage(event, selfId, userId),
-	};
+	const isSelf = isOwnMessage(event, selfId, idText(event.user_id));
+	target.text = segmentsText(segments);
+	target.segments = segments;
+	target.isAtMe = mentionsSelf(segments, selfId);
+	target.isSelf = isSelf;
+	return target;
 }

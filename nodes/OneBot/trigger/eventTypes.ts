@@ -36,9 +36,16 @@ export const ANY_EVENT = '*';
 /** Selected when the user changes nothing: every event except meta events (heartbeat, lifecycle). */
 export const DEFAULT_EVENT_TYPES = ['message', 'message_sent', 'notice', 'request'];
 
+const DETAIL_KEYS: ReadonlyMap<string, string> = new Map(EVENT_POST_TYPES.map((p) => [p.value, p.detailKey]));
+
 /** The key under which an event of this post type names its detail type (`message_type`, ...). */
 export function detailKeyOf(postType: string): string | undefined {
-	return EVENT_POST_TYPES.find((p) => p.value === postType)?.detailKey;
+	return DETAIL_KEYS.get(postType);
+}
+
+/** The detail key of a post type, also for post types the tree does not know (`<post>_type`). */
+function detailKeyFor(postType: string): string {
+	return DETAIL_KEYS.get(postType) ?? `${postType === 'message_sent' ? 'message' : postType}_type`;
 }
 
 /** One choice of the "Events" multi-select: a path of the tree, named as people name the event. */
@@ -84,8 +91,7 @@ export function eventPaths(event: Record<string, unknown>): string[] {
 	const post = typeof event.post_type === 'string' ? event.post_type : '';
 	if (!post) return [];
 	const paths = [post];
-	const detailKey = detailKeyOf(post) ?? `${post === 'message_sent' ? 'message' : post}_type`;
-	const detail = event[detailKey];
+	const detail = event[detailKeyFor(post)];
 	if (typeof detail !== 'string' || detail === '') return paths;
 	paths.push(`${post}.${detail}`);
 	const sub = event.sub_type;
@@ -102,4 +108,34 @@ export function matchesEventTypes(event: Record<string, unknown>, selected: Read
 	const paths = eventPaths(event);
 	if (selected.size === 0) return paths.length > 0 && paths[0] !== 'meta_event';
 	return paths.some((p) => selected.has(p));
+}
+
+/**
+ * `matchesEventTypes` with the selection compiled once, for the trigger's hot path: it builds no
+ * path string for an event whose post type (or detail type) no selected path starts with, so an
+ * event type that is not selected costs a Set lookup or two.
+ */
+export function eventTypeMatcher(selected: ReadonlySet<string>): (event: Record<string, unknown>) => boolean {
+	if (selected.has(ANY_EVENT)) return () => true;
+	if (selected.size === 0) {
+		return (event) => typeof event.post_type === 'string' && event.post_type !== '' && event.post_type !== 'meta_event';
+	}
+	// Every proper prefix (ending before a dot) of a selected path: only these need a longer path built.
+	const extended = new Set<string>();
+	for (const path of selected) {
+		for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) extended.add(path.slice(0, dot));
+	}
+	return (event) => {
+		const post = event.post_type;
+		if (typeof post !== 'string' || post === '') return false;
+		if (selected.has(post)) return true;
+		if (!extended.has(post)) return false;
+		const detail = event[detailKeyFor(post)];
+		if (typeof detail !== 'string' || detail === '') return false;
+		const postDetail = `${post}.${detail}`;
+		if (selected.has(postDetail)) return true;
+		if (!extended.has(postDetail)) return false;
+		const sub = event.sub_type;
+		return typeof sub === 'string' && sub !== '' && selected.has(`${postDetail}.${sub}`);
+	};
 }

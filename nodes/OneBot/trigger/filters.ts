@@ -2,18 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { BoundedSet, type FrameCheck } from '../../shared/connection';
 import {
-	deriveFields,
+	addDerivedFields,
 	eventSegments,
 	idText,
 	isMessageEvent,
-	isOwnMessage,
-	matchCommand,
+	matchSortedCommand,
 	mentionsSelf,
 	messageText,
+	sortPrefixes,
 	type CommandMatch,
 	type OneBotEvent,
 } from './derive';
-import { matchesEventTypes } from './eventTypes';
+import { eventTypeMatcher } from './eventTypes';
 import type { TriggerFilterResult } from '../../shared/trigger/listenerTrigger';
 
 /** Everything that decides whether an event starts an execution. */
@@ -86,20 +86,45 @@ export function checkOneBotFrame(value: unknown): FrameCheck<OneBotEvent> {
 export class EventFilter {
 	private readonly seen: BoundedSet | undefined;
 
+	private readonly typeSelected: (event: Record<string, unknown>) => boolean;
+
+	private readonly prefixes: readonly string[];
+
+	private readonly selfIds: IdMatcher;
+
+	private readonly groupAllow: IdMatcher;
+
+	private readonly groupDeny: IdMatcher;
+
+	private readonly userAllow: IdMatcher;
+
+	private readonly userDeny: IdMatcher;
+
 	constructor(
 		readonly config: FilterConfig,
 		seen?: BoundedSet,
 	) {
 		this.seen = config.dedupeSize > 0 ? (seen ?? new BoundedSet(config.dedupeSize)) : undefined;
+		this.typeSelected = eventTypeMatcher(config.eventTypes);
+		this.prefixes = sortPrefixes(config.commandPrefixes);
+		this.selfIds = idMatcher(config.selfIds);
+		this.groupAllow = idMatcher(config.groupAllow);
+		this.groupDeny = idMatcher(config.groupDeny);
+		this.userAllow = idMatcher(config.userAllow);
+		this.userDeny = idMatcher(config.userDeny);
 	}
 
-	apply(event: OneBotEvent): TriggerFilterResult {
+	/**
+	 * `owned`: the event was parsed for this call and nothing else holds it (a WebSocket frame), so
+	 * the item is the event itself with the derived fields added, not a copy: same keys, same order.
+	 */
+	apply(event: OneBotEvent, owned = false): TriggerFilterResult {
 		const c = this.config;
-		if (!matchesEventTypes(event, c.eventTypes)) return drop(`event type ${describeType(event)} is not selected`);
+		if (!this.typeSelected(event)) return drop(`event type ${describeType(event)} is not selected`);
 
-		const selfId = idText(event.self_id);
-		if (c.selfIds.size > 0 && (selfId === undefined || !c.selfIds.has(selfId))) {
-			return drop(`self_id ${selfId ?? '(none)'} is not in the bot list`);
+		// Ids are compared as sent (numbers as numbers): the text of an id is only made for a reason or a key.
+		if (c.selfIds.size > 0 && !this.selfIds(event.self_id)) {
+			return drop(`self_id ${idText(event.self_id) ?? '(none)'} is not in the bot list`);
 		}
 
 		const message = isMessageEvent(event);
@@ -109,39 +134,34 @@ export class EventFilter {
 		}
 
 		// The cheap fields first: the segments and the item are only built for events that get this far.
-		const userId = idText(event.user_id);
-		if (message && c.ignoreSelf && isOwnMessage(event, selfId, userId)) return drop("it is the bot's own message");
+		if (message && c.ignoreSelf && (event.post_type === 'message_sent' || sameId(event.user_id, event.self_id))) return OWN_MESSAGE;
 
-		const groupId = idText(event.group_id);
-		if (c.groupAllow.size > 0 && (groupId === undefined || !c.groupAllow.has(groupId))) {
-			return drop(`group ${groupId ?? '(none)'} is not in the allowed groups`);
+		if (c.groupAllow.size > 0 && !this.groupAllow(event.group_id)) {
+			return drop(`group ${idText(event.group_id) ?? '(none)'} is not in the allowed groups`);
 		}
-		if (groupId !== undefined && c.groupDeny.has(groupId)) return drop(`group ${groupId} is ignored`);
+		if (c.groupDeny.size > 0 && this.groupDeny(event.group_id)) return drop(`group ${idText(event.group_id)} is ignored`);
 
-		if (c.userAllow.size > 0 && (userId === undefined || !c.userAllow.has(userId))) {
-			return drop(`user ${userId ?? '(none)'} is not in the allowed users`);
+		if (c.userAllow.size > 0 && !this.userAllow(event.user_id)) {
+			return drop(`user ${idText(event.user_id) ?? '(none)'} is not in the allowed users`);
 		}
-		if (userId !== undefined && c.userDeny.has(userId)) return drop(`user ${userId} is ignored`);
+		if (c.userDeny.size > 0 && this.userDeny(event.user_id)) return drop(`user ${idText(event.user_id)} is ignored`);
 
 		let command: CommandMatch | undefined;
 		if (message) {
 			const type = event.message_type;
-			if (c.onlyWhenMentioned && type !== 'private' && !mentionsSelf(eventSegments(event), selfId)) {
-				return drop('the bot is not @-mentioned');
+			if (c.onlyWhenMentioned && type !== 'private' && !mentionsSelf(eventSegments(event), idText(event.self_id))) {
+				return NOT_MENTIONED;
 			}
 			const needsText = c.keywords.length > 0 || c.regex !== undefined || c.commandPrefixes.length > 0;
 			const text = needsText ? messageText(event) : '';
-			if (c.keywords.length > 0) {
-				const lower = text.toLowerCase();
-				if (!c.keywords.some((k) => lower.includes(k))) return drop('no keyword matched');
-			}
+			if (c.keywords.length > 0 && !containsKeyword(text.toLowerCase(), c.keywords)) return NO_KEYWORD;
 			if (c.regex) {
 				c.regex.lastIndex = 0;
-				if (!c.regex.test(text)) return drop('the regular expression did not match');
+				if (!c.regex.test(text)) return NO_REGEX_MATCH;
 			}
 			if (c.commandPrefixes.length > 0) {
-				command = matchCommand(text, c.commandPrefixes);
-				if (!command) return drop('no command prefix matched');
+				command = matchSortedCommand(text, this.prefixes);
+				if (!command) return NO_PREFIX;
 				if (c.commandNames.size > 0 && !c.commandNames.has(command.command.toLowerCase())) {
 					return drop(`command "${command.command}" is not in the command list`);
 				}
@@ -150,13 +170,13 @@ export class EventFilter {
 
 		if (this.seen && message) {
 			const messageId = idText(event.message_id);
-			if (messageId !== undefined && !this.seen.add(`${selfId ?? ''}:${messageId}`)) {
+			if (messageId !== undefined && !this.seen.add(`${idText(event.self_id) ?? ''}:${messageId}`)) {
 				return drop(`message ${messageId} was already delivered`);
 			}
 		}
 		// Object.assign, not `{ ...event, ...derived }`: on Node 20 spreading a JSON.parse object
 		// together with more properties costs tens of microseconds (see bench/), Object.assign does not.
-		const item: IDataObject = Object.assign({}, event, deriveFields(event)) as IDataObject;
+		const item = addDerivedFields(owned ? event : Object.assign({}, event), event) as IDataObject;
 		if (command) {
 			item.command = command.command;
 			item.args = command.args;
@@ -165,9 +185,48 @@ export class EventFilter {
 	}
 }
 
+/** Whether an id as sent (number, digit string, BigInt) is in a set of id texts: `set.has(idText(value))`. */
+export type IdMatcher = (value: unknown) => boolean;
+
+/**
+ * The matcher of a set of id texts. A number is looked up as a number among the ids whose text is
+ * that number's own text ("007" is not 7, as before), so no string is made for it.
+ */
+export function idMatcher(ids: ReadonlySet<string>): IdMatcher {
+	const numbers = new Set<number>();
+	for (const id of ids) {
+		const n = Number(id);
+		if (Number.isSafeInteger(n) && String(n) === id) numbers.add(n);
+	}
+	return (value) => {
+		if (typeof value === 'number' && Number.isSafeInteger(value)) return numbers.has(value);
+		const text = idText(value);
+		return text !== undefined && ids.has(text);
+	};
+}
+
+/** Whether two ids as sent name the same id (`idText(a) === idText(b)`, both present). */
+function sameId(a: unknown, b: unknown): boolean {
+	if (typeof a === 'number' && typeof b === 'number') return a === b && Number.isFinite(a);
+	const text = idText(b);
+	return text !== undefined && idText(a) === text;
+}
+
+function containsKeyword(lower: string, keywords: readonly string[]): boolean {
+	for (let i = 0; i < keywords.length; i++) if (lower.includes(keywords[i])) return true;
+	return false;
+}
+
 function drop(reason: string): TriggerFilterResult {
 	return { pass: false, reason };
 }
+
+// The drops whose reason names nothing of the event: one object each, not one per event.
+const OWN_MESSAGE = Object.freeze(drop("it is the bot's own message"));
+const NOT_MENTIONED = Object.freeze(drop('the bot is not @-mentioned'));
+const NO_KEYWORD = Object.freeze(drop('no keyword matched'));
+const NO_REGEX_MATCH = Object.freeze(drop('the regular expression did not match'));
+const NO_PREFIX = Object.freeze(drop('no command prefix matched'));
 
 function describeType(event: Record<string, unknown>): string {
 	let text = '';

@@ -68,7 +68,8 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 		const common = {
 			platform: 'OneBot',
 			redact: (text: string) => redact(text, [credentials.accessToken]),
-			filter: (event: OneBotEvent) => filter.apply(event),
+			// Both listeners parse every frame into a new object that nothing else holds: the item is built in place.
+			filter: (event: OneBotEvent) => filter.apply(event, true),
 		};
 
 		if (read('connection', 'forward') === 'reverse') {

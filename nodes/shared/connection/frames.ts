@@ -46,7 +46,7 @@ export function frameBytes(data: RawFrame): number {
 export function frameText(data: RawFrame): string {
 	if (typeof data === 'string') return data;
 	if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-	if (Buffer.isBuffer(data)) return data.toString('utf8');
+	if (Buffer.isBuffer(data)) return data.toString(); // UTF-8; without arguments Node skips the encoding lookup
 	return Buffer.from(data).toString('utf8');
 }
 
@@ -64,11 +64,16 @@ export class FrameGuard<T> {
 	constructor(private readonly options: FrameGuardOptions<T>) {}
 
 	accept(data: RawFrame): T | undefined {
-		const size = frameBytes(data);
-		if (size > this.options.maxBytes) {
-			return this.skip(`it is ${size} bytes, over the ${this.options.maxBytes}-byte limit`);
+		let text: string;
+		if (Buffer.isBuffer(data)) {
+			// what `ws` hands over for every frame: the fast path
+			if (data.length > this.options.maxBytes) return this.tooLarge(data.length);
+			text = data.toString();
+		} else {
+			const size = frameBytes(data);
+			if (size > this.options.maxBytes) return this.tooLarge(size);
+			text = frameText(data);
 		}
-		const text = frameText(data);
 		let value: unknown;
 		try {
 			value = parseJsonLossless(text);
@@ -84,6 +89,10 @@ export class FrameGuard<T> {
 		if (result.kind === 'accept') return result.value;
 		if (result.kind === 'ignore') return undefined;
 		return this.skip(result.reason, text);
+	}
+
+	private tooLarge(size: number): undefined {
+		return this.skip(`it is ${size} bytes, over the ${this.options.maxBytes}-byte limit`);
 	}
 
 	private skip(reason: string, text?: string): undefined {
