@@ -56,7 +56,7 @@ export class HeychatBotApi implements ICredentialType {
 			typeOptions: { minValue: 0 },
 			default: HEYCHAT_DEFAULT_SEND_RATE,
 			description:
-				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two; every send waits its turn, across items, batches and workflows. 0: only the limits below.',
+				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two; every send waits its turn, across items, batches and workflows of one n8n process (in queue mode each worker keeps its own pace: divide by the number of workers). 0: only the limits below.',
 		},
 		{
 			displayName: "Stay Within Heychat's Limits",
@@ -64,7 +64,7 @@ export class HeychatBotApi implements ICredentialType {
 			type: 'boolean',
 			default: true,
 			description:
-				"Whether to wait so that at most 300 requests and 9 private messages per minute go out, Heychat's documented limits (turn off only for a test server or a raised limit)",
+				"Whether to wait so that at most 300 requests and 9 private messages per minute go out, Heychat's documented limits, counted per n8n process (turn off only for a test server or a raised limit)",
 		},
 		{
 			displayName: 'WebSocket Gateway URL',

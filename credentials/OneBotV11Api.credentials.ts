@@ -89,7 +89,7 @@ export class OneBotV11Api implements ICredentialType {
 			typeOptions: { minValue: 0 },
 			default: ONEBOT_DEFAULT_SEND_RATE,
 			description:
-				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two. Every send waits its turn, across items, batches and workflows. QQ risk-controls accounts that send too fast; 0 turns pacing off.',
+				'At most this many messages per minute from this bot, with a random extra pause of up to 20% between two. Every send waits its turn, across items, batches and workflows of one n8n process (in queue mode each worker keeps its own pace: divide by the number of workers). QQ risk-controls accounts that send too fast; 0 turns pacing off.',
 		},
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
