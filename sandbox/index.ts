@@ -109,17 +109,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		acceptAnyToken: !options.heychatToken,
 		route: createHeychatRoute({ world, mediaBase }),
 	});
+	let consumersChanged = () => {};
 	const consumers = new OneBotConsumers(onebot, {
 		reverseUrls: options.onebotReverseUrls,
 		postUrls: options.onebotPostUrls,
 		token: options.onebotToken || undefined,
 		heartbeatMs: options.heartbeatMs,
 		log,
+		onChange: () => consumersChanged(),
 		onQuickOperation: (event: JsonObject, operation: JsonObject) => {
 			void handlers['.handle_quick_operation']({ context: event, operation }, {} as never);
 		},
 	});
 	notify = (event) => consumers.push(event);
+	page.setConsumers(() => ({
+		onebot: {
+			forward: onebot.connections('universal') + onebot.connections('event'),
+			reverse: consumers.reverseOpen(),
+			post: consumers.postTargets(),
+		},
+		heychat: { gateway: heychat.openGatewayConnections().length },
+	}));
+	consumersChanged = () => page.publishConsumers();
+	onebot.onForwardChange = consumersChanged;
+	heychat.onGatewayChange = consumersChanged;
 	const handle = createInputHandler({ world, onebot: consumers, heychat, mediaBase });
 	say = handle;
 

@@ -9,7 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 
 import { urlHost } from './onebot/server';
-import type { FeedFrame, UserInput } from './world/types';
+import type { Consumers, FeedFrame, UserInput } from './world/types';
 import type { World } from './world/world';
 
 export const PAGE_DIR = join(__dirname, 'page');
@@ -40,12 +40,16 @@ export interface PageServerOptions {
 	pageDir?: string;
 }
 
+const NO_CONSUMERS: Consumers = { onebot: { forward: 0, reverse: 0, post: 0 }, heychat: { gateway: 0 } };
+
 export class PageServer {
 	private server!: Server;
 	private readonly wss = new WebSocketServer({ noServer: true });
 	private readonly sockets = new Set<Socket>();
 	private unsubscribe: (() => void) | undefined;
 	private _port = 0;
+	private countConsumers: () => Consumers = () => NO_CONSUMERS;
+	private lastConsumers = JSON.stringify(NO_CONSUMERS);
 
 	constructor(private readonly options: PageServerOptions) {}
 
@@ -60,6 +64,21 @@ export class PageServer {
 	/** Feed WebSocket clients connected now. */
 	feedClients(): number {
 		return this.wss.clients.size;
+	}
+
+	/** Where the consumer counts come from (the snapshot carries them; publishConsumers() sends changes). */
+	setConsumers(count: () => Consumers): void {
+		this.countConsumers = count;
+		this.lastConsumers = JSON.stringify(count());
+	}
+
+	/** Sends a 'consumers' frame to every feed client when the counts changed since the last one. */
+	publishConsumers(): void {
+		const consumers = this.countConsumers();
+		const text = JSON.stringify(consumers);
+		if (text === this.lastConsumers) return;
+		this.lastConsumers = text;
+		this.broadcast({ type: 'consumers', consumers });
 	}
 
 	async start(): Promise<void> {
@@ -104,7 +123,8 @@ export class PageServer {
 
 	private onFeed(ws: WebSocket): void {
 		ws.on('error', () => {});
-		ws.send(JSON.stringify({ type: 'snapshot', world: this.options.world.snapshot() } satisfies FeedFrame));
+		const snapshot: FeedFrame = { type: 'snapshot', world: this.options.world.snapshot(), consumers: this.countConsumers() };
+		ws.send(JSON.stringify(snapshot));
 		ws.on('message', (data, isBinary) => {
 			const reply = (message: string) => {
 				if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'error', message } satisfies FeedFrame));

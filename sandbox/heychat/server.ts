@@ -283,6 +283,8 @@ export class FakeHeychat {
 	pongText = 'PONG';
 	/** Called for every accepted gateway connection, right after it opened (e.g. to close it at once). */
 	onGatewayConnection: ((connection: GatewayConnection) => void) | undefined;
+	/** Called whenever a gateway connection opened or closed (the sandbox counts its listeners). */
+	onGatewayChange: (() => void) | undefined;
 	private readonly options: Required<Omit<FakeHeychatOptions, 'route' | 'host' | 'port' | 'acceptAnyToken'>>;
 	private readonly acceptAnyToken: boolean;
 	private readonly host: string;
@@ -533,8 +535,10 @@ export class FakeHeychat {
 				});
 				ws.on('close', (code) => {
 					connection.closed = { code, at: Date.now() };
+					this.onGatewayChange?.();
 				});
 				this.onGatewayConnection?.(connection);
+				this.onGatewayChange?.();
 			});
 		});
 		await new Promise<void>((resolve, reject) => {

@@ -17,6 +17,8 @@ export interface ConsumerOptions {
 	log?: (line: string) => void;
 	/** Heartbeat meta events every this many ms (0 = none). Default 30000. */
 	heartbeatMs?: number;
+	/** Called whenever a reverse WebSocket connected or closed, or an HTTP POST URL was added. */
+	onChange?: () => void;
 }
 
 export class OneBotConsumers {
@@ -50,6 +52,12 @@ export class OneBotConsumers {
 	/** Adds an HTTP POST URL events are reported to. */
 	addPostUrl(target: PostTarget): void {
 		this.options.postUrls.push(target);
+		this.options.onChange?.();
+	}
+
+	/** HTTP POST URLs events are reported to. */
+	postTargets(): number {
+		return this.options.postUrls.length;
 	}
 
 	/** Reverse WebSocket connections open now. */
@@ -69,8 +77,10 @@ export class OneBotConsumers {
 			}
 			this.links.set(url, link);
 			this.options.log?.(`reverse WebSocket connected to ${url}`);
+			this.options.onChange?.();
 			await link.waitForClose();
 			this.links.delete(url);
+			this.options.onChange?.();
 			if (!this.closed) this.options.log?.(`reverse WebSocket to ${url} closed; reconnecting`);
 			this.retry(url, 0);
 		} catch {

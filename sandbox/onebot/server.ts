@@ -488,6 +488,8 @@ export class FakeOneBot {
 
 	/** TCP connections accepted since start (HTTP and WebSocket alike; never reset). */
 	acceptedSockets = 0;
+	/** Called whenever a forward WebSocket client connected or disconnected (the sandbox counts its listeners). */
+	onForwardChange: (() => void) | undefined;
 	private clients = new Set<ForwardClient>();
 	private reverse = new Set<ReverseConnection>();
 	private pendingTimers = new Set<NodeJS.Timeout>();
@@ -1043,6 +1045,7 @@ export class FakeOneBot {
 		ws.on('error', () => {});
 		ws.on('close', (code, reason) => {
 			this.clients.delete(client);
+			this.onForwardChange?.();
 			const info: Disconnect = { path: client.path, role: client.role, code, reason: reason.toString() };
 			for (const w of this.disconnectWaiters.splice(0)) {
 				clearTimeout(w.timer);
@@ -1068,6 +1071,7 @@ export class FakeOneBot {
 				w.resolve();
 			}
 		}
+		this.onForwardChange?.();
 	}
 
 	private async onWsFrame(

@@ -3,7 +3,7 @@
 import { toDom } from './vnode.mjs';
 import {
 	chatGroups, colorIndex, formatTime, initials, isSystemEvent, plainText, renderBotCall, renderMember, renderMessage, renderNotice,
-	renderRecalled, renderSystemLine, sortMembers,
+	renderListeners, renderRecalled, renderSystemLine, sortMembers,
 } from './render.mjs';
 import { applyMention, inputFrame, matchMembers, mentionQuery, normaliseCommands, speakers } from './composer.mjs';
 
@@ -867,9 +867,19 @@ function addEvent(event) {
 	updateCallCount();
 }
 
+/** The "bot online" lines: how many of n8n's triggers/workflows listen to each bot (snapshot and 'consumers' frames). */
+function showListeners(consumers) {
+	const next = el(renderListeners(consumers));
+	next.id = 'listeners';
+	$('listeners').replaceWith(next);
+}
+
 function handle(frame) {
 	switch (frame?.type) {
-		case 'snapshot': return applySnapshot(frame.world ?? {});
+		case 'snapshot':
+			showListeners(frame.consumers);
+			return applySnapshot(frame.world ?? {});
+		case 'consumers': return showListeners(frame.consumers);
 		case 'message': return addMessage(frame.message);
 		case 'update': return updateMessage(frame.message);
 		case 'delete': return deleteMessage(frame.chatId, frame.messageId);

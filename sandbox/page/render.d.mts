@@ -72,3 +72,8 @@ export function chatGroups(chats: Chat[]): Array<{ key: string; title: string; i
 export function isSystemEvent(event: FeedEvent): boolean;
 export function renderReactions(reactions: unknown, ctx?: RenderContext): VNode | null;
 export function reactionEmoji(emoji: unknown): string;
+export interface Consumers {
+	onebot?: { forward?: number; reverse?: number; post?: number };
+	heychat?: { gateway?: number };
+}
+export function renderListeners(consumers: Consumers | undefined): VNode;

@@ -583,3 +583,37 @@ export function chatGroups(chats) {
 	const order = (key) => (key === 'qq:group' ? 0 : key === 'qq:private' ? 1 : key === 'hc:dm' ? 3 : 2);
 	return [...sections.values()].sort((a, b) => order(a.key) - order(b.key));
 }
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Whether n8n is listening to each bot: the feed's consumer counts (a 'consumers' frame, or the snapshot's) → one line
+ * per bot, "QQ bot: 1 listener connected" or a muted warning that no workflow listens. Missing counts are zeros.
+ */
+export function renderListeners(consumers) {
+	const n = (v) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Math.floor(Number(v)) : 0);
+	const ob = consumers?.onebot ?? {};
+	const hc = consumers?.heychat ?? {};
+	const rows = [
+		{
+			platform: 'onebot',
+			label: 'QQ bot',
+			count: n(ob.forward) + n(ob.reverse) + n(ob.post),
+			detail: `OneBot: forward WebSocket ${n(ob.forward)} · reverse WebSocket ${n(ob.reverse)} · HTTP POST ${n(ob.post)}`,
+		},
+		{ platform: 'heychat', label: 'Heychat bot', count: n(hc.gateway), detail: `Heychat: gateway ${n(hc.gateway)}` },
+	];
+	return h('div', { class: 'listeners', 'data-testid': 'listeners' }, ...rows.map((row) => h('div', {
+		class: 'listener',
+		'data-testid': 'listener',
+		'data-platform': row.platform,
+		'data-count': String(row.count),
+		'data-state': row.count > 0 ? 'online' : 'offline',
+		title: row.detail,
+	},
+	h('span', { class: 'listener-dot', 'aria-hidden': 'true' }),
+	h('span', { class: 'listener-label' }, `${row.label}: `),
+	row.count > 0
+		? `${plural(row.count, 'listener', 'listeners')} connected`
+		: 'no workflow listening — start n8n or activate a workflow')));
+}

@@ -125,8 +125,18 @@ export type UserInput =
 	| { kind: 'poke'; chatId: string; userId: string; targetUserId?: string }
 	| { kind: 'command'; chatId: string; userId: string; command: string; options?: Record<string, string> };
 
+/**
+ * Who is listening to the sandbox's bots now (n8n's triggers and workflows): OneBot forward WebSocket clients on `/`
+ * and `/event`, reverse WebSocket connections open, HTTP POST URLs configured; Heychat gateway connections open.
+ */
+export interface Consumers {
+	onebot: { forward: number; reverse: number; post: number };
+	heychat: { gateway: number };
+}
+
 export type FeedFrame =
-	| { type: 'snapshot'; world: Snapshot }
+	| { type: 'snapshot'; world: Snapshot; consumers: Consumers }
+	| { type: 'consumers'; consumers: Consumers }
 	| { type: 'message'; message: Message }
 	| { type: 'update'; message: Message }
 	| { type: 'delete'; chatId: string; messageId: string }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes Debian's `chromium` available for the editor screenshots (test/e2e/editor.e2e.ts), which
 # drive it with playwright-core (no browser download from Playwright's CDN), plus a small CJK font
-# (fonts-wqy-microhei) so Chinese text in the editor is not drawn as boxes.
+# (fonts-wqy-microhei) so Chinese text in the editor is not drawn as boxes, and an emoji font
+# (fonts-noto-color-emoji) so the sandbox page's emoji (the /roll example answers with 🎲) are not
+# boxes either. The fonts are best effort: a font that cannot be installed never fails the script.
 #
 #   install-chromium.sh     prints the chromium executable on stdout; installs the Debian packages
 #                           with apt-get when they are missing (as root, or with passwordless sudo)
@@ -26,11 +28,14 @@ find_chromium() {
 	return 1
 }
 
-has_cjk_font() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; }
+has_font() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list "$1" 2>/dev/null | head -n 1)" ]; }
+has_cjk_font() { has_font ':lang=zh'; }
+has_emoji_font() { has_font ':charset=1f3b2'; } # U+1F3B2 GAME DIE, the /roll answer
 
 PACKAGES=()
 if ! find_chromium >/dev/null; then PACKAGES+=(chromium); fi
 if ! has_cjk_font; then PACKAGES+=(fonts-wqy-microhei); fi
+if ! has_emoji_font; then PACKAGES+=(fonts-noto-color-emoji); fi
 if [ "${#PACKAGES[@]}" -eq 0 ]; then
 	find_chromium
 	exit 0
@@ -47,17 +52,21 @@ if [ "$(id -u)" != "0" ]; then
 		SUDO="sudo -n"
 	else
 		if find_chromium; then exit 0; fi
-		log "chromium is not installed and installing it needs root: run 'sudo apt-get install -y chromium fonts-wqy-microhei'"
+		log "chromium is not installed and installing it needs root: run 'sudo apt-get install -y chromium fonts-wqy-microhei fonts-noto-color-emoji'"
 		exit 3
 	fi
 fi
 
 log "installing ${PACKAGES[*]} with apt-get (once; about a minute)"
 export DEBIAN_FRONTEND=noninteractive
-if ! ${SUDO} apt-get install -y --no-install-recommends "${PACKAGES[@]}" >&2; then
+install_packages() { ${SUDO} apt-get install -y --no-install-recommends "$@" >&2; }
+if ! install_packages "${PACKAGES[@]}"; then
 	# the package lists may be missing or stale on a fresh machine
 	${SUDO} apt-get update >&2 || true
-	${SUDO} apt-get install -y --no-install-recommends "${PACKAGES[@]}" >&2 || log "apt-get could not install ${PACKAGES[*]}"
+	if ! install_packages "${PACKAGES[@]}"; then
+		# one at a time, so that a font this mirror lacks does not keep chromium out
+		for p in "${PACKAGES[@]}"; do install_packages "${p}" || log "apt-get could not install ${p}"; done
+	fi
 fi
 if find_chromium; then exit 0; fi
 log "chromium is not available after the install attempt"

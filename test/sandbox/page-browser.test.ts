@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
@@ -28,6 +29,9 @@ async function onebot(sandbox: Sandbox, action: string, params: Record<string, u
 	});
 	return (await res.json()) as { status: string; data: unknown };
 }
+
+/** The computed text colour of an element (runs in the page). */
+const colour = (e: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(e).color;
 
 describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set CHROMIUM_PATH or install Debian chromium)' }, () => {
 	let sandbox: Sandbox;
@@ -75,6 +79,29 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 		assert.deepEqual([...members].sort(), ['10001', '20001', '20002', '20003']);
 		const speakers = await page.locator('[data-testid="user-picker"] option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
 		assert.deepEqual([...speakers].sort(), ['20001', '20002', '20003'], 'the bot is not a speaker');
+	});
+
+	test('the bot-online lines follow the listeners: a OneBot forward client and a Heychat gateway connect, then leave', async () => {
+		const qq = page.locator('[data-testid="listeners"] [data-testid="listener"][data-platform="onebot"]');
+		const hc = page.locator('[data-testid="listeners"] [data-testid="listener"][data-platform="heychat"]');
+		assert.equal(await qq.getAttribute('data-state'), 'offline');
+		assert.match(await qq.innerText(), /QQ bot: no workflow listening — start n8n or activate a workflow/);
+		assert.equal(await hc.getAttribute('data-state'), 'offline');
+		const trigger = new WebSocket(sandbox.urls.onebotWs);
+		const gateway = new WebSocket(sandbox.urls.heychatGateway, { headers: { token: 'any' } });
+		try {
+			await page.locator('[data-testid="listener"][data-platform="onebot"][data-state="online"][data-count="1"]').waitFor();
+			assert.equal(await qq.innerText(), 'QQ bot: 1 listener connected');
+			await page.locator('[data-testid="listener"][data-platform="heychat"][data-state="online"]').waitFor();
+			assert.equal(await hc.innerText(), 'Heychat bot: 1 listener connected');
+			assert.equal(await qq.evaluate(colour), 'rgb(91, 100, 112)', 'online: the ordinary muted text colour');
+		} finally {
+			trigger.close();
+			gateway.close();
+		}
+		await page.locator('[data-testid="listener"][data-platform="onebot"][data-state="offline"]').waitFor();
+		await page.locator('[data-testid="listener"][data-platform="heychat"][data-state="offline"]').waitFor();
+		assert.equal(await qq.evaluate(colour), 'rgb(161, 98, 7)', 'offline: the muted warning colour');
 	});
 
 	test('a typed message goes out as the chosen user and comes back live; hostile text stays text', async () => {

@@ -9,7 +9,7 @@ import { findAll, h, safeUrl, textOf, toDom, type Child, type VNode } from '../.
 import { markdownToPlain, renderMarkdown } from '../../sandbox/page/markdown.mjs';
 import {
 	chatGroups, initials, isSystemEvent, plainText, reactionEmoji, renderBotCall, renderCard, renderMember, renderMessage, renderSegment,
-	renderReactions, renderSystemLine, type Message, type RenderContext,
+	renderListeners, renderReactions, renderSystemLine, type Message, type RenderContext,
 } from '../../sandbox/page/render.mjs';
 
 // ---- a tiny DOM shim: elements with attributes and children, text nodes with data ----
@@ -366,6 +366,25 @@ describe('bot actions, members, chat list', () => {
 		for (const part of ['Ali', '(Alice)', 'admin', 'Queen', 'Mod', 'VIP', 'muted 10 min']) assert.ok(text.includes(part), `${part} in ${text}`);
 		const expired = renderMember({ userId: '20001', name: 'Alice', mutedUntil: now - 1000 }, { now });
 		assert.equal(expired.attrs['data-muted'], 'false');
+	});
+
+	test('the bot-online lines: listeners per bot, or a warning that no workflow listens', () => {
+		const row = (node: VNode, platform: string) => findAll(node, (n) => n.attrs['data-platform'] === platform)[0];
+		const some = renderListeners({ onebot: { forward: 1, reverse: 1, post: 0 }, heychat: { gateway: 1 } });
+		assert.equal(some.attrs['data-testid'], 'listeners');
+		assert.equal(row(some, 'onebot').attrs['data-state'], 'online');
+		assert.equal(row(some, 'onebot').attrs['data-count'], '2');
+		assert.equal(textOf(row(some, 'onebot')), 'QQ bot: 2 listeners connected');
+		assert.match(String(row(some, 'onebot').attrs.title), /forward WebSocket 1 · reverse WebSocket 1 · HTTP POST 0/);
+		assert.equal(textOf(row(some, 'heychat')), 'Heychat bot: 1 listener connected');
+		const none = renderListeners({ onebot: { forward: 0, reverse: 0, post: 0 }, heychat: { gateway: 0 } });
+		for (const platform of ['onebot', 'heychat']) {
+			assert.equal(row(none, platform).attrs['data-state'], 'offline');
+			assert.match(textOf(row(none, platform)), /no workflow listening — start n8n or activate a workflow$/);
+		}
+		const garbage = renderListeners(undefined);
+		assert.equal(row(garbage, 'onebot').attrs['data-count'], '0');
+		assert.equal(row(renderListeners({ onebot: { forward: -3, post: Number.NaN } }), 'onebot').attrs['data-count'], '0');
 	});
 
 	test('chats group by platform: QQ groups, QQ private, each Heychat room, Heychat DMs', () => {
