@@ -34,7 +34,8 @@ export function oneBotPacing(raw: ICredentialDataDecryptedObject): OneBotPacing 
 
 /** Makes `call` in its send slot when `action` sends (the next slot counts from its end). */
 export async function pacedOneBotCall<T>(pacing: OneBotPacing, action: string, call: () => Promise<T>): Promise<T> {
-	if (!isSendAction(action)) return await call();
+	// Send Rate 0 (pacing off) or not a send: nothing to wait for, nothing to record.
+	if (!(pacing.perMinute > 0) || !isSendAction(action)) return await call();
 	await paceSend(pacing.key, pacing.perMinute);
 	try {
 		return await call();

@@ -88,6 +88,8 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 
 /** One call; a send first waits for its slot of the credential's Send Rate. */
 async function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
+	// Pacing off (Send Rate 0): straight to the transport, without a closure per item.
+	if (!(run.pacing.perMinute > 0)) return await run.transport.call(action, params);
 	return await pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
 }
 

@@ -162,47 +162,62 @@ export class WebSocketTransport implements OneBotTransport {
 		}
 	}
 
+	/*
+	 * call() runs once per item: its timer and send callbacks are methods taking the echo, so a
+	 * call makes two closures (the promise executor and the send callback) rather than five.
+	 */
+	private readonly onTimeout = (echo: string): void => {
+		const entry = this.pending.get(echo);
+		if (!entry) return;
+		this.pending.delete(echo);
+		entry.reject(
+			new OneBotCallError('timeout', `${entry.action} over ${this.url} got no answer within ${this.options.timeoutMs} ms`, {
+				action: entry.action,
+				url: this.url,
+			}),
+		);
+	};
+
+	private sendFailed(echo: string, error: Error): void {
+		const entry = this.pending.get(echo);
+		if (!entry) return;
+		clearTimeout(entry.timer);
+		this.pending.delete(echo);
+		entry.reject(
+			new OneBotCallError('network', `${entry.action} could not be sent over ${this.url}: ${error.message}`, {
+				action: entry.action,
+				url: this.url,
+			}),
+		);
+	}
+
+	private sendWhole(socket: WebSocket, echo: string, text: string): void {
+		socket.send(text, (error) => {
+			if (error) this.sendFailed(echo, error);
+		});
+	}
+
 	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
 		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
 		const echo = `${this.echoPrefix}${++this.calls}`;
 		const frame = jsonBody({ action, params, echo });
-		return await new Promise<OneBotResponse>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				this.pending.delete(echo);
-				reject(
-					new OneBotCallError('timeout', `${action} over ${this.url} got no answer within ${this.options.timeoutMs} ms`, {
-						action,
-						url: this.url,
-					}),
-				);
-			}, this.options.timeoutMs);
+		const whole = typeof frame === 'string' && !this.fragmenting;
+		const answer = new Promise<OneBotResponse>((resolve, reject) => {
+			const timer = setTimeout(this.onTimeout, this.options.timeoutMs, echo);
 			this.pending.set(echo, { action, resolve, reject, timer });
-			const failed = (error: Error) => {
-				clearTimeout(timer);
-				if (!this.pending.delete(echo)) return;
-				reject(
-					new OneBotCallError('network', `${action} could not be sent over ${this.url}: ${error.message}`, {
-						action,
-						url: this.url,
-					}),
-				);
-			};
-			const sendWhole = (text: string) =>
-				socket.send(text, (error) => {
-					if (error) failed(error);
-				});
-			if (typeof frame === 'string' && !this.fragmenting) {
-				sendWhole(frame);
-				return;
-			}
-			const turn = (this.fragmenting ?? Promise.resolve()).then(() =>
-				typeof frame === 'string' ? sendWhole(frame) : sendFragments(socket, frame).catch(failed),
-			);
-			const settled = turn.then(() => {
-				if (this.fragmenting === settled) this.fragmenting = undefined;
-			});
-			this.fragmenting = settled;
+			if (whole) this.sendWhole(socket, echo, frame);
 		});
+		if (whole) return await answer;
+		const turn = (this.fragmenting ?? Promise.resolve()).then(() =>
+			typeof frame === 'string'
+				? this.sendWhole(socket, echo, frame)
+				: sendFragments(socket, frame).catch((error: Error) => this.sendFailed(echo, error)),
+		);
+		const settled = turn.then(() => {
+			if (this.fragmenting === settled) this.fragmenting = undefined;
+		});
+		this.fragmenting = settled;
+		return await answer;
 	}
 
 	async close(): Promise<void> {

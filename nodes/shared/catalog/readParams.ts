@@ -90,23 +90,46 @@ export function readOperationParams(
 	operation: OperationSpec,
 	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean,
 ): IDataObject {
-	const params: IDataObject = {};
+	return readPlannedParams(get, planOperationParams(operation, skipParam));
+}
+
+/** Which of an operation's parameters are read from where: worked out once, used for every item. */
+export interface ParamReadPlan {
+	readonly required: readonly ParamSpec[];
+	readonly targets: readonly ParamSpec[];
+	readonly optional: readonly ParamSpec[];
+}
+
+/** Splits an operation's wanted parameters into required, optional targets and "Additional Fields". */
+export function planOperationParams(
+	operation: OperationSpec,
+	skipParam?: (operation: OperationSpec, param: ParamSpec) => boolean,
+): ParamReadPlan {
 	const wanted = operation.params.filter((p) => !skipParam?.(operation, p));
-	for (const param of wanted.filter((p) => p.required)) {
+	return {
+		required: wanted.filter((p) => p.required),
+		targets: wanted.filter((p) => !p.required && p.target === true),
+		optional: wanted.filter((p) => !p.required && p.target !== true),
+	};
+}
+
+/** Reads and checks the parameters of a plan (see readOperationParams). */
+export function readPlannedParams(get: ParameterGetter, plan: ParamReadPlan): IDataObject {
+	const params: IDataObject = {};
+	for (const param of plan.required) {
 		const value = unwrapLocator(get(param.property ?? param.name, undefined));
 		if (param.type !== 'boolean') requirePresent(param.name, value);
 		params[param.name] = coerceParam(param, value) as IDataObject[string];
 	}
 	// optional targets are fields of their own (listed first); left empty, they are not sent
-	for (const param of wanted.filter((p) => !p.required && p.target === true)) {
+	for (const param of plan.targets) {
 		const value = unwrapLocator(get(param.property ?? param.name, undefined));
 		if (isBlank(value)) continue;
 		params[param.name] = coerceParam(param, value) as IDataObject[string];
 	}
-	const optional = wanted.filter((p) => !p.required && p.target !== true);
-	if (optional.length > 0) {
+	if (plan.optional.length > 0) {
 		const extra = (get(ADDITIONAL_FIELDS, {}) ?? {}) as IDataObject;
-		for (const param of optional) {
+		for (const param of plan.optional) {
 			const key = param.property ?? param.name;
 			if (!(key in extra)) continue;
 			const value = unwrapLocator(extra[key]);

@@ -39,7 +39,14 @@ export interface StreamedBody {
 function hasStreamedValue(value: unknown, depth = 0): boolean {
 	if (value instanceof Base64Value) return true;
 	if (depth > 4 || value === null || typeof value !== 'object') return false;
-	return Object.values(value as Record<string, unknown>).some((v) => hasStreamedValue(v, depth + 1));
+	if (Array.isArray(value)) {
+		for (const v of value) if (hasStreamedValue(v, depth + 1)) return true;
+		return false;
+	}
+	// for…in over own keys: no array of values and no closure per object (this runs for every call)
+	const record = value as Record<string, unknown>;
+	for (const key in record) if (Object.hasOwn(record, key) && hasStreamedValue(record[key], depth + 1)) return true;
+	return false;
 }
 
 /** Replaces each Base64Value with a unique placeholder string; returns the copy and the values. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { readOperationParams } from '../../../shared/catalog/readParams';
+import { planOperationParams, readPlannedParams, type ParamReadPlan } from '../../../shared/catalog/readParams';
 import { itemParameter } from '../../../shared/itemParameters';
 
 /** What an operation sends: the action name and its parameters. */
@@ -43,5 +43,26 @@ export function readCatalogParams(
 	op: OneBotOperationSpec,
 	own: readonly string[] = [],
 ): IDataObject {
-	return readOperationParams(parameterGetter(ctx, itemIndex), op, (_o, p) => own.includes(p.name));
+	return readPlannedParams(parameterGetter(ctx, itemIndex), readPlan(op, own));
+}
+
+/*
+ * The read plan of an operation depends only on the operation and the handler's own parameters
+ * (both fixed), so it is worked out once rather than for every item.
+ */
+const plans = new WeakMap<OneBotOperationSpec, Map<string, ParamReadPlan>>();
+
+function readPlan(op: OneBotOperationSpec, own: readonly string[]): ParamReadPlan {
+	let byOwn = plans.get(op);
+	if (!byOwn) {
+		byOwn = new Map();
+		plans.set(op, byOwn);
+	}
+	const key = own.join('\u0000');
+	let plan = byOwn.get(key);
+	if (!plan) {
+		plan = planOperationParams(op, (_o, p) => own.includes(p.name));
+		byOwn.set(key, plan);
+	}
+	return plan;
 }
