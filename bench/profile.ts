@@ -1,15 +1,42 @@
 /**
  * One scenario in a loop, for `node --cpu-prof` (see bench/README in docs/readme/en-dev.md):
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts <scenario> [items] [runs]
+ * or, to profile only the steady state (the runs after the first, without loading and JIT warm-up):
+ *   PROFILE_OUT=/tmp/prof/x.cpuprofile node --import tsx bench/profile.ts <scenario> [items] [runs]
  * Scenarios: onebot-http, onebot-ws, heychat, and the trigger scenarios of bench/lib/triggers.ts
  * (onebot-raw, onebot-type, onebot-keyword, onebot-regex, onebot-ids, onebot-pass, heychat-raw,
  * heychat-type, heychat-command, heychat-ids, heychat-pass).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
 import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
 import { heychatNodeRun, oneBotNodeRun } from './lib/actions';
 import { triggerRun, startEventSource, type TriggerScenario } from './lib/triggers';
 
+/** PROFILE_OUT: a CPU profile of the runs after the first (the steady state), written there at the end. */
+class SteadyProfile {
+	private session: Session | undefined;
+
+	async start(): Promise<void> {
+		if (!process.env.PROFILE_OUT || this.session) return;
+		this.session = new Session();
+		this.session.connect();
+		await this.session.post('Profiler.enable');
+		await this.session.post('Profiler.setSamplingInterval', { interval: 100 });
+		await this.session.post('Profiler.start');
+	}
+
+	async stop(): Promise<void> {
+		if (!this.session || !process.env.PROFILE_OUT) return;
+		const { profile } = await this.session.post('Profiler.stop');
+		writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
+		this.session.disconnect();
+	}
+}
+
 async function main(): Promise<void> {
+	const profiler = new SteadyProfile();
 	const [scenario = 'onebot-http', nText = '2000', runsText = '3'] = process.argv.slice(2);
 	const n = Number(nText);
 	const runs = Number(runsText);
@@ -33,10 +60,12 @@ async function main(): Promise<void> {
 	const source = await startEventSource();
 	try {
 		for (let r = 0; r < runs; r++) {
+			if (r === 1) await profiler.start();
 			const result = await triggerRun(source, scenario as TriggerScenario, n);
 			report(`${scenario} (wall clock)`, result.perSecond, 'events/s');
 			report(`${scenario} (per CPU-second)`, n / result.cpuSeconds, 'events/s');
 		}
+		await profiler.stop();
 	} finally {
 		await source.close();
 	}

@@ -8,13 +8,15 @@
  *                 library (axios; ws) on the same backend; raw keep-alive node:http beside.
  *   triggers      events/s from a WebSocket event source (child process) to the point of emit,
  *                 through the trigger node activated with n8n-core's TriggerContext, beside a raw
- *                 `ws` client running JSON.parse on every frame (steady state: a run without events,
- *                 i.e. connecting and activating, is subtracted from both); heap growth per
- *                 million events.
+ *                 `ws` client running JSON.parse on every frame: each variant stays connected for
+ *                 the row and gets BENCH_TRIGGER_ROUNDS (default 15) blocks of events, each block
+ *                 right beside a block of the raw client (ratios are per pair; medians and ranges
+ *                 shown), with an A/A row (raw beside raw) for the noise; heap growth per million
+ *                 events.
  *   package       time to load the package (dist/) and each node description's size.
  *
- * Sizes: BENCH_ITEMS (action items per run, default 400), BENCH_EVENTS (events per trigger run,
- * default 30000). Profiling one scenario: bench/profile.ts.
+ * Sizes: BENCH_ITEMS (action items per run, default 400), BENCH_EVENTS (events per trigger block,
+ * default 10000), BENCH_TRIGGER_ROUNDS (blocks per trigger variant, default 15). Profiling one scenario: bench/profile.ts.
  */
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
@@ -34,11 +36,14 @@ import {
 import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
 import { loadFigures } from './lib/load';
 import { fmt, interleave, printTable, summarise, verdict, withRange, type Row, type Sample } from './lib/stats';
-import { heapGrowthPerMillion, startEventSource, steadyRate, type TriggerScenario } from './lib/triggers';
+import { heapGrowthPerMillion, measureStreams, openControl, openStream, startEventSource, type Stream, type TriggerScenario } from './lib/triggers';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const TRIGGER_ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 15);
+/** Events for the heap-growth run (one run, all passing, between full GCs). */
+const HEAP_EVENTS = Math.max(100_000, EVENTS);
 
 const rows: Row[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -172,49 +177,62 @@ const DROP_LABELS: Record<string, string> = {
 
 async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promise<void> {
 	const source = await startEventSource();
+	const control = await openControl(source);
+	const opened: Stream[] = [];
 	try {
-		// Each variant's figure is events per CPU-second of this process (what the verdicts use: on a
-		// shared machine it does not count the time other processes held the cores); the wall-clock
-		// rates of the same runs are kept beside.
-		const wall: Record<string, number[]> = {};
-		const variants: Record<string, (n: number) => Promise<number>> = {};
-		for (const name of ['raw', ...drops, 'pass']) {
-			const scenario = `${platform}-${name}` as TriggerScenario;
-			wall[name] = [];
-			variants[name] = async (n) => {
-				const rate = await steadyRate(source, scenario, n);
-				if (n === EVENTS) wall[name].push(rate.wall);
-				return rate.cpu;
-			};
-		}
-		const s = await interleave(variants, ROUNDS, EVENTS, Math.min(EVENTS, 20_000));
-		const w = Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, summarise(v)]));
+		// One activation per variant for the whole row, fed block after block; each block of a
+		// variant runs right beside a block of the floor (see measureStreams). The figure is events
+		// per CPU-second of this process (on a shared machine it does not count the time other
+		// processes held the cores); wall-clock rates of the same blocks are kept beside. An A/A
+		// variant (a second raw client) shows how far two identical variants' ratio strays.
+		const open = async (scenario: TriggerScenario) => {
+			const stream = await openStream(source, control, scenario);
+			opened.push(stream);
+			return stream;
+		};
+		const floor = await open(`${platform}-raw`);
+		const variants: Record<string, Stream> = { aa: await open(`${platform}-raw`) };
+		for (const name of [...drops, 'pass']) variants[name] = await open(`${platform}-${name}` as TriggerScenario);
+		const m = await measureStreams({ floor, variants }, TRIGGER_ROUNDS, EVENTS);
+		const raw = summarise(m.floor.cpu);
+		const rawWall = summarise(m.floor.wall);
 		const name = platform === 'onebot' ? 'OneBot Trigger' : 'Heychat Trigger';
-		const rawText = `raw ws + JSON.parse ${withRange(s.raw, '/s', 0)}`;
-		const wallText = (k: string) => `wall clock ${fmt(w[k].median)}/s vs raw ${fmt(w.raw.median)}/s (${(w[k].median / w.raw.median).toFixed(2)})`;
-		// Ratios are taken within each round (the variants of a round ran back to back, under the same
-		// load) and the median of those is the figure: a slow phase of the machine then hits both sides.
-		const pairedRatio = (k: string) => summarise(s[k].values.map((v, i) => v / s.raw.values[i])).median;
+		const rawText = `raw ws + JSON.parse ${withRange(raw, '/s', 0)}`;
+		const cpu = (k: string) => summarise(m.variants[k].cpu);
+		const ratio = (k: string) => summarise(m.variants[k].ratios);
+		const wallText = (k: string) => {
+			const w = summarise(m.variants[k].wall).median;
+			return `wall clock ${fmt(w)}/s vs raw ${fmt(rawWall.median)}/s (${(w / rawWall.median).toFixed(2)})`;
+		};
+		const ratioText = (k: string) => `${ratio(k).median.toFixed(2)} (${ratio(k).min.toFixed(2)}–${ratio(k).max.toFixed(2)})`;
+		rows.push({
+			figure: `${name}: A/A check, a second raw client beside the floor, ${fmt(EVENTS)} events`,
+			value: withRange(cpu('aa'), 'events/s'),
+			floor: rawText,
+			goal: '1.00',
+			ratio: ratioText('aa'),
+			verdict: '',
+		});
 		for (const drop of drops) {
-			const ratio = pairedRatio(drop);
 			rows.push({
 				figure: `${name}, ${DROP_LABELS[drop]}, ${fmt(EVENTS)} events`,
-				value: `${withRange(s[drop], 'events/s')}; ${wallText(drop)}`,
+				value: `${withRange(cpu(drop), 'events/s')}; ${wallText(drop)}`,
 				floor: rawText,
 				goal: '≥ 0.90× raw',
-				ratio: `${ratio.toFixed(2)}`,
-				verdict: verdict(ratio, 0.9, 'higher'),
+				ratio: ratioText(drop),
+				verdict: verdict(ratio(drop).median, 0.9, 'higher'),
 			});
 		}
 		rows.push({
 			figure: `${name}, all pass, to emit, ${fmt(EVENTS)} events`,
-			value: `${withRange(s.pass, 'events/s')}; ${wallText('pass')}`,
+			value: `${withRange(cpu('pass'), 'events/s')}; ${wallText('pass')}`,
 			floor: rawText,
 			goal: '≥ 200,000/s',
-			ratio: `${pairedRatio('pass').toFixed(2)} of raw`,
-			verdict: verdict(s.pass.median, 200_000, 'higher'),
+			ratio: `${ratioText('pass')} of raw`,
+			verdict: verdict(cpu('pass').median, 200_000, 'higher'),
 		});
-		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, Math.max(EVENTS, 100_000));
+		for (const stream of opened.splice(0)) await stream.close();
+		const growth = await heapGrowthPerMillion(source, `${platform}-pass`, HEAP_EVENTS);
 		rows.push({
 			figure: `${name}, heap growth per million events (all pass)`,
 			value: growth === undefined ? 'n/a: run with --expose-gc' : `${growth.toFixed(1)} MB`,
@@ -224,6 +242,8 @@ async function triggers(platform: 'onebot' | 'heychat', drops: string[]): Promis
 			verdict: growth === undefined ? 'n/a' : verdict(growth, 20, 'lower'),
 		});
 	} finally {
+		for (const stream of opened) await stream.close();
+		control.close();
 		await source.close();
 	}
 }
@@ -242,7 +262,7 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const only = process.argv.slice(2);
 	const want = (name: string) => only.length === 0 || only.includes(name);
-	log(`npm run bench: ${ROUNDS} interleaved rounds; ${fmt(ITEMS)} items per action run, ${fmt(EVENTS)} events per trigger run`);
+	log(`npm run bench: ${ROUNDS} interleaved rounds; ${fmt(ITEMS)} items per action run; triggers: ${TRIGGER_ROUNDS} blocks of ${fmt(EVENTS)} events per variant, each beside a raw block`);
 	log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}`);
 	log('');
 	if (want('package')) packageFigures();

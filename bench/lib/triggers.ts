@@ -4,6 +4,10 @@
  * helper activateTrigger), beside a raw `ws` client that only runs JSON.parse on every frame.
  * The window opens at a start marker and closes at the sentinel, the two events the scenario's
  * filter lets through; every event in between was received, parsed and filtered.
+ *
+ * Two ways to run: `triggerRun` (one connection, one activation, one block of events: the heap
+ * figure and bench/profile.ts) and `openStream` (one activation kept for a whole table row, fed
+ * block after block on request: the rate figures, see measureStreams).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -57,7 +61,7 @@ const PARAMETERS: Record<Exclude<TriggerScenario, 'onebot-raw' | 'heychat-raw'>,
 	'onebot-type': { events: ['notice'] },
 	'onebot-keyword': { filters: { keywords: 'zebra' } },
 	'onebot-regex': { filters: { regex: '^/deploy\\b' } },
-	'onebot-ids': { filters: { groupAllow: '999999' } },
+	'onebot-ids': { filters: { groupAllow: '999999999' } },
 	'onebot-pass': {},
 	'heychat-type': { events: ['3001'] },
 	'heychat-command': { events: ['50'], filters: { commandNames: 'zebra' } },
@@ -185,4 +189,191 @@ export async function heapGrowthPerMillion(source: EventSource, scenario: 'onebo
 	gc();
 	const after = process.memoryUsage().heapUsed;
 	return ((after - before) / 1024 / 1024) * (1_000_000 / n);
+}
+
+/** A connection kept open for a whole row: each `block(n)` asks the source for n events and times them. */
+export interface Stream {
+	readonly scenario: TriggerScenario;
+	/** Asks for a block of n events (between a marker and a sentinel) and resolves with its figures. */
+	block(n: number): Promise<TriggerResult>;
+	close(): Promise<void>;
+}
+
+/** The source's control connection: asks it to send a block to one stream. */
+export interface Control {
+	request(stream: string, n: number): void;
+	close(): void;
+}
+
+export async function openControl(source: EventSource): Promise<Control> {
+	const socket = new WebSocket(`ws://127.0.0.1:${source.port}/control`);
+	await new Promise<void>((resolve, reject) => {
+		socket.once('open', () => resolve());
+		socket.once('error', reject);
+	});
+	return {
+		request: (stream, n) => socket.send(JSON.stringify({ stream, n })),
+		close: () => socket.terminate(),
+	};
+}
+
+let streamCount = 0;
+
+/**
+ * A block's bookkeeping: frames (raw) or emitted items (trigger) are counted; the window opens at
+ * the block's first (the marker) and closes at its last (the sentinel).
+ */
+class BlockCounter {
+	private count = 0;
+
+	private target = 0;
+
+	private startedAt = 0;
+
+	private window = new Window();
+
+	private n = 0;
+
+	private resolve: ((result: TriggerResult) => void) | undefined;
+
+	/** `perBlock`: how many frames/items one block of n events produces. */
+	expect(n: number, perBlock: number): Promise<TriggerResult> {
+		this.n = n;
+		this.startedAt = this.count;
+		this.target = this.count + perBlock;
+		return new Promise((resolve) => (this.resolve = resolve));
+	}
+
+	add(k: number): void {
+		this.count += k;
+		if (!this.resolve) return;
+		if (this.count - k === this.startedAt) this.window.open();
+		if (this.count >= this.target) {
+			const resolve = this.resolve;
+			this.resolve = undefined;
+			resolve(this.window.close(this.n, this.count - this.startedAt));
+		}
+	}
+}
+
+/**
+ * Opens one long-lived stream: a raw `ws` client that JSON.parses every frame, or the trigger
+ * node activated once with the scenario's parameters. Resolves once the connection is up (the
+ * source sends a first passing event at once, so the activation does not wait).
+ */
+export async function openStream(source: EventSource, control: Control, scenario: TriggerScenario): Promise<Stream> {
+	const id = `s${++streamCount}`;
+	const url = `ws://127.0.0.1:${source.port}/${scenario}?stream=${id}`;
+	const counter = new BlockCounter();
+	if (scenario === 'onebot-raw' || scenario === 'heychat-raw') {
+		const socket = new WebSocket(url);
+		let first: () => void = () => undefined;
+		const ready = new Promise<void>((resolve) => (first = resolve));
+		let seen = 0;
+		socket.on('message', (data) => {
+			const value = JSON.parse(data.toString()) as unknown;
+			if (value === null) return;
+			if (++seen === 1) first();
+			else counter.add(1);
+		});
+		await ready;
+		return {
+			scenario,
+			block: (n) => {
+				const result = counter.expect(n, n + 2);
+				control.request(id, n);
+				return result;
+			},
+			close: async () => {
+				socket.terminate();
+			},
+		};
+	}
+	const heychat = scenario.startsWith('heychat');
+	const pass = scenario.endsWith('-pass');
+	let first: () => void = () => undefined;
+	const ready = new Promise<void>((resolve) => (first = resolve));
+	let seen = 0;
+	const trigger = await activateTrigger({
+		node: (heychat ? new HeychatTrigger() : new OneBotTrigger()) as INodeType,
+		parameters: PARAMETERS[scenario],
+		credentialType: heychat ? 'heychatBotApi' : 'oneBotV11Api',
+		credentials: heychat
+			? { token: 'bench-token', apiBaseUrl: 'http://127.0.0.1:1', uploadUrl: 'http://127.0.0.1:1', gatewayUrl: url }
+			: { httpUrl: '', wsUrl: url, accessToken: '', authLocation: 'header', ignoreSslIssues: false },
+		discardLogs: true,
+		onEmit: (data) => {
+			const k = data[0]?.length ?? 0;
+			if (seen === 0) {
+				seen += k;
+				first();
+				return;
+			}
+			counter.add(k);
+		},
+	});
+	await ready;
+	return {
+		scenario,
+		block: (n) => {
+			const result = counter.expect(n, pass ? n + 2 : 2);
+			control.request(id, n);
+			return result;
+		},
+		close: async () => {
+			await trigger.close();
+		},
+	};
+}
+
+export interface StreamFigures {
+	/** Events per CPU-second of this process, one value per round. */
+	cpu: number[];
+	/** Events per wall-clock second, one value per round. */
+	wall: number[];
+	/** This variant's rate over the floor's in the block run right beside it, one value per round. */
+	ratios: number[];
+}
+
+/**
+ * The rate figures of one row: every variant runs `rounds` blocks of `n` events, each right
+ * next to a block of the floor (raw), the pair's order alternating from round to round, and the
+ * variants' order rotating. A variant's ratio in a round is its rate over that neighbouring floor
+ * block's: both ran within a few tens of milliseconds of each other, so a slow phase of the
+ * machine (a busy sibling core, another process) hits both alike. Before a block, a minor GC
+ * (with --expose-gc) empties the young generation, so each block pays for its own garbage. The
+ * first `warmup` rounds are not counted (JIT, caches).
+ */
+export async function measureStreams(
+	streams: { floor: Stream; variants: Record<string, Stream> },
+	rounds: number,
+	n: number,
+	warmup = 3,
+): Promise<{ floor: StreamFigures; variants: Record<string, StreamFigures> }> {
+	const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
+	const run = async (stream: Stream) => {
+		gc?.({ type: 'minor' });
+		return await stream.block(n);
+	};
+	const names = Object.keys(streams.variants);
+	const empty = (): StreamFigures => ({ cpu: [], wall: [], ratios: [] });
+	const floor = empty();
+	const variants = Object.fromEntries(names.map((name) => [name, empty()]));
+	for (let round = -warmup; round < rounds; round++) {
+		for (let k = 0; k < names.length; k++) {
+			const name = names[(((round + k) % names.length) + names.length) % names.length];
+			const floorFirst = (round + k) % 2 === 0;
+			const a = await run(floorFirst ? streams.floor : streams.variants[name]);
+			const b = await run(floorFirst ? streams.variants[name] : streams.floor);
+			if (round < 0) continue;
+			const [f, v] = floorFirst ? [a, b] : [b, a];
+			const fig = variants[name];
+			fig.cpu.push(n / Math.max(1e-6, v.cpuSeconds));
+			fig.wall.push(n / Math.max(1e-6, v.seconds));
+			fig.ratios.push(f.cpuSeconds / Math.max(1e-6, v.cpuSeconds));
+			floor.cpu.push(n / Math.max(1e-6, f.cpuSeconds));
+			floor.wall.push(n / Math.max(1e-6, f.seconds));
+		}
+	}
+	return { floor, variants };
 }
