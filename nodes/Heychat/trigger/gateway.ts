@@ -192,6 +192,8 @@ export interface GatewayListenerOptions {
 	/** Reconnect when nothing (no PONG, no event) arrives for 2.5 × the ping interval (default true). */
 	watchdog?: boolean;
 	tuning?: Partial<ConnectionTuning>;
+	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
+	prefilter?: (frame: Buffer) => boolean;
 	/** `connection` numbers the gateway connection the frame came on (+1 per connection attempt). */
 	onEvent: (frame: HeychatFrame, connection: number) => void;
 	onFatal: (error: Error) => void;
@@ -279,6 +281,8 @@ export class GatewayListener {
 	private onFrame(data: RawFrame, generation: number): void {
 		if (this.connection.isClosing) return;
 		if (isPong(data)) return; // onActivity already fed the watchdog
+		const prefilter = this.options.prefilter;
+		if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 		const frame = this.guard.accept(data);
 		if (frame) this.options.onEvent(frame, generation);
 	}

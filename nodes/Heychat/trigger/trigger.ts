@@ -7,6 +7,7 @@ import { getHeychatCredentials } from '../transport';
 import type { HeychatFrame } from './events';
 import { HeychatEventFilter, readHeychatFilterConfig, type HeychatFilterConfig } from './filters';
 import { GatewayListener, redactToken } from './gateway';
+import { HeychatPrefilter } from './prefilter';
 
 /** Timing knobs; n8n uses the defaults, tests shorten them. */
 export interface HeychatTriggerTuning {
@@ -45,6 +46,8 @@ export function createHeychatTrigger(tuning: HeychatTriggerTuning = {}) {
 			});
 		}
 		const filter = new HeychatEventFilter(filterConfig);
+		// Frames whose event the filter would drop anyway, recognised from their bytes (prefilter.ts).
+		const prefilter = HeychatPrefilter.for(filterConfig);
 
 		return await runListenerTrigger<HeychatFrame, number>(this, {
 			platform: 'Heychat',
@@ -63,6 +66,7 @@ export function createHeychatTrigger(tuning: HeychatTriggerTuning = {}) {
 					settleMs: tuning.settleMs,
 					watchdog: options.heartbeatWatchdog !== false,
 					tuning: tuning.connection,
+					prefilter: prefilter ? (frame) => prefilter.drops(frame) : undefined,
 					onEvent,
 					onFatal,
 				}),

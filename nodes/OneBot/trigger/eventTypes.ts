@@ -44,7 +44,7 @@ export function detailKeyOf(postType: string): string | undefined {
 }
 
 /** The detail key of a post type, also for post types the tree does not know (`<post>_type`). */
-function detailKeyFor(postType: string): string {
+export function detailKeyFor(postType: string): string {
 	return DETAIL_KEYS.get(postType) ?? `${postType === 'message_sent' ? 'message' : postType}_type`;
 }
 

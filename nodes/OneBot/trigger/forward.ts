@@ -118,6 +118,8 @@ export interface ForwardListenerOptions {
 	/** Reconnect when nothing arrives for 2.5 × the heartbeat (or ping) interval (default true). */
 	watchdog?: boolean;
 	tuning?: Partial<ConnectionTuning>;
+	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
+	prefilter?: (frame: Buffer) => boolean;
 	onEvent: (event: OneBotEvent) => void;
 	onFatal: (error: Error) => void;
 }
@@ -199,6 +201,8 @@ export class ForwardListener {
 
 	private onFrame(data: RawFrame): void {
 		if (this.connection.isClosing) return;
+		const prefilter = this.options.prefilter;
+		if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 		const event = this.guard.accept(data);
 		if (!event) return;
 		if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {

@@ -108,6 +108,8 @@ export interface ReverseServerOptions {
 	maxConnections?: number;
 	watchdogFactor?: number;
 	closeTimeoutMs?: number;
+	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
+	prefilter?: (frame: Buffer) => boolean;
 	onEvent: (event: OneBotEvent, client: ReverseClient) => void;
 	onFatal: (error: Error) => void;
 }
@@ -371,6 +373,8 @@ export class ReverseServer {
 		socket.on('message', (data: RawFrame) => {
 			connection.watchdog.feed();
 			if (this.closing) return;
+			const prefilter = this.options.prefilter;
+			if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 			const event = this.guard.accept(data);
 			if (!event) return;
 			if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {

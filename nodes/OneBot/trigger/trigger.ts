@@ -8,6 +8,7 @@ import { ONEBOT_CREDENTIAL_TYPE, toOneBotCredentials } from '../transport/auth';
 import type { OneBotEvent } from './derive';
 import { EventFilter, type FilterConfig } from './filters';
 import { ForwardListener } from './forward';
+import { OneBotPrefilter } from './prefilter';
 import { readFilterConfig } from './parameters';
 import {
 	DEFAULT_MAX_REVERSE_CONNECTIONS,
@@ -65,6 +66,9 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 		const watchdog = options.heartbeatWatchdog !== false;
 		const credentials = toOneBotCredentials(await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 		const filter = new EventFilter(filterConfig);
+		// Frames whose event the filter would drop anyway, recognised from their bytes (prefilter.ts).
+		const prefilter = OneBotPrefilter.for(filterConfig);
+		const drops = prefilter ? (frame: Buffer) => prefilter.drops(frame) : undefined;
 		const common = {
 			platform: 'OneBot',
 			redact: (text: string) => redact(text, [credentials.accessToken]),
@@ -111,6 +115,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 						maxConnections,
 						watchdogFactor: tuning.connection?.watchdogFactor,
 						closeTimeoutMs: tuning.connection?.closeTimeoutMs,
+						prefilter: drops,
 						onEvent,
 						onFatal,
 					}),
@@ -135,6 +140,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 					settleMs: tuning.settleMs,
 					watchdog,
 					tuning: tuning.connection,
+					prefilter: drops,
 					onEvent: (event) => onEvent(event, undefined),
 					onFatal,
 				}),

@@ -1,0 +1,214 @@
+/*
+ * Reading a few fields of a JSON frame from its bytes, without JSON.parse: what lets a trigger drop
+ * an event its filters do not select for less than the parse costs (see prefilter.ts of each
+ * trigger). Exact or silent: a value is reported only when JSON.parse of the same (valid) frame
+ * would give the same value at the same place; whenever the bytes hold anything the scanner does
+ * not fully understand (an escape in a key or a wanted value, a structure it cannot follow), it
+ * answers "unknown" and the caller takes the full path.
+ *
+ * Why bytes can be scanned this way: in UTF-8 every byte of a multi-byte character is ≥ 0x80, so
+ * it never equals `"`, `\`, `{`, `}`, `[`, `]`, `,`, `:` or white space; and inside a JSON string a
+ * `"` is always escaped, so a quote preceded by an even number of backslashes closes the string.
+ */
+
+/** Which fields to read: a key maps to `true` (its value) or to the fields of the object it holds. */
+export interface ScanSchema {
+	readonly [key: string]: true | ScanSchema;
+}
+
+/** A wanted key that is present with a value that is not a string (a number, object, array, ...). */
+export const NOT_STRING: unique symbol = Symbol('not a string');
+
+/** What was found: a string value (as JSON.parse gives it), NOT_STRING, or a nested result. */
+export interface ScanResult {
+	[key: string]: string | typeof NOT_STRING | ScanResult;
+}
+
+/** Returned by FrameScanner.scan when the frame cannot be read exactly (the caller parses it instead). */
+export const UNKNOWN = undefined;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+function isSpace(byte: number): boolean {
+	return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function skipSpace(buf: Buffer, i: number): number {
+	while (i < buf.length && isSpace(buf[i])) i++;
+	return i;
+}
+
+/** Index of the quote closing the string whose content starts at `from`, or -1. */
+function stringEnd(buf: Buffer, from: number): number {
+	let j = buf.indexOf(QUOTE, from);
+	while (j !== -1) {
+		let backslashes = 0;
+		while (j - 1 - backslashes >= from && buf[j - 1 - backslashes] === BACKSLASH) backslashes++;
+		if (backslashes % 2 === 0) return j;
+		j = buf.indexOf(QUOTE, j + 1);
+	}
+	return -1;
+}
+
+/** Index right after the object or array that starts at `i` (strings inside skipped), or -1. */
+function skipNested(buf: Buffer, i: number): number {
+	let depth = 0;
+	for (let k = i; k < buf.length; k++) {
+		const byte = buf[k];
+		if (byte === QUOTE) {
+			k = stringEnd(buf, k + 1);
+			if (k === -1) return -1;
+		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+			depth++;
+		} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+			depth--;
+			if (depth === 0) return k + 1;
+		}
+	}
+	return -1;
+}
+
+/** Index right after a scalar (number, true, false, null) starting at `i`. */
+function skipScalar(buf: Buffer, i: number): number {
+	let k = i;
+	while (k < buf.length) {
+		const byte = buf[k];
+		if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte)) break;
+		k++;
+	}
+	return k;
+}
+
+/** The key (ASCII bytes) at buf[from, to) when it is one of `keys`, without making a string for others. */
+function wantedKey(buf: Buffer, from: number, to: number, keys: readonly string[]): string | undefined {
+	const length = to - from;
+	for (let n = 0; n < keys.length; n++) {
+		const key = keys[n];
+		if (key.length !== length) continue;
+		let same = true;
+		for (let k = 0; k < length; k++) {
+			if (buf[from + k] !== key.charCodeAt(k)) {
+				same = false;
+				break;
+			}
+		}
+		if (same) return key;
+	}
+	return undefined;
+}
+
+interface Scanned {
+	result: ScanResult;
+	end: number;
+}
+
+/** A schema level with its keys listed once (scanning allocates nothing for keys it does not want). */
+interface Level {
+	keys: readonly string[];
+	want: Readonly<Record<string, true | Level>>;
+}
+
+function compile(schema: ScanSchema): Level {
+	const want: Record<string, true | Level> = {};
+	for (const [key, value] of Object.entries(schema)) want[key] = value === true ? true : compile(value);
+	return { keys: Object.keys(want), want };
+}
+
+/**
+ * Reads the object starting at `i`: every member's key (a key with an escape makes the whole frame
+ * unknown: it could spell a wanted key), and the wanted members' values. Duplicate keys: the last
+ * one wins, as in JSON.parse.
+ */
+function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
+	const result: ScanResult = {};
+	i = skipSpace(buf, i + 1);
+	if (buf[i] === CLOSE_BRACE) return { result, end: i + 1 };
+	for (;;) {
+		if (buf[i] !== QUOTE) return UNKNOWN;
+		const keyEnd = stringEnd(buf, i + 1);
+		if (keyEnd === -1) return UNKNOWN;
+		const keySlash = buf.indexOf(BACKSLASH, i + 1);
+		if (keySlash !== -1 && keySlash < keyEnd) return UNKNOWN;
+		const key = wantedKey(buf, i + 1, keyEnd, level.keys);
+		i = skipSpace(buf, keyEnd + 1);
+		if (buf[i] !== COLON) return UNKNOWN;
+		i = skipSpace(buf, i + 1);
+		const byte = buf[i];
+		const want = key === undefined ? undefined : level.want[key];
+		if (byte === QUOTE) {
+			const end = stringEnd(buf, i + 1);
+			if (end === -1) return UNKNOWN;
+			if (key !== undefined) {
+				if (want !== true) result[key] = NOT_STRING;
+				else {
+					const slash = buf.indexOf(BACKSLASH, i + 1);
+					if (slash !== -1 && slash < end) return UNKNOWN; // an escaped wanted value: not decoded here
+					result[key] = buf.toString('utf8', i + 1, end);
+				}
+			}
+			i = end + 1;
+		} else if (byte === OPEN_BRACE && want !== undefined && want !== true) {
+			const inner = scanObject(buf, i, want);
+			if (!inner) return UNKNOWN;
+			result[key as string] = inner.result;
+			i = inner.end;
+		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+			const end = skipNested(buf, i);
+			if (end === -1) return UNKNOWN;
+			if (key !== undefined) result[key] = NOT_STRING;
+			i = end;
+		} else {
+			const end = skipScalar(buf, i);
+			if (end === i) return UNKNOWN;
+			if (key !== undefined) result[key] = NOT_STRING;
+			i = end;
+		}
+		i = skipSpace(buf, i);
+		if (buf[i] === COMMA) {
+			i = skipSpace(buf, i + 1);
+			continue;
+		}
+		if (buf[i] === CLOSE_BRACE) return { result, end: i + 1 };
+		return UNKNOWN;
+	}
+}
+
+/**
+ * Reads the wanted fields of the JSON object in a frame (nested ones through objects only): `scan`
+ * returns UNKNOWN when the frame is not an object or holds something the scanner does not read exactly;
+ * otherwise the fields found (absent keys are absent). For a frame JSON.parse accepts, every
+ * string reported equals JSON.parse's value at that path.
+ */
+export class FrameScanner {
+	private readonly level: Level;
+
+	constructor(schema: ScanSchema) {
+		this.level = compile(schema);
+	}
+
+	scan(buf: Buffer): ScanResult | undefined {
+		const i = skipSpace(buf, 0);
+		if (buf[i] !== OPEN_BRACE) return UNKNOWN;
+		const scanned = scanObject(buf, i, this.level);
+		if (!scanned) return UNKNOWN;
+		// anything but white space after the object: not JSON, let the full path say so
+		return skipSpace(buf, scanned.end) === buf.length ? scanned.result : UNKNOWN;
+	}
+}
+
+/** A string found by FrameScanner, or undefined (absent, not a string, or a nested result). */
+export function scannedString(value: ScanResult[string] | undefined): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** A nested result found by FrameScanner, or undefined. */
+export function scannedObject(value: ScanResult[string] | undefined): ScanResult | undefined {
+	return typeof value === 'object' ? value : undefined;
+}

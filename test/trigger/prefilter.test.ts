@@ -1,0 +1,297 @@
+// The triggers' prefilters drop events from the frame's bytes, before JSON.parse. They must never
+// drop an event the full path (lossless parse, shape check, the filter) would emit: every frame
+// here, adversarial ones included, is decided both ways and compared. And they must actually drop
+// the plain frames they are for (or the benchmark figures would mean nothing).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { parseJsonLossless } from '../../nodes/shared/json';
+import { FrameScanner, NOT_STRING } from '../../nodes/shared/trigger/rawScan';
+import { isScannableChar, keywordForms, KeywordScan } from '../../nodes/shared/trigger/keywordScan';
+import { checkOneBotFrame, defaultFilterConfig, EventFilter, type FilterConfig } from '../../nodes/OneBot/trigger/filters';
+import { OneBotPrefilter } from '../../nodes/OneBot/trigger/prefilter';
+import { checkHeychatFrame } from '../../nodes/Heychat/trigger/events';
+import { defaultHeychatFilterConfig, HeychatEventFilter, type HeychatFilterConfig } from '../../nodes/Heychat/trigger/filters';
+import { HeychatPrefilter } from '../../nodes/Heychat/trigger/prefilter';
+
+const SELF = 2854196310;
+
+function groupMessage(text: string, extra = ''): string {
+	return (
+		`{"time":1733500000,"self_id":${SELF},"post_type":"message","message_type":"group","sub_type":"normal","message_id":7,` +
+		`"group_id":736120001,"user_id":1000000007,"anonymous":null,"message":[{"type":"text","data":{"text":${JSON.stringify(text)}}}],` +
+		`"raw_message":${JSON.stringify(text)},"font":0,"sender":{"user_id":1000000007,"nickname":"小明","card":"","role":"member"}${extra}}`
+	);
+}
+
+/** Whether the full path emits the frame: what the listeners and the filter do without a prefilter. */
+function oneBotEmits(config: FilterConfig, text: string): boolean {
+	let value: unknown;
+	try {
+		value = parseJsonLossless(text);
+	} catch {
+		return false;
+	}
+	const checked = checkOneBotFrame(value);
+	if (checked.kind !== 'accept') return false;
+	return new EventFilter(config).apply(checked.value, true).pass;
+}
+
+function assertOneBotExact(config: FilterConfig, frames: readonly string[]): number {
+	const prefilter = OneBotPrefilter.for(config);
+	let dropped = 0;
+	for (const frame of frames) {
+		const drops = prefilter?.drops(Buffer.from(frame, 'utf8')) ?? false;
+		if (drops) {
+			dropped++;
+			assert.equal(oneBotEmits(config, frame), false, `the prefilter dropped a frame the full path emits: ${frame}`);
+		}
+	}
+	return dropped;
+}
+
+describe('FrameScanner reads top-level values exactly as JSON.parse does', () => {
+	const scanner = new FrameScanner({ post_type: true, message_type: true, data: { name: true } });
+	test('strings at the top level and in nested objects; absent keys are absent', () => {
+		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":"notice","x":[1,{"post_type":"message"}],"data":{"name":"你好"}}')), {
+			post_type: 'notice',
+			data: { name: '你好' },
+		});
+	});
+	test('white space, key order and duplicate keys (the last one wins)', () => {
+		assert.deepEqual(scanner.scan(Buffer.from(' {\n "message_type" : "group" ,\t"post_type":"a", "post_type" : "b" } ')), {
+			message_type: 'group',
+			post_type: 'b',
+		});
+	});
+	test('a key text inside a string value is not a key', () => {
+		assert.deepEqual(scanner.scan(Buffer.from('{"raw":"\\"post_type\\":\\"message\\"","post_type":"notice"}')), { post_type: 'notice' });
+		assert.deepEqual(scanner.scan(Buffer.from('{"raw":"\\\\","post_type":"notice"}')), { post_type: 'notice' }, 'an escaped backslash before the closing quote');
+	});
+	test('values that are not strings are reported as such', () => {
+		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":5,"message_type":{"a":"b"},"data":"x"}')), {
+			post_type: NOT_STRING,
+			message_type: NOT_STRING,
+			data: NOT_STRING,
+		});
+	});
+	test('unknown: escapes in keys or wanted values, not an object, trailing text, broken structure', () => {
+		for (const text of [
+			'{"post\\u005ftype":"notice"}',
+			'{"post_type":"mess\\u0061ge"}',
+			'{"post_type":"a\\"b"}',
+			'[{"post_type":"notice"}]',
+			'{"post_type":"notice"} x',
+			'{"post_type":"notice"',
+			'{"post_type" "notice"}',
+			'{"post_type":"notice",}x',
+			'\ufeff{"post_type":"notice"}',
+		]) {
+			assert.equal(scanner.scan(Buffer.from(text)), undefined, text);
+		}
+	});
+	test('any frame: what the scanner reports is what JSON.parse gives', () => {
+		const frames = [
+			groupMessage('hi'),
+			'{"post_type":"notice","notice_type":"notify","sub_type":"poke","data":{"name":"x"}}',
+			'{"data":{"name":"a","name":"b"},"data":{"other":1}}',
+			'{"a":"\\\\\\"","post_type":"x"}',
+			'{"a":[[[]]],"b":{"c":[{"d":"}"}]},"post_type":"]"}',
+			'{"a":-1.5e+3,"b":true,"c":null,"post_type":""}',
+		];
+		for (const text of frames) {
+			const parsed = JSON.parse(text) as Record<string, unknown>;
+			const scanned = scanner.scan(Buffer.from(text));
+			assert.ok(scanned, text);
+			for (const key of ['post_type', 'message_type'] as const) {
+				const v: unknown = scanned[key];
+				if (v === undefined) assert.equal(key in parsed, false, text);
+				else if (v === NOT_STRING) assert.notEqual(typeof parsed[key], 'string', text);
+				else assert.equal(v, parsed[key], text);
+			}
+			const data = scanned.data;
+			if (typeof data === 'object') assert.equal(data.name, (parsed.data as Record<string, unknown>).name, text);
+		}
+	});
+});
+
+describe('KeywordScan: the forms of a character are every character that lower-cases to it', () => {
+	test('checked against every Unicode code point', () => {
+		const missing: string[] = [];
+		for (let cp = 0; cp < 0x110000; cp++) {
+			if (cp >= 0xd800 && cp <= 0xdfff) continue;
+			const x = String.fromCodePoint(cp);
+			const lower = x.toLowerCase();
+			for (const ch of new Set(lower)) {
+				if (ch === x || !isScannableChar(ch)) continue;
+				if (!keywordForms(ch).includes(x)) missing.push(`U+${cp.toString(16)} → ${ch}`);
+			}
+		}
+		assert.deepEqual(missing, []);
+	});
+	test('keywords with characters that may stand in another form are not used', () => {
+		for (const keyword of ['a/b', 'a&b', '[x]', 'a"b', 'a\\b', 'σοφία', 'straße', '']) assert.equal(KeywordScan.for([keyword]), undefined, keyword);
+		assert.ok(KeywordScan.for(['zebra', '你好', 'k8s']));
+	});
+});
+
+describe('OneBot prefilter: same emit decision as the full path', () => {
+	const notice =
+		'{"time":1733500000,"self_id":2854196310,"post_type":"notice","notice_type":"group_increase","sub_type":"approve","group_id":1,"operator_id":1,"user_id":2}';
+	const adversarial = [
+		groupMessage('hello'),
+		groupMessage('a zebra here'),
+		groupMessage('A ZEBRA HERE'),
+		groupMessage('ZEBRA', ',"extra":{"post_type":"notice"}'),
+		notice,
+		// post_type text inside a message string, as key text and as a value
+		groupMessage('"post_type":"notice"'),
+		`{"message":"{\\"post_type\\":\\"notice\\"}","post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":1}`,
+		// post_type only nested: the full path rejects the frame
+		'{"data":{"post_type":"notice"},"retcode":0}',
+		'{"data":{"post_type":"message"}}',
+		// duplicate keys: JSON.parse keeps the last
+		`{"post_type":"message","post_type":"notice","notice_type":"x","self_id":${SELF}}`,
+		`{"post_type":"notice","post_type":"message","message_type":"private","sub_type":"friend","message":"zebra","user_id":5,"self_id":${SELF},"message_id":2}`,
+		// escapes: the keyword or the key spelled with \\u
+		groupMessage('a \u007aebra'),
+		groupMessage('x').replace('{"text":"x"}', '{"text":"\\u007aebra"}'),
+		groupMessage('x').replace('"x","font"', '"\\u007aebra","font"'),
+		`{"post\\u005ftype":"message","message_type":"private","sub_type":"friend","message":"zebra","user_id":5,"self_id":${SELF},"message_id":3}`,
+		// keys in unusual order and white space
+		`{ "message" : [ { "data" : { "text" : "Zebra!" } , "type" : "text" } ] , "user_id" : 5 ,\n "message_type" : "private", "self_id" : ${SELF}, "post_type" : "message", "message_id": 4, "sub_type":"friend" }`,
+		// the keyword split over two text segments, or around a CQ code, or behind an entity
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":5,"message":[{"type":"text","data":{"text":"ze"}},{"type":"face","data":{"id":"1"}},{"type":"text","data":{"text":"bra"}}]}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":6,"message":"ze[CQ:face,id=1]bra"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":7,"message":"a&#91;b"}`,
+		// text that is not a string: turned into text by the full path
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":8,"message":[{"type":"text","data":{"text":{}}}]}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":9,"message":[{"type":"text","data":{"text":1e2}}]}`,
+		// no message: raw_message is read
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":10,"raw_message":"Zebra"}`,
+		// the keyword only in a field the filter does not read, or in a key
+		groupMessage('hello', ',"sender2":{"nickname":"zebra"}'),
+		groupMessage('hello', ',"zebra":1'),
+		// case: Kelvin sign and dotted capital I lower-case to k and i
+		groupMessage('\u212a8\u0130'),
+		// broken JSON and API answers
+		'{"post_type":"notice",',
+		'{"status":"ok","retcode":0,"data":null,"echo":"1"}',
+		// meta events always reach the listener
+		`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000,"self_id":${SELF}}`,
+		// message_sent, and an unknown post type
+		`{"post_type":"message_sent","message_type":"group","sub_type":"normal","group_id":1,"user_id":${SELF},"self_id":${SELF},"message_id":11,"message":"zebra"}`,
+		`{"post_type":"custom_post","custom_post_type":"x","self_id":${SELF}}`,
+		// detail type not a string
+		`{"post_type":"notice","notice_type":5,"sub_type":"poke","self_id":${SELF}}`,
+	];
+	const configs: Array<[string, FilterConfig]> = [
+		['type: notice', defaultFilterConfig({ eventTypes: new Set(['notice']) })],
+		['type: message.private', defaultFilterConfig({ eventTypes: new Set(['message.private']) })],
+		['type: notice.notify.poke', defaultFilterConfig({ eventTypes: new Set(['notice.notify.poke', 'request']) })],
+		['default types', defaultFilterConfig()],
+		['all types', defaultFilterConfig({ eventTypes: new Set(['*']) })],
+		['keyword zebra', defaultFilterConfig({ keywords: ['zebra'] })],
+		['keywords k8s, i', defaultFilterConfig({ keywords: ['k8s', 'i'] })],
+		['keyword 你好', defaultFilterConfig({ keywords: ['你好'] })],
+		['keyword a[b', defaultFilterConfig({ keywords: ['a[b'] })],
+		['keyword obj (in "[object Object]")', defaultFilterConfig({ keywords: ['obj'] })],
+		['keyword 100 (in 1e2)', defaultFilterConfig({ keywords: ['100'] })],
+		['keyword zebra, all types, own messages kept', defaultFilterConfig({ keywords: ['zebra'], eventTypes: new Set(['*']), ignoreSelf: false })],
+	];
+	for (const [name, config] of configs) {
+		test(`${name}: never drops an event the full path emits`, () => {
+			assertOneBotExact(config, adversarial);
+		});
+	}
+	test('plain frames of an unselected type, or without a keyword, are dropped without parsing', () => {
+		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['notice']) }), [groupMessage('hello'), groupMessage('x')]), 2);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ keywords: ['zebra'] }), [groupMessage('今天下午三点开会'), groupMessage('hello')]), 2);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['message.private']) }), [groupMessage('x')]), 1);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['message']) }), [notice]), 1);
+	});
+	test('frames it cannot read exactly are left to the full path', () => {
+		const prefilter = OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['notice']), keywords: ['zebra'] }));
+		for (const frame of [
+			`{"post\\u005ftype":"message","message_type":"private"}`,
+			`{"post_type":"mess\\u0061ge"}`,
+			'{"post_type":"message"',
+			`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000}`,
+		]) {
+			assert.equal(prefilter?.drops(Buffer.from(frame)), false, frame);
+		}
+		const keyword = OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['*']), keywords: ['zebra'] }));
+		assert.equal(keyword?.drops(Buffer.from(groupMessage('x').replace('"x","font"', '"\\u007aebra","font"'))), false, 'a \\u escape anywhere');
+		assert.equal(keyword?.drops(Buffer.from(groupMessage('ZEBRA'))), false, 'upper case');
+		assert.equal(OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['*']) })), undefined, 'nothing to shortcut');
+	});
+});
+
+describe('Heychat prefilter: same emit decision as the full path', () => {
+	const command = (name: string, extra = '') =>
+		`{"sequence":11736260019,"type":"50","notify_type":"","data":{"bot_id":72053518,"channel_base_info":{"channel_id":"3611849174307799042","channel_name":"默认频道","channel_type":1},` +
+		`"command_info":{"id":"1831636113196855296","name":${JSON.stringify(name)},"options":[{"name":"city","type":3,"value":"上海"}],"type":0},` +
+		`"msg_id":"1831637085605466112","room_base_info":{"room_avatar":"","room_id":"3611849174284943360","room_name":"测试房间"},"send_time":1725531286039${extra}},"timestamp":1725531286040}`;
+	const frames = [
+		command('/weather'),
+		command('/Zebra'),
+		command(' /zebra '),
+		command('zebra'),
+		// type text nested (command_info.type, options[].type) and in strings
+		'{"data":{"type":"3001"},"type":"50"}',
+		'{"type":"50","data":{"type":"3001","room_id":"1"},"msg":"\\"type\\":\\"3001\\""}',
+		'{"type":"3001","type":"50","data":{}}',
+		'{"type":"50","type":"3001","data":{"room_id":"1"}}',
+		'{"type":" 3001 ","data":{}}',
+		'{"type":3001,"data":{}}',
+		'{"type":"3001","data":"x"}',
+		'{"type":"30\\u00301","data":{}}',
+		'{"typ\\u0065":"3001","data":{}}',
+		// command name: duplicates, nested decoys, escapes, non-strings
+		'{"type":"50","data":{"command_info":{"name":"/weather","name":"/zebra"}}}',
+		'{"type":"50","data":{"command_info":{"options":[{"name":"/zebra"}],"name":"/weather"}}}',
+		'{"type":"50","data":{"command_info":{"name":"/zebr\\u0061"}}}',
+		'{"type":"50","data":{"command_info":{"name":5}}}',
+		'{"type":"50","data":{"command_info":"x"}}',
+		'{"type":"50","data":{"command_info":{"name":"/zebra"},"command_info":{"name":"/weather"}}}',
+		'{"type":"50","data":{"command_info":{"name":"/weather"},"command_info":{"name":"/zebra"}}}',
+		'{"type":"50","data":{}}',
+		'{"type":"50","data":{"command_info":{"name":"/zebra"}},"data":{"command_info":{"name":"/weather"}}}',
+		'{"type":"50","data":{"command_info":{"name":"/weather"}},"data":{"command_info":{"name":"/zebra"}}}',
+		'{"type":"50"',
+		'PONG',
+	];
+	const emits = (config: HeychatFilterConfig, text: string): boolean => {
+		let value: unknown;
+		try {
+			value = parseJsonLossless(text);
+		} catch {
+			return false;
+		}
+		const checked = checkHeychatFrame(value);
+		return checked.kind === 'accept' && new HeychatEventFilter(config).apply(checked.value, 1, true).pass;
+	};
+	const configs: Array<[string, HeychatFilterConfig]> = [
+		['type 3001', defaultHeychatFilterConfig({ eventTypes: new Set(['3001']) })],
+		['type 50 (default)', defaultHeychatFilterConfig()],
+		['known types', defaultHeychatFilterConfig({ eventTypes: new Set() })],
+		['all', defaultHeychatFilterConfig({ eventTypes: new Set(['*']) })],
+		['command zebra', defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) })],
+		['command zebra, all types', defaultHeychatFilterConfig({ eventTypes: new Set(['*']), commandNames: new Set(['zebra']) })],
+	];
+	for (const [name, config] of configs) {
+		test(`${name}: never drops an event the full path emits`, () => {
+			const prefilter = HeychatPrefilter.for(config);
+			for (const frame of frames) {
+				if (prefilter?.drops(Buffer.from(frame))) assert.equal(emits(config, frame), false, frame);
+			}
+		});
+	}
+	test('plain frames of an unselected type or command are dropped without parsing', () => {
+		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['3001']) }))?.drops(Buffer.from(command('/weather'))), true);
+		const byCommand = HeychatPrefilter.for(defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) }));
+		assert.equal(byCommand?.drops(Buffer.from(command('/weather'))), true);
+		assert.equal(byCommand?.drops(Buffer.from(command('/Zebra'))), false);
+		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['*']) })), undefined);
+	});
+});
