@@ -215,7 +215,6 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		for (const frame of [
 			`{"post\\u005ftype":"message","message_type":"private"}`,
 			`{"post_type":"mess\\u0061ge"}`,
-			'{"post_type":"message"',
 			`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000}`,
 		]) {
 			assert.equal(prefilter?.drops(Buffer.from(frame)), false, frame);

@@ -28,15 +28,21 @@ export class OneBotPrefilter {
 	) {
 		this.typeSelected = eventTypeMatcher(config.eventTypes);
 		this.readsDetail = [...config.eventTypes].some((path) => path.includes('.'));
-		const schema: Record<string, true> = { post_type: true, sub_type: true };
-		for (const post of EVENT_POST_TYPES) schema[post.detailKey] = true;
-		schema.message_type = true;
+		// post_type alone is found in the first few keys; the detail keys (absent but one) make the
+		// scanner read the whole top level, so they are read only when a selected path needs them
+		const schema: Record<string, true> = { post_type: true };
+		if (this.readsDetail) {
+			schema.sub_type = true;
+			for (const post of EVENT_POST_TYPES) schema[post.detailKey] = true;
+			schema.message_type = true;
+		}
 		this.scanner = new FrameScanner(schema as ScanSchema);
 	}
 
 	/** The prefilter for a configuration, or undefined when none of its shortcuts applies. */
 	static for(config: FilterConfig): OneBotPrefilter | undefined {
-		const byType = !config.eventTypes.has('*');
+		// the default selection (empty) drops meta events only, and those are never dropped here
+		const byType = config.eventTypes.size > 0 && !config.eventTypes.has('*');
 		const keywords = KeywordScan.for(config.keywords);
 		return byType || keywords ? new OneBotPrefilter(byType, keywords, config) : undefined;
 	}

@@ -27,6 +27,7 @@ export interface ScanResult {
 /** Returned by FrameScanner.scan when the frame cannot be read exactly (the caller parses it instead). */
 export const UNKNOWN = undefined;
 
+const UNICODE_ESCAPE = Buffer.from('\\u', 'latin1');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -109,6 +110,15 @@ interface Scanned {
 	end: number;
 }
 
+/** Whether every wanted key was found and no `"key"` occurs in the frame from `from` on. */
+function settled(buf: Buffer, from: number, keys: readonly string[], result: ScanResult): boolean {
+	for (let n = 0; n < keys.length; n++) {
+		if (!(keys[n] in result)) return false;
+		if (buf.indexOf(`"${keys[n]}"`, from, 'latin1') !== -1) return false;
+	}
+	return true;
+}
+
 /** A schema level with its keys listed once (scanning allocates nothing for keys it does not want). */
 interface Level {
 	keys: readonly string[];
@@ -128,6 +138,7 @@ function compile(schema: ScanSchema): Level {
  */
 function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 	const result: ScanResult = {};
+	let found = 0;
 	i = skipSpace(buf, i + 1);
 	if (buf[i] === CLOSE_BRACE) return { result, end: i + 1 };
 	for (;;) {
@@ -158,7 +169,8 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			const inner = scanObject(buf, i, want);
 			if (!inner) return UNKNOWN;
 			result[key as string] = inner.result;
-			i = inner.end;
+			i = inner.end === -1 ? skipNested(buf, i) : inner.end;
+			if (i === -1) return UNKNOWN;
 		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
 			const end = skipNested(buf, i);
 			if (end === -1) return UNKNOWN;
@@ -169,6 +181,11 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			if (end === i) return UNKNOWN;
 			if (key !== undefined) result[key] = NOT_STRING;
 			i = end;
+		}
+		if (key !== undefined && ++found >= level.keys.length && settled(buf, i, level.keys, result)) {
+			// every wanted key found, and none of them occurs again anywhere after: no later duplicate
+			// can replace a value, so the rest of this object need not be read
+			return { result, end: -1 };
 		}
 		i = skipSpace(buf, i);
 		if (buf[i] === COMMA) {
@@ -194,10 +211,13 @@ export class FrameScanner {
 	}
 
 	scan(buf: Buffer): ScanResult | undefined {
+		// a \u escape could spell a wanted key anywhere (and reading stops early, see settled())
+		if (buf.indexOf(UNICODE_ESCAPE) !== -1) return UNKNOWN;
 		const i = skipSpace(buf, 0);
 		if (buf[i] !== OPEN_BRACE) return UNKNOWN;
 		const scanned = scanObject(buf, i, this.level);
 		if (!scanned) return UNKNOWN;
+		if (scanned.end === -1) return scanned.result;
 		// anything but white space after the object: not JSON, let the full path say so
 		return skipSpace(buf, scanned.end) === buf.length ? scanned.result : UNKNOWN;
 	}
