@@ -12,13 +12,16 @@ import { normaliseCommand, type HeychatFilterConfig } from './filters';
  * unselected type), and no debug line names the reason.
  */
 export class HeychatPrefilter {
-	private readonly scanner = new FrameScanner({ type: true, data: { command_info: { name: true } } });
+	private readonly scanner: FrameScanner;
 
 	private constructor(
 		private readonly config: HeychatFilterConfig,
 		private readonly byType: boolean,
 		private readonly byCommand: boolean,
-	) {}
+	) {
+		// `type` is the second key of a frame; reading `data` means walking it, so only a command list reads it
+		this.scanner = new FrameScanner(byCommand ? { type: true, data: { command_info: { name: true } } } : { type: true });
+	}
 
 	/** The prefilter for a configuration, or undefined when none of its shortcuts applies. */
 	static for(config: HeychatFilterConfig): HeychatPrefilter | undefined {
@@ -33,11 +36,13 @@ export class HeychatPrefilter {
 		if (!fields) return false;
 		const sent = scannedString(fields.type);
 		const type = sent?.trim();
-		const data = scannedObject(fields.data);
-		// no type string or no data object: the full path reports the frame as not a Heychat event
-		if (type === undefined || type === '' || !data) return false;
+		// no type string: the full path reports the frame as not a Heychat event
+		if (type === undefined || type === '') return false;
 		const types = this.config.eventTypes;
+		// (a frame without a `data` object is not emitted by the full path either)
 		if (this.byType && !(types.size > 0 ? types.has(type) : KNOWN_EVENT_TYPES.has(type))) return true;
+		const data = scannedObject(fields.data);
+		if (!data) return false;
 		if (this.byCommand && type === '50') {
 			const info = data.command_info;
 			if (info === undefined || typeof info !== 'object') return !this.config.commandNames.has(''); // no command_info object: no name
