@@ -30,17 +30,27 @@ export class HeychatPrefilter {
 		return byType || byCommand ? new HeychatPrefilter(config, byType, byCommand) : undefined;
 	}
 
+	private typeSelected(type: string): boolean {
+		const types = this.config.eventTypes;
+		return types.size > 0 ? types.has(type) : KNOWN_EVENT_TYPES.has(type);
+	}
+
 	/** True when the frame (a gateway text frame as received, PONG already taken out) would not be emitted. */
 	drops(frame: Buffer): boolean {
+		if (!this.byCommand) {
+			// the common case first: a frame of a selected type is kept after a short look (reading
+			// `type` exactly means walking all of `data`, to rule out a later duplicate key)
+			const first = this.scanner.peek(frame, 'type')?.trim();
+			if (first === undefined || first === '' || this.typeSelected(first)) return false;
+		}
 		const fields = this.scanner.scan(frame);
 		if (!fields) return false;
 		const sent = scannedString(fields.type);
 		const type = sent?.trim();
 		// no type string: the full path reports the frame as not a Heychat event
 		if (type === undefined || type === '') return false;
-		const types = this.config.eventTypes;
 		// (a frame without a `data` object is not emitted by the full path either)
-		if (this.byType && !(types.size > 0 ? types.has(type) : KNOWN_EVENT_TYPES.has(type))) return true;
+		if (this.byType && !this.typeSelected(type)) return true;
 		const data = scannedObject(fields.data);
 		if (!data) return false;
 		if (this.byCommand && type === '50') {

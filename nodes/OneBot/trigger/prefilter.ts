@@ -14,6 +14,8 @@ import type { FilterConfig } from './filters';
  * debug line of a drop names the first reason of these two, not of the fixed filter order.
  * Meta events (heartbeat, lifecycle) are never dropped here: the listeners read their interval.
  */
+const USUAL_POST_TYPES = ['message', 'message_sent', 'notice', 'request'];
+
 export class OneBotPrefilter {
 	private readonly scanner: FrameScanner;
 
@@ -41,14 +43,22 @@ export class OneBotPrefilter {
 
 	/** The prefilter for a configuration, or undefined when none of its shortcuts applies. */
 	static for(config: FilterConfig): OneBotPrefilter | undefined {
-		// the default selection (empty) drops meta events only, and those are never dropped here
-		const byType = config.eventTypes.size > 0 && !config.eventTypes.has('*');
+		// Only a selection that leaves out one of the usual post types can drop anything here: the
+		// default (empty, or the node's message/message_sent/notice/request) drops meta events
+		// only, and those are never dropped here.
+		const types = config.eventTypes;
+		const byType = types.size > 0 && !types.has('*') && USUAL_POST_TYPES.some((post) => !types.has(post));
 		const keywords = KeywordScan.for(config.keywords);
 		return byType || keywords ? new OneBotPrefilter(byType, keywords, config) : undefined;
 	}
 
 	/** True when the event in `frame` (a WebSocket text frame as received) would not be emitted. */
 	drops(frame: Buffer): boolean {
+		if (!this.keywords) {
+			// the common case first: a frame of a selected post type is kept after a short look
+			const first = this.scanner.peek(frame, 'post_type');
+			if (first === undefined || this.typeSelected({ post_type: first })) return false;
+		}
 		const fields = this.scanner.scan(frame);
 		if (!fields) return false;
 		const post = scannedString(fields.post_type);

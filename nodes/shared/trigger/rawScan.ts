@@ -210,6 +210,45 @@ export class FrameScanner {
 		this.level = compile(schema);
 	}
 
+	/**
+	 * A quick look, for the common case where the frame is kept: the string value of the first
+	 * member named `key` at the top level, or undefined. Not exact (a later duplicate key, or an
+	 * escaped spelling of the key, would win in JSON.parse): use it only to decide that a frame is
+	 * NOT dropped, and `scan` before dropping one.
+	 */
+	peek(buf: Buffer, key: string): string | undefined {
+		let i = skipSpace(buf, 0);
+		if (buf[i] !== OPEN_BRACE) return undefined;
+		i = skipSpace(buf, i + 1);
+		while (buf[i] === QUOTE) {
+			const keyEnd = stringEnd(buf, i + 1);
+			if (keyEnd === -1) return undefined;
+			const wanted = wantedKey(buf, i + 1, keyEnd, [key]) !== undefined;
+			i = skipSpace(buf, keyEnd + 1);
+			if (buf[i] !== COLON) return undefined;
+			i = skipSpace(buf, i + 1);
+			if (buf[i] === QUOTE) {
+				const end = stringEnd(buf, i + 1);
+				if (end === -1) return undefined;
+				if (wanted) return buf.toString('utf8', i + 1, end);
+				i = end + 1;
+			} else if (wanted) {
+				return undefined;
+			} else if (buf[i] === OPEN_BRACE || buf[i] === OPEN_BRACKET) {
+				i = skipNested(buf, i);
+				if (i === -1) return undefined;
+			} else {
+				const end = skipScalar(buf, i);
+				if (end === i) return undefined;
+				i = end;
+			}
+			i = skipSpace(buf, i);
+			if (buf[i] !== COMMA) return undefined;
+			i = skipSpace(buf, i + 1);
+		}
+		return undefined;
+	}
+
 	scan(buf: Buffer): ScanResult | undefined {
 		// a \u escape could spell a wanted key anywhere (and reading stops early, see settled())
 		if (buf.indexOf(UNICODE_ESCAPE) !== -1) return UNKNOWN;
