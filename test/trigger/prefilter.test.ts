@@ -68,12 +68,23 @@ describe('FrameScanner reads top-level values exactly as JSON.parse does', () =>
 		assert.deepEqual(scanner.scan(Buffer.from('{"raw":"\\"post_type\\":\\"message\\"","post_type":"notice"}')), { post_type: 'notice' });
 		assert.deepEqual(scanner.scan(Buffer.from('{"raw":"\\\\","post_type":"notice"}')), { post_type: 'notice' }, 'an escaped backslash before the closing quote');
 	});
-	test('values that are not strings are reported as such', () => {
+	test('values that are not strings are reported as such; plain integers of up to 15 digits as numbers', () => {
 		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":5,"message_type":{"a":"b"},"data":"x"}')), {
-			post_type: NOT_STRING,
+			post_type: 5,
 			message_type: NOT_STRING,
 			data: NOT_STRING,
 		});
+		for (const literal of ['1.5', '1e2', '-0.0', '1234567890123456', 'true', 'null', '[]', '-']) {
+			assert.deepEqual(scanner.scan(Buffer.from(`{"post_type":${literal}}`))?.post_type ?? NOT_STRING, NOT_STRING, literal);
+		}
+		assert.equal(scanner.scan(Buffer.from('{"post_type":-123456789012345}'))?.post_type, -123456789012345);
+	});
+	test('peek: the first value along a path (not exact: duplicates are not looked for)', () => {
+		const frame = Buffer.from('{"a":{"x":1},"data":{"room":{"id":"r1"},"room":{"id":"r2"}},"n":42}');
+		assert.equal(scanner.peek(frame, ['data', 'room', 'id']), 'r1');
+		assert.equal(scanner.peek(frame, ['n']), 42);
+		assert.equal(scanner.peek(frame, ['data', 'none']), undefined);
+		assert.equal(scanner.peek(frame, ['a']), undefined, 'an object is no value');
 	});
 	test('unknown: escapes in keys or wanted values, not an object, trailing text, broken structure', () => {
 		for (const text of [
@@ -98,6 +109,7 @@ describe('FrameScanner reads top-level values exactly as JSON.parse does', () =>
 			'{"a":"\\\\\\"","post_type":"x"}',
 			'{"a":[[[]]],"b":{"c":[{"d":"}"}]},"post_type":"]"}',
 			'{"a":-1.5e+3,"b":true,"c":null,"post_type":""}',
+			'{"post_type":-12,"message_type":123456789012345}',
 		];
 		for (const text of frames) {
 			const parsed = JSON.parse(text) as Record<string, unknown>;
@@ -107,6 +119,7 @@ describe('FrameScanner reads top-level values exactly as JSON.parse does', () =>
 				const v: unknown = scanned[key];
 				if (v === undefined) assert.equal(key in parsed, false, text);
 				else if (v === NOT_STRING) assert.notEqual(typeof parsed[key], 'string', text);
+				else if (typeof v === 'number') assert.equal(v, parsed[key], text);
 				else assert.equal(v, parsed[key], text);
 			}
 			const data = scanned.data;
@@ -184,6 +197,18 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		`{"post_type":"custom_post","custom_post_type":"x","self_id":${SELF}}`,
 		// detail type not a string
 		`{"post_type":"notice","notice_type":5,"sub_type":"poke","self_id":${SELF}}`,
+		// ids: as strings (trimmed by the filter), beyond 2^53, not plain integers, absent, duplicated, nested decoys
+		groupMessage('x').replace('"group_id":736120001', '"group_id":" 736120001 "'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":"999"'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":9007199254740993'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":736120001.0'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":7.36120001e8'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":999,"group_id":736120001'),
+		groupMessage('x').replace('"group_id":736120001', '"group_id":736120001,"group_id":999'),
+		groupMessage('x').replace('"user_id":1000000007,"anonymous"', '"anonymous"'),
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":12,"message":"hi","sender":{"group_id":736120001}}`,
+		`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000,"self_id":1}`,
+		'{"status":"ok","retcode":0,"data":{"group_id":1},"echo":"1"}',
 	];
 	const configs: Array<[string, FilterConfig]> = [
 		['type: notice', defaultFilterConfig({ eventTypes: new Set(['notice']) })],
@@ -195,6 +220,13 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		['keywords k8s, i', defaultFilterConfig({ keywords: ['k8s', 'i'] })],
 		['keyword 你好', defaultFilterConfig({ keywords: ['你好'] })],
 		['keyword a[b', defaultFilterConfig({ keywords: ['a[b'] })],
+		['only group 736120001', defaultFilterConfig({ groupAllow: new Set(['736120001']) })],
+		['only group 9007199254740993', defaultFilterConfig({ groupAllow: new Set(['9007199254740993']) })],
+		['ignore group 999', defaultFilterConfig({ groupDeny: new Set(['999']) })],
+		['only user 1000000007 (sender.user_id is a decoy)', defaultFilterConfig({ userAllow: new Set(['1000000007']) })],
+		['ignore user 5', defaultFilterConfig({ userDeny: new Set(['5']) })],
+		['only bot 1', defaultFilterConfig({ selfIds: new Set(['1']) })],
+		['only group 999, type notice, keyword zebra', defaultFilterConfig({ groupAllow: new Set(['999']), eventTypes: new Set(['notice']), keywords: ['zebra'] })],
 		['keyword obj (in "[object Object]")', defaultFilterConfig({ keywords: ['obj'] })],
 		['keyword 100 (in 1e2)', defaultFilterConfig({ keywords: ['100'] })],
 		['keyword zebra, all types, own messages kept', defaultFilterConfig({ keywords: ['zebra'], eventTypes: new Set(['*']), ignoreSelf: false })],
@@ -209,6 +241,8 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		assert.equal(assertOneBotExact(defaultFilterConfig({ keywords: ['zebra'] }), [groupMessage('今天下午三点开会'), groupMessage('hello')]), 2);
 		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['message.private']) }), [groupMessage('x')]), 1);
 		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['message']) }), [notice]), 1);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ groupAllow: new Set(['999999999']) }), [groupMessage('x'), notice]), 2);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ groupAllow: new Set(['736120001']) }), [groupMessage('x')]), 0);
 	});
 	test('frames it cannot read exactly are left to the full path', () => {
 		const prefilter = OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['notice']), keywords: ['zebra'] }));
@@ -223,6 +257,15 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		assert.equal(keyword?.drops(Buffer.from(groupMessage('x').replace('"x","font"', '"\\u007aebra","font"'))), false, 'a \\u escape anywhere');
 		assert.equal(keyword?.drops(Buffer.from(groupMessage('ZEBRA'))), false, 'upper case');
 		assert.equal(OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['*']) })), undefined, 'nothing to shortcut');
+		const byGroup = OneBotPrefilter.for(defaultFilterConfig({ groupAllow: new Set(['999']), keywords: ['zebra'], eventTypes: new Set(['notice']) }));
+		for (const frame of [
+			`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000,"self_id":1}`,
+			`{"post_type":"meta_event","post_type":"meta_event","meta_event_type":"lifecycle","sub_type":"connect"}`,
+			`{"post_type":"message","post_type":"meta_event","meta_event_type":"heartbeat","interval":5000}`,
+			'{"status":"ok","retcode":0,"data":{"group_id":1},"echo":"1"}',
+		]) {
+			assert.equal(byGroup?.drops(Buffer.from(frame)), false, `meta events and API answers reach the listener: ${frame}`);
+		}
 	});
 });
 
@@ -259,6 +302,22 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		'{"type":"50","data":{"command_info":{"name":"/weather"}},"data":{"command_info":{"name":"/zebra"}}}',
 		'{"type":"50"',
 		'PONG',
+		// rooms and channels: nested or flat, blank, numbers (beyond 2^53 too), duplicates, decoys
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"1"'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":" 1 "'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"  "'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"  "').replace('"bot_id"', '"room_id":"1","bot_id"'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":1'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":1.0'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":3611849174284943360'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"2","room_id":"1"'),
+		command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"1","room_id":"2"'),
+		command('/weather').replace('"room_base_info":{', '"room_base_info":"x","old":{'),
+		command('/weather').replace('"room_base_info":{', '"room_base_info":{"room_id":"1"},"room_base_info":{'),
+		command('/weather').replace('"room_base_info":{', '"other":{"room_id":"1"},"room_base_info":{'),
+		'{"type":"3001","data":{"room_id":"1","user_info":{"room_id":"2"}}}',
+		'{"type":"5003","data":{"channel_id":"3638452309568749568","emoji":"[cube_doge]","is_add":1,"msg_id":"1","user_id":8829926}}',
+		'{"type":"5003","data":{"channel_id":"9","channel_base_info":{"channel_id":"3638452309568749568"}}}',
 	];
 	const emits = (config: HeychatFilterConfig, text: string): boolean => {
 		let value: unknown;
@@ -277,6 +336,10 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		['all', defaultHeychatFilterConfig({ eventTypes: new Set(['*']) })],
 		['command zebra', defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) })],
 		['command zebra, all types', defaultHeychatFilterConfig({ eventTypes: new Set(['*']), commandNames: new Set(['zebra']) })],
+		['room 1', defaultHeychatFilterConfig({ roomIds: new Set(['1']), eventTypes: new Set(['*']) })],
+		['room 3611849174284943360', defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943360']) })],
+		['channel 3638452309568749568', defaultHeychatFilterConfig({ channelIds: new Set(['3638452309568749568']), eventTypes: new Set() })],
+		['room 1, channel 9, command weather', defaultHeychatFilterConfig({ roomIds: new Set(['1']), channelIds: new Set(['9']), commandNames: new Set(['weather']), eventTypes: new Set(['*']) })],
 	];
 	for (const [name, config] of configs) {
 		test(`${name}: never drops an event the full path emits`, () => {
@@ -292,5 +355,8 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		assert.equal(byCommand?.drops(Buffer.from(command('/weather'))), true);
 		assert.equal(byCommand?.drops(Buffer.from(command('/Zebra'))), false);
 		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['*']) })), undefined);
+		const byRoom = HeychatPrefilter.for(defaultHeychatFilterConfig({ roomIds: new Set(['1']) }));
+		assert.equal(byRoom?.drops(Buffer.from(command('/weather'))), true);
+		assert.equal(byRoom?.drops(Buffer.from(command('/weather').replace('"room_id":"3611849174284943360"', '"room_id":"1"'))), false);
 	});
 });

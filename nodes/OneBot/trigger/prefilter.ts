@@ -1,32 +1,46 @@
 import { KeywordScan, textStandsAsIs } from '../../shared/trigger/keywordScan';
-import { FrameScanner, NOT_STRING, scannedString, type ScanSchema } from '../../shared/trigger/rawScan';
+import { FrameScanner, NOT_STRING, scannedString, type ScanResult, type ScanSchema } from '../../shared/trigger/rawScan';
 import { detailKeyFor, EVENT_POST_TYPES, eventTypeMatcher } from './eventTypes';
-import type { FilterConfig } from './filters';
+import { idMatcher, type FilterConfig } from './filters';
+
+/** The post types a selection must keep whole for the type shortcut to have nothing to drop. */
+const USUAL_POST_TYPES = ['message', 'message_sent', 'notice', 'request'];
+
+/** One id filter: the top-level key it reads and whether a value (as JSON.parse gives it) keeps the event. */
+interface IdCheck {
+	key: 'self_id' | 'group_id' | 'user_id';
+	keeps: (value: unknown) => boolean;
+}
 
 /**
  * Drops, from a frame's bytes, events that EventFilter would drop anyway, so that they cost less
- * than JSON.parse: an event type that is not selected (post_type, its detail type and sub_type read
- * at the top level by FrameScanner), and a message in which no keyword can occur (KeywordScan).
- * It only ever says "drop" when the full path (parse, shape check, EventFilter) would not emit the
- * event either; whenever it is unsure it says "parse" (test/trigger/prefilter.test.ts holds the
- * adversarial frames). What it cannot keep: a frame it drops is not checked for being valid JSON,
- * so a broken frame of an unselected type is dropped without the "skipped a frame" warning, and the
- * debug line of a drop names the first reason of these two, not of the fixed filter order.
- * Meta events (heartbeat, lifecycle) are never dropped here: the listeners read their interval.
+ * than JSON.parse: an event type that is not selected (post_type, its detail type and sub_type),
+ * a bot / group / user id the id filters refuse (self_id, group_id, user_id), and a message in
+ * which no keyword can occur (KeywordScan); all read at the top level by FrameScanner. It only
+ * ever says "drop" when the full path (parse, shape check, EventFilter) would not emit the event
+ * either; whenever it is unsure it says "parse" (test/trigger/prefilter.test.ts holds the
+ * adversarial frames). A frame that is kept costs a short look (`peek`); the exact read only runs
+ * before a drop. What it cannot keep: a frame it drops is not checked for being valid JSON, so a
+ * broken frame is dropped without the "skipped a frame" warning, and no debug line names the
+ * reason. Meta events (heartbeat, lifecycle) and frames without a post_type are never dropped here:
+ * the listeners read the heartbeat's interval, and report frames that are not events.
  */
-const USUAL_POST_TYPES = ['message', 'message_sent', 'notice', 'request'];
-
 export class OneBotPrefilter {
-	private readonly scanner: FrameScanner;
+	private readonly typeScanner: FrameScanner;
+
+	private readonly idScanner: FrameScanner;
+
+	private readonly postScanner = new FrameScanner({ post_type: true });
 
 	private readonly typeSelected: (event: Record<string, unknown>) => boolean;
 
 	private readonly readsDetail: boolean;
 
 	private constructor(
-		private readonly byType: boolean,
-		private readonly keywords: KeywordScan | undefined,
 		config: FilterConfig,
+		private readonly byType: boolean,
+		private readonly idChecks: readonly IdCheck[],
+		private readonly keywords: KeywordScan | undefined,
 	) {
 		this.typeSelected = eventTypeMatcher(config.eventTypes);
 		this.readsDetail = [...config.eventTypes].some((path) => path.includes('.'));
@@ -38,49 +52,92 @@ export class OneBotPrefilter {
 			for (const post of EVENT_POST_TYPES) schema[post.detailKey] = true;
 			schema.message_type = true;
 		}
-		this.scanner = new FrameScanner(schema as ScanSchema);
+		this.typeScanner = new FrameScanner(schema as ScanSchema);
+		const idSchema: Record<string, true> = { post_type: true };
+		for (const check of idChecks) idSchema[check.key] = true;
+		this.idScanner = new FrameScanner(idSchema as ScanSchema);
 	}
 
 	/** The prefilter for a configuration, or undefined when none of its shortcuts applies. */
 	static for(config: FilterConfig): OneBotPrefilter | undefined {
-		// Only a selection that leaves out one of the usual post types can drop anything here: the
-		// default (empty, or the node's message/message_sent/notice/request) drops meta events
-		// only, and those are never dropped here.
+		// Only a selection that leaves out one of the usual post types can drop anything by type: the
+		// default (empty, or the node's message/message_sent/notice/request) drops meta events only,
+		// and those are never dropped here.
 		const types = config.eventTypes;
 		const byType = types.size > 0 && !types.has('*') && USUAL_POST_TYPES.some((post) => !types.has(post));
+		const idChecks: IdCheck[] = [];
+		const allow = (key: IdCheck['key'], ids: ReadonlySet<string>) => {
+			const matches = idMatcher(ids);
+			if (ids.size > 0) idChecks.push({ key, keeps: matches });
+		};
+		const deny = (key: IdCheck['key'], ids: ReadonlySet<string>) => {
+			const matches = idMatcher(ids);
+			if (ids.size > 0) idChecks.push({ key, keeps: (value) => !matches(value) });
+		};
+		allow('self_id', config.selfIds);
+		allow('group_id', config.groupAllow);
+		deny('group_id', config.groupDeny);
+		allow('user_id', config.userAllow);
+		deny('user_id', config.userDeny);
 		const keywords = KeywordScan.for(config.keywords);
-		return byType || keywords ? new OneBotPrefilter(byType, keywords, config) : undefined;
+		return byType || idChecks.length > 0 || keywords ? new OneBotPrefilter(config, byType, idChecks, keywords) : undefined;
 	}
 
 	/** True when the event in `frame` (a WebSocket text frame as received) would not be emitted. */
 	drops(frame: Buffer): boolean {
-		if (!this.keywords) {
-			// the common case first: a frame of a selected post type is kept after a short look
-			const first = this.scanner.peek(frame, 'post_type');
-			if (first === undefined || this.typeSelected({ post_type: first })) return false;
+		if (this.byType && this.typeDrops(frame)) return true;
+		if (this.idChecks.length > 0 && this.idDrops(frame)) return true;
+		return this.keywords !== undefined && this.keywordDrops(frame, this.keywords);
+	}
+
+	private typeDrops(frame: Buffer): boolean {
+		// the common case first: a frame of a selected post type is kept after a short look
+		const first = scannedString(this.postScanner.peek(frame, ['post_type']));
+		if (first === undefined || this.typeSelected({ post_type: first })) return false;
+		const fields = this.typeScanner.scan(frame);
+		const post = eventPost(fields);
+		if (!fields || post === undefined) return false;
+		const view: Record<string, unknown> = { post_type: post };
+		if (this.readsDetail) {
+			const detailKey = detailKeyFor(post);
+			if (!this.typeScanner.reads(detailKey)) return false;
+			view[detailKey] = fields[detailKey] === NOT_STRING ? null : fields[detailKey];
+			view.sub_type = fields.sub_type === NOT_STRING ? null : fields.sub_type;
 		}
-		const fields = this.scanner.scan(frame);
-		if (!fields) return false;
-		const post = scannedString(fields.post_type);
-		// no post_type string: an API answer or a malformed frame; the full path ignores or reports it
-		if (post === undefined || post === '' || post === 'meta_event') return false;
-		if (this.byType) {
-			const view: Record<string, unknown> = { post_type: post };
-			if (this.readsDetail) {
-				const detailKey = detailKeyFor(post);
-				if (!(detailKey in fields) && !this.scannerReads(detailKey)) return false;
-				view[detailKey] = fields[detailKey] === NOT_STRING ? null : fields[detailKey];
-				view.sub_type = fields.sub_type === NOT_STRING ? null : fields.sub_type;
+		return !this.typeSelected(view);
+	}
+
+	private idDrops(frame: Buffer): boolean {
+		let kept = true;
+		for (const check of this.idChecks) {
+			const first = this.postScanner.peek(frame, [check.key]);
+			if (first === undefined || !check.keeps(first)) {
+				kept = false;
+				break;
 			}
-			if (!this.typeSelected(view)) return true;
 		}
-		if (this.keywords && (post === 'message' || post === 'message_sent') && textStandsAsIs(frame)) {
-			return this.keywords.cannotMatch(frame);
+		if (kept) return false;
+		const fields = this.idScanner.scan(frame);
+		if (!fields || eventPost(fields) === undefined) return false;
+		for (const check of this.idChecks) {
+			const value = fields[check.key];
+			if (value === NOT_STRING || typeof value === 'object') continue; // not read exactly here
+			if (!check.keeps(value)) return true; // absent: undefined, as the filter sees it
 		}
 		return false;
 	}
 
-	private scannerReads(key: string): boolean {
-		return key === 'message_type' || key === 'sub_type' || EVENT_POST_TYPES.some((p) => p.detailKey === key);
+	private keywordDrops(frame: Buffer, keywords: KeywordScan): boolean {
+		const first = scannedString(this.postScanner.peek(frame, ['post_type']));
+		if (first !== 'message' && first !== 'message_sent') return false;
+		const post = eventPost(this.postScanner.scan(frame));
+		// keywords apply to message events only
+		return (post === 'message' || post === 'message_sent') && textStandsAsIs(frame) && keywords.cannotMatch(frame);
 	}
+}
+
+/** The event's post_type when it is an event this prefilter may drop: a non-empty string, not a meta event. */
+function eventPost(fields: ScanResult | undefined): string | undefined {
+	const post = scannedString(fields?.post_type);
+	return post === undefined || post === '' || post === 'meta_event' ? undefined : post;
 }

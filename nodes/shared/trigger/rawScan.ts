@@ -16,12 +16,19 @@ export interface ScanSchema {
 	readonly [key: string]: true | ScanSchema;
 }
 
-/** A wanted key that is present with a value that is not a string (a number, object, array, ...). */
+/**
+ * A wanted key that is present with a value reported neither as a string nor as a number (an
+ * object where a value was wanted, an array, true/false/null, a number that is not a plain integer
+ * of at most 15 digits).
+ */
 export const NOT_STRING: unique symbol = Symbol('not a string');
 
-/** What was found: a string value (as JSON.parse gives it), NOT_STRING, or a nested result. */
+/**
+ * What was found: a string or an integer (as JSON.parse gives it; integers of at most 15 digits,
+ * which JSON.parse and the lossless parser read alike), NOT_STRING, or a nested result.
+ */
 export interface ScanResult {
-	[key: string]: string | typeof NOT_STRING | ScanResult;
+	[key: string]: string | number | typeof NOT_STRING | ScanResult;
 }
 
 /** Returned by FrameScanner.scan when the frame cannot be read exactly (the caller parses it instead). */
@@ -85,6 +92,15 @@ function skipScalar(buf: Buffer, i: number): number {
 		k++;
 	}
 	return k;
+}
+
+/** A plain integer literal of 1–15 digits (optional minus) as a number; NOT_STRING otherwise. */
+function smallInteger(buf: Buffer, from: number, to: number): number | typeof NOT_STRING {
+	const start = buf[from] === 0x2d ? from + 1 : from;
+	const digits = to - start;
+	if (digits < 1 || digits > 15) return NOT_STRING;
+	for (let k = start; k < to; k++) if (buf[k] < 0x30 || buf[k] > 0x39) return NOT_STRING;
+	return Number(buf.toString('latin1', from, to));
 }
 
 /** The key (ASCII bytes) at buf[from, to) when it is one of `keys`, without making a string for others. */
@@ -179,7 +195,7 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 		} else {
 			const end = skipScalar(buf, i);
 			if (end === i) return UNKNOWN;
-			if (key !== undefined) result[key] = NOT_STRING;
+			if (key !== undefined) result[key] = want === true ? smallInteger(buf, i, end) : NOT_STRING;
 			i = end;
 		}
 		if (key !== undefined && ++found >= level.keys.length && settled(buf, i, level.keys, result)) {
@@ -203,6 +219,36 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
  * otherwise the fields found (absent keys are absent). For a frame JSON.parse accepts, every
  * string reported equals JSON.parse's value at that path.
  */
+/** Where the value of the first member named `key` starts, in the object whose members start at `i`; -1 if none. */
+function peekMember(buf: Buffer, i: number, key: string): number {
+	const keys = [key];
+	while (buf[i] === QUOTE) {
+		const keyEnd = stringEnd(buf, i + 1);
+		if (keyEnd === -1) return -1;
+		const wanted = wantedKey(buf, i + 1, keyEnd, keys) !== undefined;
+		i = skipSpace(buf, keyEnd + 1);
+		if (buf[i] !== COLON) return -1;
+		i = skipSpace(buf, i + 1);
+		if (wanted) return i;
+		if (buf[i] === QUOTE) {
+			const end = stringEnd(buf, i + 1);
+			if (end === -1) return -1;
+			i = end + 1;
+		} else if (buf[i] === OPEN_BRACE || buf[i] === OPEN_BRACKET) {
+			i = skipNested(buf, i);
+			if (i === -1) return -1;
+		} else {
+			const end = skipScalar(buf, i);
+			if (end === i) return -1;
+			i = end;
+		}
+		i = skipSpace(buf, i);
+		if (buf[i] !== COMMA) return -1;
+		i = skipSpace(buf, i + 1);
+	}
+	return -1;
+}
+
 export class FrameScanner {
 	private readonly level: Level;
 
@@ -211,42 +257,30 @@ export class FrameScanner {
 	}
 
 	/**
-	 * A quick look, for the common case where the frame is kept: the string value of the first
-	 * member named `key` at the top level, or undefined. Not exact (a later duplicate key, or an
-	 * escaped spelling of the key, would win in JSON.parse): use it only to decide that a frame is
+	 * A quick look, for the common case where the frame is kept: the value (a string, or an integer
+	 * as in ScanResult) of the first member named path[0] at the top level, of the first named
+	 * path[1] in it, and so on; undefined when not found. Not exact (a later duplicate key, or an
+	 * escaped spelling of a key, would win in JSON.parse): use it only to decide that a frame is
 	 * NOT dropped, and `scan` before dropping one.
 	 */
-	peek(buf: Buffer, key: string): string | undefined {
+	peek(buf: Buffer, path: readonly string[]): string | number | undefined {
 		let i = skipSpace(buf, 0);
-		if (buf[i] !== OPEN_BRACE) return undefined;
-		i = skipSpace(buf, i + 1);
-		while (buf[i] === QUOTE) {
-			const keyEnd = stringEnd(buf, i + 1);
-			if (keyEnd === -1) return undefined;
-			const wanted = wantedKey(buf, i + 1, keyEnd, [key]) !== undefined;
-			i = skipSpace(buf, keyEnd + 1);
-			if (buf[i] !== COLON) return undefined;
-			i = skipSpace(buf, i + 1);
-			if (buf[i] === QUOTE) {
-				const end = stringEnd(buf, i + 1);
-				if (end === -1) return undefined;
-				if (wanted) return buf.toString('utf8', i + 1, end);
-				i = end + 1;
-			} else if (wanted) {
-				return undefined;
-			} else if (buf[i] === OPEN_BRACE || buf[i] === OPEN_BRACKET) {
-				i = skipNested(buf, i);
-				if (i === -1) return undefined;
-			} else {
-				const end = skipScalar(buf, i);
-				if (end === i) return undefined;
-				i = end;
-			}
-			i = skipSpace(buf, i);
-			if (buf[i] !== COMMA) return undefined;
-			i = skipSpace(buf, i + 1);
+		for (let depth = 0; depth < path.length; depth++) {
+			if (buf[i] !== OPEN_BRACE) return undefined;
+			i = peekMember(buf, skipSpace(buf, i + 1), path[depth]);
+			if (i === -1) return undefined;
 		}
-		return undefined;
+		if (buf[i] === QUOTE) {
+			const end = stringEnd(buf, i + 1);
+			return end === -1 ? undefined : buf.toString('utf8', i + 1, end);
+		}
+		const value = smallInteger(buf, i, skipScalar(buf, i));
+		return value === NOT_STRING ? undefined : value;
+	}
+
+	/** Whether `key` is one of the top-level keys this scanner reads. */
+	reads(key: string): boolean {
+		return this.level.keys.includes(key);
 	}
 
 	scan(buf: Buffer): ScanResult | undefined {
@@ -262,7 +296,7 @@ export class FrameScanner {
 	}
 }
 
-/** A string found by FrameScanner, or undefined (absent, not a string, or a nested result). */
+/** A string found by FrameScanner, or undefined (absent, a number, not a string, or a nested result). */
 export function scannedString(value: ScanResult[string] | undefined): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
