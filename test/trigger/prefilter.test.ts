@@ -86,20 +86,22 @@ describe('FrameScanner reads top-level values exactly as JSON.parse does', () =>
 		assert.equal(scanner.peek(frame, ['data', 'none']), undefined);
 		assert.equal(scanner.peek(frame, ['a']), undefined, 'an object is no value');
 	});
-	test('unknown: escapes in keys or wanted values, not an object, trailing text, broken structure', () => {
+	test('unknown: escapes in keys or wanted values, not an object, a structure it cannot follow', () => {
 		for (const text of [
 			'{"post\\u005ftype":"notice"}',
 			'{"post_type":"mess\\u0061ge"}',
 			'{"post_type":"a\\"b"}',
 			'[{"post_type":"notice"}]',
-			'{"post_type":"notice"} x',
-			'{"post_type":"notice"',
 			'{"post_type" "notice"}',
-			'{"post_type":"notice",}x',
 			'\ufeff{"post_type":"notice"}',
 		]) {
 			assert.equal(scanner.scan(Buffer.from(text)), undefined, text);
 		}
+	});
+	test('it stops once no wanted key occurs later (a broken rest is then not seen: the full path would not emit such a frame)', () => {
+		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":"notice"} x')), { post_type: 'notice' });
+		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":"notice","a":{"post_type":1}}')), { post_type: 'notice' }, 'a nested key of the same name');
+		assert.deepEqual(scanner.scan(Buffer.from('{"post_type":"notice","a":[1,"post_type"],"post_type":"message"}')), { post_type: 'message' });
 	});
 	test('any frame: what the scanner reports is what JSON.parse gives', () => {
 		const frames = [

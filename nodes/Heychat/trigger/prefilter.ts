@@ -15,14 +15,16 @@ const UNKNOWN_ID: ScannedId = { known: false };
  * from scanned fields.
  */
 function scannedId(data: ScanResult, nested: string, key: string): ScannedId {
-	const read = (value: ScanResult[string] | undefined): ScannedId =>
-		value === NOT_STRING || typeof value === 'object' ? UNKNOWN_ID : { known: true, id: idText(value) };
 	const child = scannedObject(data[nested]);
 	if (child) {
-		const inner = read(child[key]);
+		const inner = readId(child[key]);
 		if (!inner.known || inner.id !== undefined) return inner;
 	}
-	return read(data[key]);
+	return readId(data[key]);
+}
+
+function readId(value: ScanResult[string] | undefined): ScannedId {
+	return value === NOT_STRING || typeof value === 'object' ? UNKNOWN_ID : { known: true, id: idText(value) };
 }
 
 /**

@@ -53,22 +53,27 @@ function skipSpace(buf: Buffer, i: number): number {
 	return i;
 }
 
-/** Index of the quote closing the string whose content starts at `from`, or -1. */
+/**
+ * Index of the quote closing the string whose content starts at `from`, or -1. A byte loop: the
+ * strings of an event are short, and a call into Buffer#indexOf per string costs more.
+ */
 function stringEnd(buf: Buffer, from: number): number {
-	let j = buf.indexOf(QUOTE, from);
-	while (j !== -1) {
-		let backslashes = 0;
-		while (j - 1 - backslashes >= from && buf[j - 1 - backslashes] === BACKSLASH) backslashes++;
-		if (backslashes % 2 === 0) return j;
-		j = buf.indexOf(QUOTE, j + 1);
+	const length = buf.length;
+	for (let j = from; j < length; j++) {
+		const byte = buf[j];
+		if (byte === QUOTE) return j;
+		if (byte === BACKSLASH) j++; // the escaped byte is never the closing quote
 	}
 	return -1;
 }
 
-/** Index right after the object or array that starts at `i` (strings inside skipped), or -1. */
-function skipNested(buf: Buffer, i: number): number {
-	let depth = 0;
-	for (let k = i; k < buf.length; k++) {
+/**
+ * Index right after the object or array that encloses position `i` at `depth` levels (depth 0:
+ * `i` is at its opening bracket), strings inside skipped; -1 when it does not end.
+ */
+function skipNested(buf: Buffer, i: number, depth = 0): number {
+	const length = buf.length;
+	for (let k = i; k < length; k++) {
 		const byte = buf[k];
 		if (byte === QUOTE) {
 			k = stringEnd(buf, k + 1);
@@ -123,28 +128,34 @@ function wantedKey(buf: Buffer, from: number, to: number, keys: readonly string[
 
 interface Scanned {
 	result: ScanResult;
+	/** Index right after the object; -1 when reading stopped early, at `at` (inside the object). */
 	end: number;
+	at?: number;
 }
 
-/** Whether every wanted key was found and no `"key"` occurs in the frame from `from` on. */
-function settled(buf: Buffer, from: number, keys: readonly string[], result: ScanResult): boolean {
-	for (let n = 0; n < keys.length; n++) {
-		if (!(keys[n] in result)) return false;
-		if (buf.indexOf(`"${keys[n]}"`, from, 'latin1') !== -1) return false;
-	}
+/**
+ * Whether no wanted key occurs in the frame from `from` on (as `"key"`; with no \u escape in the
+ * frame a key cannot be spelled otherwise): then no later member of the object being read can set
+ * or replace a wanted value, and what was found (or not) is final.
+ */
+function settled(buf: Buffer, from: number, level: Level): boolean {
+	for (let n = 0; n < level.quoted.length; n++) if (buf.indexOf(level.quoted[n], from) !== -1) return false;
 	return true;
 }
 
 /** A schema level with its keys listed once (scanning allocates nothing for keys it does not want). */
 interface Level {
 	keys: readonly string[];
+	/** Each key in quotes, as bytes (what settled() looks for). */
+	quoted: readonly Buffer[];
 	want: Readonly<Record<string, true | Level>>;
 }
 
 function compile(schema: ScanSchema): Level {
 	const want: Record<string, true | Level> = {};
 	for (const [key, value] of Object.entries(schema)) want[key] = value === true ? true : compile(value);
-	return { keys: Object.keys(want), want };
+	const keys = Object.keys(want);
+	return { keys, quoted: keys.map((key) => Buffer.from(`"${key}"`, 'latin1')), want };
 }
 
 /**
@@ -154,7 +165,7 @@ function compile(schema: ScanSchema): Level {
  */
 function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 	const result: ScanResult = {};
-	let found = 0;
+	if (settled(buf, i + 1, level)) return { result, end: -1, at: i + 1 };
 	i = skipSpace(buf, i + 1);
 	if (buf[i] === CLOSE_BRACE) return { result, end: i + 1 };
 	for (;;) {
@@ -185,7 +196,15 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			const inner = scanObject(buf, i, want);
 			if (!inner) return UNKNOWN;
 			result[key as string] = inner.result;
-			i = inner.end === -1 ? skipNested(buf, i) : inner.end;
+			if (inner.end === -1) {
+				// it stopped early: so does this object if its keys are settled there too; otherwise
+				// the rest of the inner object (one level deep) is skipped
+				const at = inner.at ?? i;
+				if (settled(buf, at, level)) return { result, end: -1, at };
+				i = skipNested(buf, at, 1);
+			} else {
+				i = inner.end;
+			}
 			if (i === -1) return UNKNOWN;
 		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
 			const end = skipNested(buf, i);
@@ -198,10 +217,10 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			if (key !== undefined) result[key] = want === true ? smallInteger(buf, i, end) : NOT_STRING;
 			i = end;
 		}
-		if (key !== undefined && ++found >= level.keys.length && settled(buf, i, level.keys, result)) {
-			// every wanted key found, and none of them occurs again anywhere after: no later duplicate
-			// can replace a value, so the rest of this object need not be read
-			return { result, end: -1 };
+		if (key !== undefined && settled(buf, i, level)) {
+			// no wanted key occurs anywhere after: no later member can set or replace a value, so the
+			// rest of this object need not be read
+			return { result, end: -1, at: i };
 		}
 		i = skipSpace(buf, i);
 		if (buf[i] === COMMA) {
