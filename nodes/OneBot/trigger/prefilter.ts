@@ -130,9 +130,11 @@ export class OneBotPrefilter {
 	private keywordDrops(frame: Buffer, keywords: KeywordScan): boolean {
 		const first = scannedString(this.postScanner.peek(frame, ['post_type']));
 		if (first !== 'message' && first !== 'message_sent') return false;
+		// the cheap test first (a frame with the keyword's characters is kept right away), then what
+		// makes it exact: a message event (keywords apply to those only) whose text stands as is
+		if (!keywords.cannotMatch(frame)) return false;
 		const post = eventPost(this.postScanner.scan(frame));
-		// keywords apply to message events only
-		return (post === 'message' || post === 'message_sent') && textStandsAsIs(frame) && keywords.cannotMatch(frame);
+		return (post === 'message' || post === 'message_sent') && textStandsAsIs(frame);
 	}
 }
 

@@ -4,9 +4,11 @@
  * character of a matching keyword must occur in the frame in one of the forms that lower-case to
  * it. A keyword with a character found in none of those forms cannot match, and the frame can be
  * dropped without parsing it. Only characters whose every such form is known are used
- * (keywordScanChars says which; test/trigger/prefilter.test.ts checks the forms against every
+ * (isScannableChar says which; test/trigger/prefilter.test.ts checks the forms against every
  * Unicode code point).
  */
+
+import { hasUnicodeEscape } from './rawScan';
 
 /**
  * Characters a frame may hold in a form other than their own even when it has no `\u` escape:
@@ -54,12 +56,17 @@ export function keywordForms(char: string): string[] {
  * frame's text by the necessary condition above. Built only when every keyword is scannable.
  */
 export class KeywordScan {
-	/** Per keyword, per distinct character: the UTF-8 bytes of each form. */
-	private readonly keywords: Buffer[][][];
+	/**
+	 * Per keyword, per distinct character: each form, as its byte when it is ASCII (a byte search is
+	 * several times faster than a search for a byte sequence), else as its UTF-8 bytes.
+	 */
+	private readonly keywords: Array<Array<Array<number | Buffer>>>;
 
 	private constructor(keywords: readonly string[]) {
 		this.keywords = keywords.map((keyword) =>
-			[...new Set(keyword)].map((char) => keywordForms(char).map((form) => Buffer.from(form, 'utf8'))),
+			[...new Set(keyword)].map((char) =>
+				keywordForms(char).map((form) => (form.charCodeAt(0) < 0x80 ? form.charCodeAt(0) : Buffer.from(form, 'utf8'))),
+			),
 		);
 	}
 
@@ -97,7 +104,6 @@ export class KeywordScan {
 }
 
 const TEXT_KEY = Buffer.from('"text"', 'latin1');
-const UNICODE_ESCAPE = Buffer.from('\\u', 'latin1');
 
 /**
  * Whether every character of the text fields in the frame stands in it as it is: no `\u` escape
@@ -105,7 +111,7 @@ const UNICODE_ESCAPE = Buffer.from('\\u', 'latin1');
  * (a number or an object would be turned into text: `1e2` → "100", `{}` → "[object Object]").
  */
 export function textStandsAsIs(frame: Buffer): boolean {
-	if (frame.indexOf(UNICODE_ESCAPE) !== -1) return false;
+	if (hasUnicodeEscape(frame)) return false;
 	for (let at = frame.indexOf(TEXT_KEY); at !== -1; at = frame.indexOf(TEXT_KEY, at + TEXT_KEY.length)) {
 		let i = at + TEXT_KEY.length;
 		while (i < frame.length && (frame[i] === 0x20 || frame[i] === 0x0a || frame[i] === 0x0d || frame[i] === 0x09)) i++;

@@ -34,7 +34,6 @@ export interface ScanResult {
 /** Returned by FrameScanner.scan when the frame cannot be read exactly (the caller parses it instead). */
 export const UNKNOWN = undefined;
 
-const UNICODE_ESCAPE = Buffer.from('\\u', 'latin1');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -99,6 +98,17 @@ function skipScalar(buf: Buffer, i: number): number {
 	return k;
 }
 
+/**
+ * Whether a backslash followed by `u` occurs (an escaped backslash before a `u` counts too:
+ * harmless, the caller then takes the full path). A byte search finds the rare backslashes fast.
+ */
+export function hasUnicodeEscape(buf: Buffer): boolean {
+	for (let at = buf.indexOf(BACKSLASH); at !== -1; at = buf.indexOf(BACKSLASH, at + 1)) {
+		if (buf[at + 1] === 0x75) return true;
+	}
+	return false;
+}
+
 /** A plain integer literal of 1–15 digits (optional minus) as a number; NOT_STRING otherwise. */
 function smallInteger(buf: Buffer, from: number, to: number): number | typeof NOT_STRING {
 	const start = buf[from] === 0x2d ? from + 1 : from;
@@ -138,24 +148,37 @@ interface Scanned {
  * frame a key cannot be spelled otherwise): then no later member of the object being read can set
  * or replace a wanted value, and what was found (or not) is final.
  */
-function settled(buf: Buffer, from: number, level: Level): boolean {
-	for (let n = 0; n < level.quoted.length; n++) if (buf.indexOf(level.quoted[n], from) !== -1) return false;
+function settled(buf: Buffer, from: number, level: Level, last: Int32Array): boolean {
+	for (let n = 0; n < level.quoted.length; n++) {
+		const id = level.ids[n];
+		// where the key last occurs in the frame: looked up once per frame and key
+		if (last[id] === NOT_LOOKED_UP) last[id] = buf.lastIndexOf(level.quoted[n]);
+		if (last[id] >= from) return false;
+	}
 	return true;
 }
+
+const NOT_LOOKED_UP = -2;
 
 /** A schema level with its keys listed once (scanning allocates nothing for keys it does not want). */
 interface Level {
 	keys: readonly string[];
 	/** Each key in quotes, as bytes (what settled() looks for). */
 	quoted: readonly Buffer[];
+	/** Each key's number among all keys of the schema (an index into settled()'s `last`). */
+	ids: readonly number[];
 	want: Readonly<Record<string, true | Level>>;
 }
 
-function compile(schema: ScanSchema): Level {
+function compile(schema: ScanSchema, allKeys: string[]): Level {
 	const want: Record<string, true | Level> = {};
-	for (const [key, value] of Object.entries(schema)) want[key] = value === true ? true : compile(value);
+	for (const [key, value] of Object.entries(schema)) want[key] = value === true ? true : compile(value, allKeys);
 	const keys = Object.keys(want);
-	return { keys, quoted: keys.map((key) => Buffer.from(`"${key}"`, 'latin1')), want };
+	const ids = keys.map((key) => {
+		if (!allKeys.includes(key)) allKeys.push(key);
+		return allKeys.indexOf(key);
+	});
+	return { keys, quoted: keys.map((key) => Buffer.from(`"${key}"`, 'latin1')), ids, want };
 }
 
 /**
@@ -163,9 +186,9 @@ function compile(schema: ScanSchema): Level {
  * unknown: it could spell a wanted key), and the wanted members' values. Duplicate keys: the last
  * one wins, as in JSON.parse.
  */
-function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
+function scanObject(buf: Buffer, i: number, level: Level, last: Int32Array): Scanned | undefined {
 	const result: ScanResult = {};
-	if (settled(buf, i + 1, level)) return { result, end: -1, at: i + 1 };
+	if (settled(buf, i + 1, level, last)) return { result, end: -1, at: i + 1 };
 	i = skipSpace(buf, i + 1);
 	if (buf[i] === CLOSE_BRACE) return { result, end: i + 1 };
 	for (;;) {
@@ -193,14 +216,14 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			}
 			i = end + 1;
 		} else if (byte === OPEN_BRACE && want !== undefined && want !== true) {
-			const inner = scanObject(buf, i, want);
+			const inner = scanObject(buf, i, want, last);
 			if (!inner) return UNKNOWN;
 			result[key as string] = inner.result;
 			if (inner.end === -1) {
 				// it stopped early: so does this object if its keys are settled there too; otherwise
 				// the rest of the inner object (one level deep) is skipped
 				const at = inner.at ?? i;
-				if (settled(buf, at, level)) return { result, end: -1, at };
+				if (settled(buf, at, level, last)) return { result, end: -1, at };
 				i = skipNested(buf, at, 1);
 			} else {
 				i = inner.end;
@@ -217,7 +240,7 @@ function scanObject(buf: Buffer, i: number, level: Level): Scanned | undefined {
 			if (key !== undefined) result[key] = want === true ? smallInteger(buf, i, end) : NOT_STRING;
 			i = end;
 		}
-		if (key !== undefined && settled(buf, i, level)) {
+		if (key !== undefined && settled(buf, i, level, last)) {
 			// no wanted key occurs anywhere after: no later member can set or replace a value, so the
 			// rest of this object need not be read
 			return { result, end: -1, at: i };
@@ -271,8 +294,13 @@ function peekMember(buf: Buffer, i: number, key: string): number {
 export class FrameScanner {
 	private readonly level: Level;
 
+	/** Per key of the schema, where it last occurs in the frame being scanned (see settled()). */
+	private readonly last: Int32Array;
+
 	constructor(schema: ScanSchema) {
-		this.level = compile(schema);
+		const allKeys: string[] = [];
+		this.level = compile(schema, allKeys);
+		this.last = new Int32Array(allKeys.length);
 	}
 
 	/**
@@ -304,10 +332,11 @@ export class FrameScanner {
 
 	scan(buf: Buffer): ScanResult | undefined {
 		// a \u escape could spell a wanted key anywhere (and reading stops early, see settled())
-		if (buf.indexOf(UNICODE_ESCAPE) !== -1) return UNKNOWN;
+		if (hasUnicodeEscape(buf)) return UNKNOWN;
 		const i = skipSpace(buf, 0);
 		if (buf[i] !== OPEN_BRACE) return UNKNOWN;
-		const scanned = scanObject(buf, i, this.level);
+		this.last.fill(NOT_LOOKED_UP);
+		const scanned = scanObject(buf, i, this.level, this.last);
 		if (!scanned) return UNKNOWN;
 		if (scanned.end === -1) return scanned.result;
 		// anything but white space after the object: not JSON, let the full path say so
