@@ -116,7 +116,8 @@ function nameKey(name: unknown): string {
 function describeChannel(channel: IDataObject): string {
 	const type = channelTypeName(channel.channel_type);
 	const id = idText(channel.channel_id) ?? String(channel.channel_id);
-	return `${type ? `${type} channel` : `channel of type ${String(channel.channel_type)}`} ${id}`;
+	const kind = type ? `${type} channel` : `channel of type ${String(channel.channel_type)}`;
+	return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} ${id}`;
 }
 
 export type ChannelPick =
@@ -134,7 +135,6 @@ export function pickTextChannel(channels: IDataObject[], wanted: string): Channe
 	const text = named.filter((c) => channelTypeOf(c.channel_type) === TEXT_CHANNEL_TYPE);
 	const untyped = named.filter((c) => channelTypeOf(c.channel_type) === undefined);
 	const other = named.filter((c) => !text.includes(c) && !untyped.includes(c));
-	const leaveOut = 'Rename the channels so that one text channel has this name, or leave the room out with "Except Rooms".';
 	if (untyped.length > 0) {
 		return {
 			problem: `has a channel named "${wanted}" without a channel type (channel ${untyped.map((c) => String(c.channel_id)).join(', ')})`,
@@ -145,13 +145,14 @@ export function pickTextChannel(channels: IDataObject[], wanted: string): Channe
 	if (text.length > 1) {
 		return {
 			problem: `has ${text.length} text channels named "${wanted}" (${text.map((c) => idText(c.channel_id) ?? String(c.channel_id)).join(', ')})`,
-			description: `The node does not pick one of them. ${leaveOut}`,
+			description: 'The node does not pick one of them. Rename all but one, or leave the room out with "Except Rooms".',
 		};
 	}
 	if (text.length === 0) {
 		return {
-			problem: `has no text channel named "${wanted}"${other.length > 0 ? ` (only a ${other.map(describeChannel).join(', a ')})` : ''}`,
-			description: `Channel names are matched exactly, ignoring case. ${leaveOut}`,
+			problem: `has no text channel named "${wanted}"${other.length > 0 ? ` (only ${other.map(describeChannel).join(', ')})` : ''}`,
+			description:
+				'Channel names are matched exactly, ignoring case, and only text channels are used. Leave the room out with "Except Rooms", or add a text channel of that name to it.',
 		};
 	}
 	const id = idText(text[0].channel_id);
