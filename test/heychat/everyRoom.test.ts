@@ -13,6 +13,7 @@ import { paceWindow, type Clock } from '../../nodes/shared/batch';
 import { heychatPacing } from '../../nodes/Heychat/transport/pacing';
 import { heychatProperties } from '../../nodes/Heychat/actions/properties';
 import { parseRoomIds, pickTextChannel, readRoomPage, roomViewChannels } from '../../nodes/Heychat/helpers/rooms';
+import { feed, GENERAL, GENERAL_CHAT, ROOM, sandbox } from '../sandbox/support';
 import { run } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
@@ -371,5 +372,20 @@ describe('every room: reading the uncertain answers', () => {
 		assert.deepEqual([...parseRoomIds('exceptIds', '1, 2，3\n4')], ['1', '2', '3', '4']);
 		assert.equal(parseRoomIds('exceptIds', '').size, 0);
 		assert.throws(() => parseRoomIds('exceptIds', '{"room_id": 1}'), /exceptIds/);
+	});
+});
+
+describe('every room in the chat sandbox', () => {
+	test('"general" in the sandbox room: the message shows in #general; its voice channel is never used', async () => {
+		const s = await sandbox();
+		const page = await feed(s);
+		const result = await run(s.heychat, everyRoom({ channelName: 'GENERAL', text: 'to every room' }));
+		assert.equal(result.error, undefined);
+		assert.deepEqual(result.output.map((o) => [o.json.room_id, o.json.channel_id, o.json.channel_name, o.json.success]), [[ROOM, GENERAL, 'general', true]]);
+		const shown = await page.waitFor((f) => f.type === 'message' && f.message.chatId === GENERAL_CHAT, 'the message in #general');
+		assert.deepEqual(shown.message.segments, [{ type: 'markdown', text: 'to every room' }]);
+
+		const voice = await run(s.heychat, everyRoom({ channelName: 'Voice Lobby' }), { continueOnFail: true });
+		assert.match(String(voice.output[0].json.error), /has no text channel named "Voice Lobby" \(only a voice channel \d+\)/);
 	});
 });
