@@ -108,9 +108,10 @@ export class HeychatEventFilter {
 
 		if (this.seen) {
 			const msgId = frame.type === '50' ? idText(data.msg_id) : undefined;
-			const sequenceKey = frame.sequence === undefined ? undefined : `seq:${connection}:${frame.sequence}`;
+			const sequence = frame.sequence; // read from the frame on each access: once is enough
+			const sequenceKey = sequence === undefined ? undefined : `seq:${connection}:${sequence}`;
 			if (sequenceKey !== undefined && this.seen.has(sequenceKey)) {
-				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
+				return drop(`sequence ${sequence} was already delivered on this connection`);
 			}
 			if (msgId !== undefined && this.seen.has(`cmd:${msgId}`)) {
 				return drop(`command message ${msgId} was already delivered`);

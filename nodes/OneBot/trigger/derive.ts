@@ -146,7 +146,12 @@ export function deriveFields(event: Record<string, unknown>): DerivedFields {
  * and returns it: `addDerivedFields(copy, event)` is `Object.assign(copy, deriveFields(event))`
  * without the intermediate object. `target` may be the event itself.
  */
-export function addDerivedFields(target: Record<string, unknown>, event: Record<string, unknown>): Record<string, unknown> {
+export function addDerivedFields(
+	target: Record<string, unknown>,
+	event: Record<string, unknown>,
+	/** `idText(event.self_id)`, when the caller has it already (message events only). */
+	knownSelfId?: string,
+): Record<string, unknown> {
 	if (!isMessageEvent(event)) {
 		target.text = '';
 		target.segments = [];
@@ -155,7 +160,7 @@ export function addDerivedFields(target: Record<string, unknown>, event: Record<
 		return target;
 	}
 	const segments = eventSegments(event);
-	const selfId = idText(event.self_id);
+	const selfId = knownSelfId ?? idText(event.self_id);
 	const isSelf = isOwnMessage(event, selfId, idText(event.user_id));
 	target.text = segmentsText(segments);
 	target.segments = segments;

@@ -168,15 +168,17 @@ export class EventFilter {
 			}
 		}
 
+		// the bot's id as text, made once for the de-duplication key and the derived fields
+		const selfId = message ? idText(event.self_id) : undefined;
 		if (this.seen && message) {
 			const messageId = idText(event.message_id);
-			if (messageId !== undefined && !this.seen.add(`${idText(event.self_id) ?? ''}:${messageId}`)) {
+			if (messageId !== undefined && !this.seen.add(`${selfId ?? ''}:${messageId}`)) {
 				return drop(`message ${messageId} was already delivered`);
 			}
 		}
 		// Object.assign, not `{ ...event, ...derived }`: on Node 20 spreading a JSON.parse object
 		// together with more properties costs tens of microseconds (see bench/), Object.assign does not.
-		const item = addDerivedFields(owned ? event : Object.assign({}, event), event) as IDataObject;
+		const item = addDerivedFields(owned ? event : Object.assign({}, event), event, selfId) as IDataObject;
 		if (command) {
 			item.command = command.command;
 			item.args = command.args;
