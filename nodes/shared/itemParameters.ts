@@ -40,6 +40,22 @@ function copy(value: unknown): unknown {
 	return out;
 }
 
+const wholeNode = new WeakMap<object, boolean>();
+
+/**
+ * Whether any parameter of the node holds an expression. When none does, every parameter read
+ * gives every item the same value (what a call is made of can then differ between items only
+ * through the item's own data, e.g. its binary files).
+ */
+export function nodeHoldsExpression(ctx: IExecuteFunctions): boolean {
+	let holds = wholeNode.get(ctx);
+	if (holds === undefined) {
+		holds = hasExpression(ctx.getNode().parameters);
+		wholeNode.set(ctx, holds);
+	}
+	return holds;
+}
+
 /**
  * `ctx.getNodeParameter(name, itemIndex, fallback, { extractValue })`, read once per execution
  * when the parameter holds no expression. Objects are handed out as copies, so a caller that

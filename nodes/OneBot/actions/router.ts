@@ -25,6 +25,8 @@ import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems } from './output';
 import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
+import { nodeHoldsExpression } from '../../shared/itemParameters';
+import { sameCallFor } from './sameCall';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -42,6 +44,13 @@ export interface OneBotRun {
 	backend: () => Promise<DetectedBackend>;
 	pacing: OneBotPacing;
 	batching: BatchSettings;
+	/**
+	 * Whether every item makes the same call: the handler reads only node parameters and none of
+	 * them holds an expression. Then the first item's call, once prepared, checked and fitted, is
+	 * kept (frozen) and sent for every item (see sameCallFor).
+	 */
+	callsAlike: boolean;
+	sameCall?: PreparedCall;
 }
 
 /** node → router → handler → transport. Opens the transport once per execution. */
@@ -61,15 +70,17 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	const setting = backendSetting(data.backend);
 	let detected: Promise<DetectedBackend> | undefined;
 	const backend = async () => (detected ??= resolveBackend(setting, credentials, transport, this.logger));
+	const handler = handlerFor(op);
 	return {
 		op,
-		handler: handlerFor(op),
+		handler,
 		transport,
 		secrets: [credentials.accessToken],
 		credentials,
 		backend,
 		pacing: oneBotPacing(data),
 		batching: readBatching(options),
+		callsAlike: !nodeHoldsExpression(this) && handler.readsParametersOnly?.call(this, op) === true,
 	};
 }
 
@@ -129,9 +140,14 @@ async function runFanOut(
 
 /** Prepares, sends and shapes the call of one item (or its calls, one per target). */
 export async function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
-	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
-	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
-	const call = await fitted(run, prepared);
+	let call = run.sameCall;
+	if (!call) {
+		const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
+		if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
+		call = await fitted(run, prepared);
+		// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
+		if (run.callsAlike) run.sameCall = sameCallFor(call);
+	}
 	const response = await send(run, call.action, call.params);
 	return responseToItems(findOperation(call.action) ?? run.op, call.action, response);
 }
