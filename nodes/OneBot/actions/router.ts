@@ -98,10 +98,10 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 }
 
 /** One call; a send first waits for its slot of the credential's Send Rate. */
-async function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
-	// Pacing off (Send Rate 0): straight to the transport, without a closure per item.
-	if (!(run.pacing.perMinute > 0)) return await run.transport.call(action, params);
-	return await pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
+function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
+	// Pacing off (Send Rate 0): the transport's own promise, without a closure or an async frame per item.
+	if (!(run.pacing.perMinute > 0)) return run.transport.call(action, params);
+	return pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
 }
 
 function outputId(id: number | bigint): number | string {

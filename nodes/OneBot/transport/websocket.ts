@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 
 import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
@@ -95,8 +95,11 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private readonly pending = new Map<string, Pending>();
 
-	/** Echoes are this prefix and a counter: unique per transport, cheaper than a UUID per call. */
-	private readonly echoPrefix = `n8n-${randomUUID()}-`;
+	/**
+	 * Echoes are this prefix and a counter: unique on the connection (a backend answers a call on
+	 * the connection it came in on), and short, since every frame both ways carries one.
+	 */
+	private readonly echoPrefix = `n8n-${randomBytes(4).toString('hex')}-`;
 
 	private calls = 0;
 
@@ -224,18 +227,30 @@ export class WebSocketTransport implements OneBotTransport {
 		});
 	}
 
-	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
-		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
+	call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
+		// On the open socket (every item after the first) the answer's promise is handed back as
+		// it is, without an async wrapper around it.
+		const socket = this.socket;
+		if (socket?.readyState === WebSocket.OPEN) return this.callOn(socket, action, params);
+		return this.connect().then((opened) => this.callOn(opened, action, params));
+	}
+
+	private callOn(socket: WebSocket, action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
 		const echo = `${this.echoPrefix}${++this.calls}`;
-		const frame = callFrame(action, params, echo);
+		let frame: string | StreamedBody;
+		try {
+			frame = callFrame(action, params, echo);
+		} catch (error) {
+			return Promise.reject(error as Error);
+		}
 		const whole = typeof frame === 'string' && !this.fragmenting;
 		const deadline = performance.now() + this.options.timeoutMs;
 		const answer = new Promise<OneBotResponse>((resolve, reject) => {
 			this.pending.set(echo, { action, resolve, reject, deadline });
-			if (whole) this.sendWhole(socket, echo, frame);
+			if (whole) this.sendWhole(socket, echo, frame as string);
 		});
 		this.armTimer();
-		if (whole) return await answer;
+		if (whole) return answer;
 		const turn = (this.fragmenting ?? Promise.resolve()).then(() =>
 			typeof frame === 'string'
 				? this.sendWhole(socket, echo, frame)
@@ -245,7 +260,7 @@ export class WebSocketTransport implements OneBotTransport {
 			if (this.fragmenting === settled) this.fragmenting = undefined;
 		});
 		this.fragmenting = settled;
-		return await answer;
+		return answer;
 	}
 
 	async close(): Promise<void> {
