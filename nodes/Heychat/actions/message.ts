@@ -597,17 +597,25 @@ export async function buildMessage(
 	};
 }
 
-/** Execution id and run index of a node context: the same for all its items, so read once. */
-const runKeys = new WeakMap<object, { executionId: string | undefined; runIndex: number }>();
+/** Execution id, node id and run index of a node context: the same for all its items, so read once. */
+interface RunKey {
+	executionId: string | undefined;
+	nodeId: string;
+	runIndex: number;
+}
 
-function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId: string | undefined; runIndex: number } {
+const runKeys = new WeakMap<object, RunKey>();
+
+function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 	let key = runKeys.get(context);
 	if (!key) {
+		// getNode() copies the node with all its parameters: once per execution, not per item
+		const nodeId = context.getNode().id;
 		try {
 			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
-			key = { executionId: context.getExecutionId(), runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
+			key = { executionId: context.getExecutionId(), nodeId, runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
 		} catch {
-			key = { executionId: undefined, runIndex: 0 };
+			key = { executionId: undefined, nodeId, runIndex: 0 };
 		}
 		runKeys.set(context, key);
 	}
@@ -618,9 +626,9 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId:
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
 	if (given !== '') return given;
-	const { executionId, runIndex } = runKeyOf(this, itemIndex);
+	const { executionId, nodeId, runIndex } = runKeyOf(this, itemIndex);
 	if (!executionId) return newAckId();
-	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
+	return ackIdFor([executionId, nodeId, runIndex, itemIndex, operation].join('|'));
 }
 
 /** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
@@ -718,17 +726,17 @@ export async function sendMessage(
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
 	const toList =
-		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(this.getNodeParameter(TARGET_MODE, itemIndex, 'one')) === 'list';
+		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) === 'list';
 	const ids = toWireValues(
 		op,
 		readOperationParams(
-			(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+			(name, fallback) => itemParameter(this, name, itemIndex, fallback, true),
 			op,
 			(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
 		),
 	);
-	const targets = toList ? parseChannelTargets(this.getNodeParameter(TARGET_LIST, itemIndex, '')) : [];
-	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
+	const targets = toList ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
+	const options = itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject;
 	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
 
 	if (!toList) {

@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import {
 	NodeOperationError,
 	sleep,
@@ -24,7 +24,7 @@ import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
 import { sendRateOf } from '../../shared/batch/pacer';
-import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatRequest } from './pacing';
+import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatRequest, type HeychatPacing } from './pacing';
 
 export type HeychatContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -117,6 +117,15 @@ function queryString(query: IDataObject | undefined): string {
 interface HeychatSession {
 	credentials: Promise<HeychatCredentials>;
 	agents: KeepAliveAgents;
+	/** Made once the credential is read: what every request of the execution shares. */
+	shared?: SharedRequestSettings;
+}
+
+interface SharedRequestSettings {
+	/** The documented request limit's pacing (its key is a hash of the token: worked out once). */
+	pacing: HeychatPacing;
+	/** axios with the settings every call has (token header, raw body, no redirects, every status kept). */
+	client: AxiosInstance;
 }
 
 const sessions = new WeakMap<object, HeychatSession>();
@@ -133,9 +142,25 @@ function sessionOf(context: HeychatContext): HeychatSession {
 	return session;
 }
 
+function sharedSettings(session: HeychatSession, credentials: HeychatCredentials): SharedRequestSettings {
+	return (session.shared ??= {
+		pacing: heychatPacing(credentials),
+		client: axios.create({
+			headers: { Accept: 'application/json', token: credentials.token },
+			maxBodyLength: Infinity,
+			responseType: 'arraybuffer',
+			// every status is looked at below; an API call is never redirected (the token would follow)
+			validateStatus: () => true,
+			maxRedirects: 0,
+			transformResponse: (body: unknown) => body,
+		}),
+	});
+}
+
 interface WireResponse {
 	statusCode: number;
-	headers: HeaderBag;
+	/** The answer's headers as a plain object (only read for a 429: made then, not for every answer). */
+	headers: () => HeaderBag;
 	body: unknown;
 }
 
@@ -174,13 +199,14 @@ export async function heychatRequest(
 	call: HeychatCall,
 	options: CallOptions = {},
 ): Promise<HeychatResult> {
-	const node = this.getNode();
+	// n8n's getNode() copies the node with all its parameters: only done when an error needs it
+	const node = () => this.getNode();
 	const session = sessionOf(this);
 	const credentials = await session.credentials;
 	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
 	if (!/^https?:\/\//i.test(base)) {
 		throw new NodeOperationError(
-			node,
+			node(),
 			`The Heychat credential's ${call.host === 'upload' ? 'Upload URL' : 'API Base URL'} must start with http:// or https://`,
 			{ itemIndex: options.itemIndex },
 		);
@@ -193,9 +219,11 @@ export async function heychatRequest(
 		...extra,
 	});
 	const fail = (kind: Parameters<typeof heychatError>[1], message: string, extra: Partial<FailureDetails> = {}) =>
-		heychatError(node, kind, message, details(extra), credentials.token);
+		heychatError(node(), kind, message, details(extra), credentials.token);
 
-	const headers: Record<string, string> = { Accept: 'application/json', token: credentials.token };
+	const { pacing, client } = sharedSettings(session, credentials);
+	// Accept and token are the client's own headers (see sharedSettings)
+	const headers: Record<string, string> = {};
 	let data: string | undefined;
 	// a file is streamed (a fresh stream for each attempt), with its exact length
 	const multipart = call.file ? buildMultipart(call.file) : undefined;
@@ -210,24 +238,19 @@ export async function heychatRequest(
 	const timeout = options.timeoutMs ?? 30_000;
 	const send = async (): Promise<WireResponse> =>
 		await session.agents.run(async (agents) => {
-			const response = await axios.request<Buffer>({
+			const response = await client.request<Buffer>({
 				method: call.method,
 				url: requestUrl,
 				headers,
 				data: multipart ? multipart.open() : data,
-				maxBodyLength: Infinity,
 				timeout,
-				responseType: 'arraybuffer',
-				// every status is looked at below; an API call is never redirected (the token would follow)
-				validateStatus: () => true,
-				maxRedirects: 0,
-				transformResponse: (body: unknown) => body,
-				...agents,
+				httpAgent: agents.httpAgent,
+				httpsAgent: agents.httpsAgent,
 			});
 			const raw = response.headers as unknown as { toJSON?: () => HeaderBag };
 			return {
 				statusCode: response.status,
-				headers: typeof raw.toJSON === 'function' ? raw.toJSON() : (response.headers as HeaderBag),
+				headers: () => (typeof raw.toJSON === 'function' ? raw.toJSON() : (response.headers as HeaderBag)),
 				body: response.data,
 			};
 		});
@@ -236,7 +259,6 @@ export async function heychatRequest(
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
 
 	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
-	const pacing = heychatPacing(credentials);
 	for (let attempt = 1; ; attempt++) {
 		let response: WireResponse;
 		await paceHeychatRequest(pacing);
@@ -269,7 +291,7 @@ export async function heychatRequest(
 		const text = bodyText(response.body);
 
 		if (status === 429) {
-			const info = readRateLimit(response.headers ?? {});
+			const info = readRateLimit(response.headers() ?? {});
 			const where = describeRateLimit(info);
 			if (info.waitMs > maxWaitMs) {
 				throw fail(
