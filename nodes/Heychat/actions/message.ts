@@ -391,7 +391,7 @@ export interface BuiltMessage {
 }
 
 function additionWith(images: ImageFileInfo[]): string {
-	return JSON.stringify({ img_files_info: images });
+	return images.length === 0 ? '{"img_files_info":[]}' : JSON.stringify({ img_files_info: images });
 }
 
 function positiveInt(value: unknown): number | undefined {

@@ -153,6 +153,9 @@ function sharedSettings(session: HeychatSession, credentials: HeychatCredentials
 			validateStatus: () => true,
 			maxRedirects: 0,
 			transformResponse: (body: unknown) => body,
+			// The body is JSON text we wrote (or a multipart stream): sent as it is. axios's default
+			// would JSON.parse the text again only to check it (and trim it) before sending it.
+			transformRequest: [(body: unknown) => body],
 		}),
 	});
 }

@@ -43,6 +43,9 @@ export class HttpTransport implements OneBotTransport {
 			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
 			responseType: 'text',
 			transformResponse: (data: unknown) => data,
+			// The body is JSON text we wrote (or a stream of it): sent as it is. axios's default would
+			// JSON.parse the text again only to check it (and trim it) before sending it.
+			transformRequest: [(data: unknown) => data],
 		});
 		this.agents = new KeepAliveAgents({ rejectUnauthorized: !credentials.allowUnauthorizedCerts });
 	}
