@@ -5,7 +5,7 @@ import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { toWireValues } from '../catalog/wire';
-import { ackIdFor, newAckId } from '../helpers/ackId';
+import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageFormatOf, imageSize, type ImageInfo } from '../helpers/imageSize';
 import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
@@ -602,6 +602,8 @@ interface RunKey {
 	executionId: string | undefined;
 	nodeId: string;
 	runIndex: number;
+	/** The items' ack ids, per operation (see ackIdSequence). */
+	ackIds: Map<string, (itemIndex: number) => string>;
 }
 
 const runKeys = new WeakMap<object, RunKey>();
@@ -613,9 +615,14 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 		const nodeId = context.getNode().id;
 		try {
 			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
-			key = { executionId: context.getExecutionId(), nodeId, runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
+			key = {
+				executionId: context.getExecutionId(),
+				nodeId,
+				runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0,
+				ackIds: new Map(),
+			};
 		} catch {
-			key = { executionId: undefined, nodeId, runIndex: 0 };
+			key = { executionId: undefined, nodeId, runIndex: 0, ackIds: new Map() };
 		}
 		runKeys.set(context, key);
 	}
@@ -626,9 +633,14 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
 	if (given !== '') return given;
-	const { executionId, nodeId, runIndex } = runKeyOf(this, itemIndex);
-	if (!executionId) return newAckId();
-	return ackIdFor([executionId, nodeId, runIndex, itemIndex, operation].join('|'));
+	const key = runKeyOf(this, itemIndex);
+	if (!key.executionId) return newAckId();
+	let ids = key.ackIds.get(operation);
+	if (!ids) {
+		ids = ackIdSequence([key.executionId, key.nodeId, key.runIndex, operation].join('|'));
+		key.ackIds.set(operation, ids);
+	}
+	return ids(itemIndex);
 }
 
 /** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
