@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { itemParameter } from '../../shared/itemParameters';
+import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
@@ -727,6 +727,37 @@ export async function postMessage(
 }
 
 /**
+ * What a send to one chat is made of (the ids, Options, the built message) is the same for every
+ * item when no parameter holds an expression and the message takes nothing from the item (no
+ * image, no inline images): it is then read, checked and built for the first item only. Each item
+ * still gets its own ack ID and request.
+ */
+interface SameMessage {
+	ids: IDataObject;
+	options: IDataObject;
+	built: BuiltMessage;
+}
+
+const sameMessages = new WeakMap<object, Map<string, SameMessage>>();
+
+function sameMessageOf(context: IExecuteFunctions, operation: string): SameMessage | undefined {
+	return sameMessages.get(context)?.get(operation);
+}
+
+function keepSameMessage(context: IExecuteFunctions, operation: string, message: SameMessage): void {
+	if (nodeHoldsExpression(context)) return;
+	const inline = message.options.inlineImages;
+	if (message.built.images.length > 0 || (typeof inline === 'string' && inline.trim() !== '')) return;
+	if (itemParameter(context, 'messageType', 0, 'text') === 'image') return;
+	let byOperation = sameMessages.get(context);
+	if (!byOperation) {
+		byOperation = new Map();
+		sameMessages.set(context, byOperation);
+	}
+	byOperation.set(operation, message);
+}
+
+/**
  * Send, update and private message: one request with the built body; Send Channel Message to a
  * list of channels: one request per channel, one output item each (a failing channel does not
  * stop the others; the node fails only when none got the message).
@@ -739,17 +770,21 @@ export async function sendMessage(
 	const privateMessage = op.value === 'send_private_message';
 	const toList =
 		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) === 'list';
-	const ids = toWireValues(
-		op,
-		readOperationParams(
-			(name, fallback) => itemParameter(this, name, itemIndex, fallback, true),
+	const same = toList ? undefined : sameMessageOf(this, op.value);
+	const ids =
+		same?.ids ??
+		toWireValues(
 			op,
-			(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
-		),
-	);
+			readOperationParams(
+				(name, fallback) => itemParameter(this, name, itemIndex, fallback, true),
+				op,
+				(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
+			),
+		);
 	const targets = toList ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
-	const options = itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject;
-	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
+	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
+	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
+	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 
 	if (!toList) {
 		const destination: MessageDestination = privateMessage
