@@ -12,8 +12,8 @@ import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { getHeychatCredentials, heychatRequest } from '../transport';
-import { heychatPacing, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
+import { getHeychatCredentials, heychatRequest, type HeychatCall } from '../transport';
+import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
 import { errorJson, itemError } from './errors';
 import {
@@ -710,13 +710,10 @@ export async function postMessage(
 	}
 
 	const pacing = await pacingOf(this);
-	const response = await pacedHeychatSend(pacing, operation, async () =>
-		await heychatRequest.call(
-			this,
-			{ operation, method: spec.method, host: spec.host, path: spec.path, body },
-			callOptions.call(this, itemIndex),
-		),
-	);
+	const request: HeychatCall = { operation, method: spec.method, host: spec.host, path: spec.path, body };
+	const response = isPacedSend(pacing, operation)
+		? await pacedHeychatSend(pacing, operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		: await heychatRequest.call(this, request, callOptions.call(this, itemIndex));
 	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
 	const output: IDataObject = { ...result };
 	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;

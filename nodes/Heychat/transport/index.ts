@@ -160,6 +160,10 @@ function sharedSettings(session: HeychatSession, credentials: HeychatCredentials
 	});
 }
 
+/** A request's own headers (axios copies them into each request's headers: these are never changed). */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const JSON_HEADERS: Record<string, string> = Object.freeze({ 'Content-Type': 'application/json;charset=UTF-8' });
+
 /** What an error of one call names: the operation, the URL, the item; the token, to redact it. */
 interface FailureContext {
 	context: HeychatContext;
@@ -237,16 +241,15 @@ export async function heychatRequest(
 
 	const { pacing, client } = sharedSettings(session, credentials);
 	// Accept and token are the client's own headers (see sharedSettings)
-	const headers: Record<string, string> = {};
+	let headers: Record<string, string> = NO_HEADERS;
 	let data: string | undefined;
 	// a file is streamed (a fresh stream for each attempt), with its exact length
 	const multipart = call.file ? buildMultipart(call.file) : undefined;
 	if (multipart) {
-		headers['Content-Type'] = multipart.contentType;
-		headers['Content-Length'] = String(multipart.length);
+		headers = { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) };
 	} else if (call.method !== 'GET') {
 		data = stringifyWithBigInt(call.body ?? {});
-		headers['Content-Type'] = 'application/json;charset=UTF-8';
+		headers = JSON_HEADERS;
 	}
 	const requestUrl = `${url}?${queryString(call.query)}`;
 	const timeout = options.timeoutMs ?? 30_000;
