@@ -51,6 +51,8 @@ export interface OneBotRun {
 	 */
 	callsAlike: boolean;
 	sameCall?: PreparedCall;
+	/** The catalog operation of sameCall's action. */
+	sameOp?: OneBotOperationSpec;
 }
 
 /** node → router → handler → transport. Opens the transport once per execution. */
@@ -139,17 +141,25 @@ async function runFanOut(
 }
 
 /** Prepares, sends and shapes the call of one item (or its calls, one per target). */
-export async function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
-	let call = run.sameCall;
-	if (!call) {
-		const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
-		if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
-		call = await fitted(run, prepared);
-		// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
-		if (run.callsAlike) run.sameCall = sameCallFor(call);
+export function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
+	const same = run.sameCall;
+	// the call every item makes alike: straight to the wire
+	if (same) return send(run, same.action, same.params).then((response) => responseToItems(run.sameOp, same.action, response));
+	return prepareAndRunItem.call(this, run, itemIndex);
+}
+
+async function prepareAndRunItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
+	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
+	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
+	const call = await fitted(run, prepared);
+	const op = findOperation(call.action) ?? run.op;
+	// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
+	if (run.callsAlike && !run.sameCall) {
+		run.sameCall = sameCallFor(call);
+		run.sameOp = op;
 	}
 	const response = await send(run, call.action, call.params);
-	return responseToItems(findOperation(call.action) ?? run.op, call.action, response);
+	return responseToItems(op, call.action, response);
 }
 
 /** The single call of a batch operation. */
