@@ -18,6 +18,10 @@ class Refusal extends Error {}
 
 const BOT = 'Sandbox Bot';
 
+/** The voice category and channel room/view lists besides the world's text channels. */
+const SANDBOX_VOICE_CATEGORY = '3665944781964836900';
+const SANDBOX_VOICE_CHANNEL = '3665944781964836901';
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
 
 function required(body: JsonObject, name: string): string {
@@ -325,7 +329,20 @@ export function createHeychatRoute(ctx: HeychatActionContext): (endpoint: string
 			return {
 				result: {
 					room: { room_id: ROOM_ID, room_name: ROOM_NAME, room_avatar: '', room_pic: '', create_by: Number(selfId), is_public: 1, public_id: '10001', is_hot: 0, join_time: 1725531286039 },
-					channels: chats.map((c) => ({ channel_id: c.id.split(':')[3], channel_name: c.name, channel_type: 1, parent_id: '0', api_type: '', channel_list: [] })),
+					// the world's text channels, then a voice category (as room/view nests it; voice is not modelled)
+					channels: [
+						...chats.map((c) => ({ channel_id: c.id.split(':')[3], channel_name: c.name, channel_type: 1, parent_id: '0', api_type: '', channel_list: [] })),
+						{
+							channel_id: SANDBOX_VOICE_CATEGORY,
+							channel_name: '语音频道',
+							channel_type: 3,
+							parent_id: '0',
+							api_type: '',
+							channel_list: [
+								{ channel_id: SANDBOX_VOICE_CHANNEL, channel_name: 'Voice Lobby', channel_type: 0, parent_id: SANDBOX_VOICE_CATEGORY, api_type: 'trtc', channel_list: [] },
+							],
+						},
+					],
 					bind_game_infos: [],
 				},
 				summary: `${BOT} read the info of ${ROOM_NAME}`,

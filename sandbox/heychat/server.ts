@@ -92,6 +92,12 @@ export interface FakeHeychatOptions {
 	/** Shape of the joined-rooms answer (the reference has both). Default 'flat'. */
 	joinedRoomsShape?: 'flat' | 'nested';
 	/**
+	 * The rooms the bot is in, each with its channel tree (see `fakeRoom`): room/joined pages over
+	 * them and room/view answers each one's tree (a room not listed: a failed answer). Default: the
+	 * two FAKE_ROOMS, both answering FAKE_CHANNELS. `setRooms` changes them; `reset` restores these.
+	 */
+	rooms?: FakeRoom[];
+	/**
 	 * Shape of the create/update role answer (uncertain in the reference): 'wrapped' =
 	 * `result.role` (CS, CJSAH), 'flat' = the role as `result` (HBNET). Default 'wrapped'.
 	 */
@@ -170,6 +176,58 @@ export const FAKE_CHANNELS = [
 		],
 	},
 ];
+
+/** A room the bot is in, as room/joined lists it, and its channel tree as room/view answers it. */
+export interface FakeRoom {
+	room: JsonObject & { room_id: string };
+	channels: JsonObject[];
+}
+
+/**
+ * A room's channel tree as room/view answers it (ids from `base`, 19 digits): text channels at the
+ * top (默认频道, an announcement channel 公告), a category of text channels (Announcements, 闲聊), and a
+ * category of voice channels (Lobby, and a voice channel also named "announcements"). Channel
+ * types per the reference: 0 voice, 1 text, 2 announcement, 3 category.
+ */
+export function fakeChannelTree(base: string): JsonObject[] {
+	const id = (n: number) => (BigInt(base) + BigInt(n)).toString();
+	const channel = (n: number, name: string, type: number, parent = '0', children: JsonObject[] = []): JsonObject => ({
+		channel_id: id(n),
+		channel_name: name,
+		channel_type: type,
+		parent_id: parent,
+		api_type: type === 0 ? 'trtc' : '',
+		channel_list: children,
+	});
+	return [
+		channel(1, '默认频道', 1),
+		channel(2, '公告', 2),
+		channel(10, '文字频道', 3, '0', [channel(11, 'Announcements', 1, id(10)), channel(12, '闲聊', 1, id(10))]),
+		channel(20, '语音频道', 3, '0', [channel(21, 'Lobby', 0, id(20)), channel(22, 'announcements', 0, id(20))]),
+	];
+}
+
+/**
+ * Room number `index` (room_id 3700000000000000000 + index × 1000: 19 digits) with `fakeChannelTree`
+ * unless other channels are given.
+ */
+export function fakeRoom(index: number, options: { name?: string; channels?: JsonObject[] } = {}): FakeRoom {
+	const roomId = (3700000000000000000n + BigInt(index) * 1000n).toString();
+	return {
+		room: {
+			room_id: roomId,
+			room_name: options.name ?? `Room ${index}`,
+			room_avatar: '',
+			room_pic: '',
+			create_by: 72053518,
+			is_public: 1,
+			public_id: String(20000 + index),
+			is_hot: 0,
+			join_time: 1725531286039 + index,
+		},
+		channels: options.channels ?? fakeChannelTree(roomId),
+	};
+}
 
 export const FAKE_ROLES = [
 	{
@@ -285,7 +343,9 @@ export class FakeHeychat {
 	onGatewayConnection: ((connection: GatewayConnection) => void) | undefined;
 	/** Called whenever a gateway connection opened or closed (the sandbox counts its listeners). */
 	onGatewayChange: (() => void) | undefined;
-	private readonly options: Required<Omit<FakeHeychatOptions, 'route' | 'host' | 'port' | 'acceptAnyToken'>>;
+	private readonly options: Required<Omit<FakeHeychatOptions, 'route' | 'host' | 'port' | 'acceptAnyToken' | 'rooms'>>;
+	private readonly startRooms: FakeRoom[] | undefined;
+	private rooms: FakeRoom[] | undefined;
 	private readonly acceptAnyToken: boolean;
 	private readonly host: string;
 	private readonly route: FakeHeychatOptions['route'];
@@ -313,6 +373,8 @@ export class FakeHeychat {
 			grantRolesKey: options.grantRolesKey ?? 'roles',
 		};
 		this.token = this.options.token;
+		this.startRooms = options.rooms;
+		this.rooms = options.rooms;
 		this.acceptAnyToken = options.acceptAnyToken ?? false;
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
@@ -356,10 +418,17 @@ export class FakeHeychat {
 		return list[list.length - 1];
 	}
 
-	/** Forgets the recorded calls and every handler set with `on`/`failNext`/`rateLimitNext`. */
+	/** Forgets the recorded calls and every handler set with `on`/`failNext`/`rateLimitNext`; the rooms are the start's again. */
 	reset(): void {
 		this.calls.length = 0;
 		this.handlers.clear();
+		this.rooms = this.startRooms;
+	}
+
+	/** The rooms the bot is in from now on (undefined: the default two rooms), until `reset`. */
+	setRooms(rooms: FakeRoom[] | undefined): this {
+		this.rooms = rooms;
+		return this;
 	}
 
 	// ------------------------------------------------------------------ behaviour
@@ -630,7 +699,10 @@ export class FakeHeychat {
 			if (!call.file) return { body: failed('没有上传文件') };
 			return { body: { ...ok({ url: this.uploadedUrl(call.file) }), version: '1.0' } };
 		}
-		return { body: ok(this.defaultResult(endpoint.value, call)) };
+		const result = this.defaultResult(endpoint.value, call);
+		// a room the bot is not in (only when the rooms are set)
+		if (result === undefined) return { body: failed('房间不存在') };
+		return { body: ok(result) };
 	}
 
 	private uploadedUrl(file: MultipartPart): string {
@@ -671,16 +743,23 @@ export class FakeHeychat {
 				};
 			case 'list_joined_rooms': {
 				const offset = Number(call.query.offset ?? 0);
-				const limit = Number(call.query.limit ?? 50);
-				const page = { rooms: FAKE_ROOMS.slice(offset, offset + limit), total: FAKE_ROOMS.length, offset, limit };
+				// at most 50 a page, as documented
+				const limit = Math.min(50, Number(call.query.limit ?? 50));
+				const rooms = this.rooms ? this.rooms.map((r) => r.room) : FAKE_ROOMS;
+				const page = { rooms: rooms.slice(offset, offset + limit), total: rooms.length, offset, limit };
 				return this.options.joinedRoomsShape === 'nested' ? { rooms: page } : page;
 			}
-			case 'get_room':
+			case 'get_room': {
+				if (this.rooms) {
+					const room = this.rooms.find((r) => r.room.room_id === call.query.room_id);
+					return room ? { room: { ...room.room }, channels: room.channels, bind_game_infos: [] } : undefined;
+				}
 				return {
 					room: { ...(FAKE_ROOMS.find((r) => r.room_id === call.query.room_id) ?? FAKE_ROOMS[0]) },
 					channels: FAKE_CHANNELS,
 					bind_game_infos: [],
 				};
+			}
 			case 'list_room_users': {
 				const offset = Number(call.query.offset ?? 0);
 				const limit = Number(call.query.limit ?? 100);

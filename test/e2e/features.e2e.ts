@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { FakeHeychat, failed, ok } from '../fakes/heychat';
+import { FakeHeychat, failed, fakeRoom, ok } from '../fakes/heychat';
 import { FAKE_GROUPS, FakeOneBot, groupMessageEvent } from '../fakes/onebot';
 import { newWorkflowId, nodeJson, nodeOutput, prepareN8n, readPackageInfo, type N8nInstance, type N8nServer } from './support/n8n';
 
@@ -259,6 +259,47 @@ describe('Heychat in a real n8n', () => {
 			[OTHER_CHANNEL, false],
 			['3665944781964836865', true],
 		]);
+	});
+});
+
+describe('Heychat to every room in a real n8n', () => {
+	it('Send Channel Message to every room the bot is in: 55 rooms over two pages, except one, one without the channel, one failing', async () => {
+		hey.reset();
+		const rooms = Array.from({ length: 55 }, (_, i) =>
+			i === 3 ? fakeRoom(i, { name: 'No Such Channel', channels: [{ channel_id: '3700000000000003021', channel_name: 'Announcements', channel_type: 0, channel_list: [] }] }) : fakeRoom(i),
+		);
+		hey.setRooms(rooms);
+		const failing = rooms[7].room.room_id;
+		hey.on(SEND, (call) => ((call.json as Record<string, unknown>).room_id === failing ? { body: failed('权限不足，无法发言') } : undefined));
+		const run = await runWorkflow('heychat every room', [
+			heychat('Every Room', HEYCHAT_FAST, {
+				resource: 'message',
+				operation: 'send_channel_message',
+				targetMode: 'all',
+				exceptIds: rooms[1].room.room_id,
+				channelName: 'announcements',
+				messageType: 'text',
+				text: 'to every room',
+				messageOptions: {},
+				options: {},
+			}),
+		]);
+		assert.deepEqual(hey.callsTo('/chatroom/v2/room/joined').map((c) => c.query.offset), ['0', '50']);
+		const expected = rooms.filter((_, i) => i !== 1);
+		const sent = hey.callsTo(SEND).map((c) => c.json as Record<string, unknown>);
+		// every room but the excepted one and the one with only a voice channel of that name
+		assert.deepEqual(sent.map((b) => b.room_id), expected.filter((r) => r !== rooms[3]).map((r) => r.room.room_id));
+		assert.ok(sent.every((b) => b.channel_id === (BigInt(b.room_id as string) + 11n).toString() && b.channel_type === 1));
+		assert.equal(new Set(sent.map((b) => b.heychat_ack_id)).size, sent.length);
+		const out = nodeJson(run, 'Every Room');
+		assert.deepEqual(out.map((j) => j.room_id), expected.map((r) => r.room.room_id));
+		assert.deepEqual(
+			out.filter((j) => j.success !== true).map((j) => [j.room_id, j.channel_id]),
+			[[rooms[3].room.room_id, undefined], [failing, (BigInt(failing) + 11n).toString()]],
+		);
+		assert.match(String(out[2].error), /Room "No Such Channel" \(\d+\) has no text channel named "announcements" \(only a voice channel/);
+		assert.match(String(out[6].error), /权限不足/);
+		hey.reset();
 	});
 });
 

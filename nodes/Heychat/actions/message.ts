@@ -24,6 +24,7 @@ import {
 	targetModeProperties,
 	type TargetModeSpec,
 } from '../../shared/targets';
+import { EVERY_ROOM, everyRoomProperties, readEveryRoomParams, sendToEveryRoom } from './everyRoom';
 
 /*
  * Send, update and private messages: the user picks a message type and the node builds the body
@@ -118,21 +119,25 @@ const MAX_FILE_SIZE_OPTION: INodeProperties = {
 	description: 'Upload URL Image First: the largest image downloaded; the download stops there and the item fails',
 };
 
-/** Send Channel Message to many channels: a list of room/channel pairs (the API lists no "every channel"). */
+/**
+ * Send Channel Message to many channels: a list of room/channel pairs, or one channel (by name) in
+ * every room the bot is in (actions/everyRoom.ts).
+ */
 export const CHANNEL_FAN_OUT: TargetModeSpec & { operation: string; params: string[] } = {
 	operation: 'send_channel_message',
 	params: ['room_id', 'channel_id'],
 	noun: 'channel',
 	plural: 'channels',
-	all: false,
+	all: true,
+	every: EVERY_ROOM,
 	listHint: 'room ID/channel ID pairs separated by commas or new lines, or a JSON array of {"room_id", "channel_id"} objects',
 	listPlaceholder: 'e.g. 3663316788315193344/3665944781964836864',
 };
 
-/** Hides the room and channel fields when Send Channel Message goes to a list. */
+/** Hides the room and channel fields when Send Channel Message goes to a list or to every room. */
 export function hideFanOutParam(op: { value: string }, param: { name: string }): Record<string, string[]> | undefined {
 	return op.value === CHANNEL_FAN_OUT.operation && CHANNEL_FAN_OUT.params.includes(param.name)
-		? { [TARGET_MODE]: ['list'] }
+		? { [TARGET_MODE]: ['list', 'all'] }
 		: undefined;
 }
 
@@ -175,6 +180,7 @@ export function parseChannelTargets(value: unknown): ChannelTarget[] {
 
 export const messageProperties: INodeProperties[] = [
 	...targetModeProperties(CHANNEL_FAN_OUT, { resource: ['message'], operation: [CHANNEL_FAN_OUT.operation] }),
+	...everyRoomProperties({ resource: ['message'], operation: [CHANNEL_FAN_OUT.operation] }),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
@@ -756,8 +762,8 @@ function keepSameMessage(context: IExecuteFunctions, operation: string, message:
 
 /**
  * Send, update and private message: one request with the built body; Send Channel Message to a
- * list of channels: one request per channel, one output item each (a failing channel does not
- * stop the others; the node fails only when none got the message).
+ * list of channels or to every room: one request per channel, one output item each (a failing
+ * channel does not stop the others; the node fails only when none got the message).
  */
 export async function sendMessage(
 	this: IExecuteFunctions,
@@ -765,8 +771,8 @@ export async function sendMessage(
 	itemIndex: number,
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
-	const toList =
-		op.value === CHANNEL_FAN_OUT.operation && readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) === 'list';
+	const mode = op.value === CHANNEL_FAN_OUT.operation ? readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) : 'one';
+	const toList = mode !== 'one';
 	const same = toList ? undefined : sameMessageOf(this, op.value);
 	const ids =
 		same?.ids ??
@@ -778,7 +784,8 @@ export async function sendMessage(
 				(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
 			),
 		);
-	const targets = toList ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
+	const targets = mode === 'list' ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
+	const everyRoom = mode === 'all' ? readEveryRoomParams.call(this, itemIndex) : undefined;
 	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
 	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
 	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
@@ -789,15 +796,14 @@ export async function sendMessage(
 			: { kind: 'channel', room_id: ids.room_id, channel_id: ids.channel_id, msg_id: ids.msg_id };
 		return [await postMessage.call(this, op, itemIndex, built, options, destination)];
 	}
-	const outcomes = await sendToTargets(
-		targets,
-		(target) => ({ room_id: target.room_id, channel_id: target.channel_id }),
-		async (target) => ({
-			success: true,
-			...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, `${target.room_id}/${target.channel_id}`)),
-		}),
-		async (error) => ({ success: false, ...errorJson(await itemError.call(this, error, itemIndex)) }),
-	);
-	if (outcomes.every((o) => !o.ok) && !this.continueOnFail()) throw outcomes[0].error;
+	const post = async (target: ChannelTarget): Promise<IDataObject> => ({
+		success: true,
+		...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, `${target.room_id}/${target.channel_id}`)),
+	});
+	const failure = async (error: unknown): Promise<IDataObject> => ({ success: false, ...errorJson(await itemError.call(this, error, itemIndex)) });
+	const outcomes = everyRoom
+		? await sendToEveryRoom.call(this, itemIndex, everyRoom, post, failure)
+		: await sendToTargets(targets, (target) => ({ room_id: target.room_id, channel_id: target.channel_id }), post, failure);
+	if (outcomes.length > 0 && outcomes.every((o) => !o.ok) && !this.continueOnFail()) throw outcomes[0].error;
 	return outcomes.map((o) => o.json);
 }

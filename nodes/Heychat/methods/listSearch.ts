@@ -8,6 +8,7 @@ import {
 
 import { findList } from '../actions/generic';
 import { findOperation } from '../catalog';
+import { channelTypeName, roomViewChannels } from '../helpers/rooms';
 import { heychatRequest } from '../transport';
 
 /*
@@ -74,35 +75,13 @@ export async function searchRooms(
 	return { results, paginationToken: nextOffset(offset, rooms.length, ROOM_PAGE) };
 }
 
-const CHANNEL_TYPE_NAMES: Record<string, string> = {
-	'0': 'voice',
-	'1': 'text',
-	'2': 'announcement',
-	'3': 'category',
-	'4': 'temporary',
-	'5': 'temporary manager',
-};
-
-/** Channels of a room view, with nested channel_list (categories) flattened. */
-export function flattenChannels(list: unknown, out: IDataObject[] = []): IDataObject[] {
-	if (!Array.isArray(list)) return out;
-	for (const channel of list as IDataObject[]) {
-		if (!channel || typeof channel !== 'object') continue;
-		if (channel.channel_id !== undefined) out.push(channel);
-		flattenChannels(channel.channel_list, out);
-	}
-	return out;
-}
-
 export async function searchChannels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const room = selectedRoom.call(this);
-	const result = (await get.call(this, 'get_room', { room_id: room })) as IDataObject | undefined;
-	const source = result?.channels ?? (result?.room as IDataObject | undefined)?.channels;
-	const channels = flattenChannels(source);
+	const channels = roomViewChannels(await get.call(this, 'get_room', { room_id: room })) ?? [];
 	const results = channels
 		.filter((c) => matches(filter, c.channel_name, c.channel_id))
 		.map((c) => {
-			const type = CHANNEL_TYPE_NAMES[text(c.channel_type)];
+			const type = channelTypeName(c.channel_type);
 			return {
 				name: `#${text(c.channel_name) || text(c.channel_id)}${type ? ` (${type})` : ''}`,
 				value: text(c.channel_id),

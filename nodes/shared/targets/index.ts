@@ -22,6 +22,11 @@ export interface TargetModeSpec {
 	/** What a list entry looks like, for the field descriptions. */
 	listHint: string;
 	listPlaceholder: string;
+	/**
+	 * When "every chat" is counted in another unit than `noun` (Heychat: every room, one channel in
+	 * each): its names, the mode's description and how its except list is typed.
+	 */
+	every?: { noun: string; plural: string; description: string; listHint: string; listPlaceholder: string };
 }
 
 /** The target-mode fields of a send operation (shown for the given resource and operation). */
@@ -38,12 +43,15 @@ export function targetModeProperties(
 			description: `Send to each ${spec.noun} of a list: one output item per ${spec.noun}`,
 		},
 	];
+	const every = spec.every ?? {
+		noun: spec.noun,
+		plural: spec.plural,
+		description: `Send to every ${spec.noun} the bot is in, except those listed: one output item per ${spec.noun}`,
+		listHint: spec.listHint,
+		listPlaceholder: spec.listPlaceholder,
+	};
 	if (spec.all) {
-		modes.push({
-			name: `Every ${cap(spec.noun)} the Bot Is In`,
-			value: 'all',
-			description: `Send to every ${spec.noun} the bot is in, except those listed: one output item per ${spec.noun}`,
-		});
+		modes.push({ name: `Every ${cap(every.noun)} the Bot Is In`, value: 'all', description: every.description });
 	}
 	return [
 		{
@@ -69,13 +77,13 @@ export function targetModeProperties(
 		...(spec.all
 			? [
 					{
-						displayName: `Except ${cap(spec.plural)}`,
+						displayName: `Except ${cap(every.plural)}`,
 						name: EXCEPT_LIST,
 						type: 'string',
 						default: '',
-						placeholder: spec.listPlaceholder,
+						placeholder: every.listPlaceholder,
 						displayOptions: { show: { ...show, [TARGET_MODE]: ['all'] } },
-						description: `${cap(spec.plural)} to leave out: ${spec.listHint}`,
+						description: `${cap(every.plural)} to leave out: ${every.listHint}`,
 					} as INodeProperties,
 				]
 			: []),
