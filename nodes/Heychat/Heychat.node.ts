@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { readBatching, runOrdered } from '../shared/batch';
+import { pushPairedResults, readBatching, runOrdered } from '../shared/batch';
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
@@ -49,11 +49,7 @@ export class Heychat implements INodeType {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const outcome = outcomes[itemIndex];
 			if (outcome.status === 'ok') {
-				returnData.push(
-					...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.value), {
-						itemData: { item: itemIndex },
-					}),
-				);
+				pushPairedResults(this, returnData, outcome.value, itemIndex);
 			} else if (outcome.status === 'error') {
 				const nodeError = await itemError.call(this, outcome.error, itemIndex);
 				if (!continueOnFail) throw nodeError;

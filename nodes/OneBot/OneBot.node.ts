@@ -11,6 +11,7 @@ import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
 import { runOrdered } from '../shared/batch/runner';
+import { pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
 import { oneBotCatalog } from './catalog';
@@ -59,17 +60,13 @@ export class OneBot implements INodeType {
 			// Batching: several items in flight, outputs in input order, each paired to its item.
 			const continueOnFail = this.continueOnFail();
 			const active = run;
-			const outcomes = await runOrdered(items.length, run.batching, async (itemIndex) => await runItem.call(this, active, itemIndex), {
+			const outcomes = await runOrdered(items.length, run.batching, (itemIndex) => runItem.call(this, active, itemIndex), {
 				stopOnError: !continueOnFail,
 			});
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const outcome = outcomes[itemIndex];
 				if (outcome.status === 'ok') {
-					returnData.push(
-						...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.value), {
-							itemData: { item: itemIndex },
-						}),
-					);
+					pushPairedResults(this, returnData, outcome.value, itemIndex);
 				} else if (outcome.status === 'error') {
 					const nodeError = itemError.call(this, run, outcome.error, itemIndex);
 					if (!continueOnFail) throw nodeError;

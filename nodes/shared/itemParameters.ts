@@ -40,6 +40,37 @@ function copy(value: unknown): unknown {
 	return out;
 }
 
+const wholeNode = new WeakMap<object, boolean>();
+
+/*
+ * The node's parameters as saved, for the expression checks: n8n's getNode() copies the whole node
+ * on every call, so it is read once per execution (the saved parameters do not change in one).
+ */
+const savedParameters = new WeakMap<object, INodeParameters>();
+
+function parametersOf(ctx: IExecuteFunctions): INodeParameters {
+	let parameters = savedParameters.get(ctx);
+	if (!parameters) {
+		parameters = ctx.getNode().parameters;
+		savedParameters.set(ctx, parameters);
+	}
+	return parameters;
+}
+
+/**
+ * Whether any parameter of the node holds an expression. When none does, every parameter read
+ * gives every item the same value (what a call is made of can then differ between items only
+ * through the item's own data, e.g. its binary files).
+ */
+export function nodeHoldsExpression(ctx: IExecuteFunctions): boolean {
+	let holds = wholeNode.get(ctx);
+	if (holds === undefined) {
+		holds = hasExpression(parametersOf(ctx));
+		wholeNode.set(ctx, holds);
+	}
+	return holds;
+}
+
 /**
  * `ctx.getNodeParameter(name, itemIndex, fallback, { extractValue })`, read once per execution
  * when the parameter holds no expression. Objects are handed out as copies, so a caller that
@@ -61,7 +92,7 @@ export function itemParameter(
 	let hit = cache.get(key);
 	if (!hit) {
 		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, { extractValue });
-		if (hasExpression(rawParameter(ctx.getNode().parameters, name))) return value;
+		if (hasExpression(rawParameter(parametersOf(ctx), name))) return value;
 		hit = { value };
 		cache.set(key, hit);
 	}

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { batchingOption } from '../../shared/batch/options';
-import { itemParameter } from '../../shared/itemParameters';
+import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
 import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
@@ -75,14 +75,29 @@ export function allowPrivateNetwork(this: IExecuteFunctions, itemIndex: number):
 
 /** The call options for one item, from the node's "Options". */
 export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOptions {
-	const options = itemParameter(this, 'options', itemIndex, {}) as IDataObject;
-	const number = (value: unknown, fallback: number) =>
-		typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+	// the same for every item unless the Options hold an expression: worked out once
+	let settings = fixedCallSettings.get(this);
+	if (!settings) {
+		settings = callSettings(itemParameter(this, 'options', itemIndex, {}) as IDataObject);
+		if (nodeHoldsExpression(this)) return { itemIndex, ...settings };
+		fixedCallSettings.set(this, settings);
+	}
+	return { itemIndex, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries, maxWaitMs: settings.maxWaitMs };
+}
+
+type CallSettings = Required<Omit<CallOptions, 'itemIndex'>>;
+
+const fixedCallSettings = new WeakMap<object, CallSettings>();
+
+function nonNegative(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+function callSettings(options: IDataObject): CallSettings {
 	return {
-		itemIndex,
-		timeoutMs: number(options.timeout, 30) * 1000,
-		maxRetries: Math.floor(number(options.rateLimitRetries, DEFAULT_MAX_RETRIES)),
-		maxWaitMs: number(options.maxRateLimitWait, DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		timeoutMs: nonNegative(options.timeout, 30) * 1000,
+		maxRetries: Math.floor(nonNegative(options.rateLimitRetries, DEFAULT_MAX_RETRIES)),
+		maxWaitMs: nonNegative(options.maxRateLimitWait, DEFAULT_MAX_WAIT_SECONDS) * 1000,
 	};
 }
 

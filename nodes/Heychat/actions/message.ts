@@ -1,19 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { itemParameter } from '../../shared/itemParameters';
+import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { toWireValues } from '../catalog/wire';
-import { ackIdFor, newAckId } from '../helpers/ackId';
+import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageFormatOf, imageSize, type ImageInfo } from '../helpers/imageSize';
 import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { getHeychatCredentials, heychatRequest } from '../transport';
-import { heychatPacing, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
+import { getHeychatCredentials, heychatRequest, type HeychatCall } from '../transport';
+import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
 import { errorJson, itemError } from './errors';
 import {
@@ -397,7 +397,7 @@ export interface BuiltMessage {
 }
 
 function additionWith(images: ImageFileInfo[]): string {
-	return JSON.stringify({ img_files_info: images });
+	return images.length === 0 ? '{"img_files_info":[]}' : JSON.stringify({ img_files_info: images });
 }
 
 function positiveInt(value: unknown): number | undefined {
@@ -603,17 +603,32 @@ export async function buildMessage(
 	};
 }
 
-/** Execution id and run index of a node context: the same for all its items, so read once. */
-const runKeys = new WeakMap<object, { executionId: string | undefined; runIndex: number }>();
+/** Execution id, node id and run index of a node context: the same for all its items, so read once. */
+interface RunKey {
+	executionId: string | undefined;
+	nodeId: string;
+	runIndex: number;
+	/** The items' ack ids, per operation (see ackIdSequence). */
+	ackIds: Map<string, (itemIndex: number) => string>;
+}
 
-function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId: string | undefined; runIndex: number } {
+const runKeys = new WeakMap<object, RunKey>();
+
+function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 	let key = runKeys.get(context);
 	if (!key) {
+		// getNode() copies the node with all its parameters: once per execution, not per item
+		const nodeId = context.getNode().id;
 		try {
 			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
-			key = { executionId: context.getExecutionId(), runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0 };
+			key = {
+				executionId: context.getExecutionId(),
+				nodeId,
+				runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0,
+				ackIds: new Map(),
+			};
 		} catch {
-			key = { executionId: undefined, runIndex: 0 };
+			key = { executionId: undefined, nodeId, runIndex: 0, ackIds: new Map() };
 		}
 		runKeys.set(context, key);
 	}
@@ -624,9 +639,14 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): { executionId:
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
 	if (given !== '') return given;
-	const { executionId, runIndex } = runKeyOf(this, itemIndex);
-	if (!executionId) return newAckId();
-	return ackIdFor([executionId, this.getNode().id, runIndex, itemIndex, operation].join('|'));
+	const key = runKeyOf(this, itemIndex);
+	if (!key.executionId) return newAckId();
+	let ids = key.ackIds.get(operation);
+	if (!ids) {
+		ids = ackIdSequence([key.executionId, key.nodeId, key.runIndex, operation].join('|'));
+		key.ackIds.set(operation, ids);
+	}
+	return ids(itemIndex);
 }
 
 /** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
@@ -696,13 +716,10 @@ export async function postMessage(
 	}
 
 	const pacing = await pacingOf(this);
-	const response = await pacedHeychatSend(pacing, operation, async () =>
-		await heychatRequest.call(
-			this,
-			{ operation, method: spec.method, host: spec.host, path: spec.path, body },
-			callOptions.call(this, itemIndex),
-		),
-	);
+	const request: HeychatCall = { operation, method: spec.method, host: spec.host, path: spec.path, body };
+	const response = isPacedSend(pacing, operation)
+		? await pacedHeychatSend(pacing, operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		: await heychatRequest.call(this, request, callOptions.call(this, itemIndex));
 	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
 	const output: IDataObject = { ...result };
 	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;
@@ -710,6 +727,37 @@ export async function postMessage(
 	if (built.img !== undefined) output.img = built.img;
 	if (built.images.length > 0) output.img_files_info = built.images as unknown as IDataObject[];
 	return output;
+}
+
+/**
+ * What a send to one chat is made of (the ids, Options, the built message) is the same for every
+ * item when no parameter holds an expression and the message takes nothing from the item (no
+ * image, no inline images): it is then read, checked and built for the first item only. Each item
+ * still gets its own ack ID and request.
+ */
+interface SameMessage {
+	ids: IDataObject;
+	options: IDataObject;
+	built: BuiltMessage;
+}
+
+const sameMessages = new WeakMap<object, Map<string, SameMessage>>();
+
+function sameMessageOf(context: IExecuteFunctions, operation: string): SameMessage | undefined {
+	return sameMessages.get(context)?.get(operation);
+}
+
+function keepSameMessage(context: IExecuteFunctions, operation: string, message: SameMessage): void {
+	if (nodeHoldsExpression(context)) return;
+	const inline = message.options.inlineImages;
+	if (message.built.images.length > 0 || (typeof inline === 'string' && inline.trim() !== '')) return;
+	if (itemParameter(context, 'messageType', 0, 'text') === 'image') return;
+	let byOperation = sameMessages.get(context);
+	if (!byOperation) {
+		byOperation = new Map();
+		sameMessages.set(context, byOperation);
+	}
+	byOperation.set(operation, message);
 }
 
 /**
@@ -723,20 +771,24 @@ export async function sendMessage(
 	itemIndex: number,
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
-	const mode = op.value === CHANNEL_FAN_OUT.operation ? readTargetMode(this.getNodeParameter(TARGET_MODE, itemIndex, 'one')) : 'one';
+	const mode = op.value === CHANNEL_FAN_OUT.operation ? readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) : 'one';
 	const toList = mode !== 'one';
-	const ids = toWireValues(
-		op,
-		readOperationParams(
-			(name, fallback) => this.getNodeParameter(name, itemIndex, fallback, { extractValue: true }),
+	const same = toList ? undefined : sameMessageOf(this, op.value);
+	const ids =
+		same?.ids ??
+		toWireValues(
 			op,
-			(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
-		),
-	);
-	const targets = mode === 'list' ? parseChannelTargets(this.getNodeParameter(TARGET_LIST, itemIndex, '')) : [];
+			readOperationParams(
+				(name, fallback) => itemParameter(this, name, itemIndex, fallback, true),
+				op,
+				(o, p) => isHandledParam(o, p) || (toList && CHANNEL_FAN_OUT.params.includes(p.name)),
+			),
+		);
+	const targets = mode === 'list' ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
 	const everyRoom = mode === 'all' ? readEveryRoomParams.call(this, itemIndex) : undefined;
-	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
-	const built = await buildMessage.call(this, itemIndex, options, privateMessage);
+	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
+	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
+	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 
 	if (!toList) {
 		const destination: MessageDestination = privateMessage

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { findOperation, type HeychatOperationSpec } from '../catalog';
+import { itemParameter } from '../../shared/itemParameters';
 import { callCatalogOperation } from './generic';
 import { upload } from './media';
 import { sendMessage } from './message';
@@ -19,8 +20,9 @@ const handlers: Record<string, Handler> = {
 
 /** Runs the picked operation for one item: its handler, or the generic catalog call. */
 export async function runOperation(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
+	// read once per execution unless they hold an expression (n8n's own read validates every time)
+	const resource = itemParameter(this, 'resource', itemIndex) as string;
+	const operation = itemParameter(this, 'operation', itemIndex) as string;
 	const op = findOperation(operation);
 	if (!op || op.resource !== resource) {
 		throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" for resource "${resource}"`, {

@@ -26,3 +26,20 @@ export function ackIdFor(seed: string): string {
 	const value = digest.readBigUInt64BE(0) % TEN_POW_18;
 	return (value === 0n ? 1n : value).toString();
 }
+
+/** Odd and not a multiple of 5: stepping by it modulo 10^18 visits 10^18 different ids. */
+const ITEM_STEP = 982_451_653n;
+
+/**
+ * Stable ack ids for the items of one send (one execution, node, run and operation): the seed is
+ * hashed once, and item i gets that value plus i steps, modulo 10^18. The same seed and item
+ * always give the same id (a "Retry On Fail" resend is recognised), and no two items of the seed
+ * share one. One hash per execution instead of one per item.
+ */
+export function ackIdSequence(seed: string): (itemIndex: number) => string {
+	const base = createHash('sha256').update(seed).digest().readBigUInt64BE(0) % TEN_POW_18;
+	return (itemIndex: number) => {
+		const value = (base + BigInt(itemIndex) * ITEM_STEP) % TEN_POW_18;
+		return (value === 0n ? 1n : value).toString();
+	};
+}

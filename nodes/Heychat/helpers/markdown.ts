@@ -1,3 +1,7 @@
+/** The last text escaped and its escaped form. */
+let lastText: string | undefined;
+let lastEscaped = '';
+
 /**
  * Heychat's current docs list markdown (msg_type 4) as the message type for text; the older plain
  * text type 1 is no longer documented. A "Text" message is therefore sent as markdown with the
@@ -5,6 +9,14 @@
  * (@{id:…}, #{id:…}, @{all}, @{here}) are left alone.
  */
 export function escapeMarkdown(text: string): string {
+	// the same text item after item (a fixed Text field) is escaped once
+	if (text === lastText) return lastEscaped;
+	lastEscaped = escapeText(text);
+	lastText = text;
+	return lastEscaped;
+}
+
+function escapeText(text: string): string {
 	return text
 		.replace(/([\\`*_~[\]<|])/g, '\\$1')
 		.replace(/^(\s{0,3})(#{1,6}|>|[-+=]|\d+[.)])(?=\s|$)/gm, (_match, indent: string, mark: string) =>

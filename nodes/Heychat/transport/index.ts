@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import {
 	NodeOperationError,
 	sleep,
@@ -24,7 +24,7 @@ import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
 import { sendRateOf } from '../../shared/batch/pacer';
-import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatRequest } from './pacing';
+import { HEYCHAT_DEFAULT_SEND_RATE, heychatPacing, paceHeychatRequest, type HeychatPacing } from './pacing';
 
 export type HeychatContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -117,6 +117,15 @@ function queryString(query: IDataObject | undefined): string {
 interface HeychatSession {
 	credentials: Promise<HeychatCredentials>;
 	agents: KeepAliveAgents;
+	/** Made once the credential is read: what every request of the execution shares. */
+	shared?: SharedRequestSettings;
+}
+
+interface SharedRequestSettings {
+	/** The documented request limit's pacing (its key is a hash of the token: worked out once). */
+	pacing: HeychatPacing;
+	/** axios with the settings every call has (token header, raw body, no redirects, every status kept). */
+	client: AxiosInstance;
 }
 
 const sessions = new WeakMap<object, HeychatSession>();
@@ -133,10 +142,52 @@ function sessionOf(context: HeychatContext): HeychatSession {
 	return session;
 }
 
-interface WireResponse {
-	statusCode: number;
-	headers: HeaderBag;
-	body: unknown;
+function sharedSettings(session: HeychatSession, credentials: HeychatCredentials): SharedRequestSettings {
+	return (session.shared ??= {
+		pacing: heychatPacing(credentials),
+		client: axios.create({
+			headers: { Accept: 'application/json', token: credentials.token },
+			maxBodyLength: Infinity,
+			responseType: 'arraybuffer',
+			// every status is looked at below; an API call is never redirected (the token would follow)
+			validateStatus: () => true,
+			maxRedirects: 0,
+			transformResponse: (body: unknown) => body,
+			// The body is JSON text we wrote (or a multipart stream): sent as it is. axios's default
+			// would JSON.parse the text again only to check it (and trim it) before sending it.
+			transformRequest: [(body: unknown) => body],
+		}),
+	});
+}
+
+/** A request's own headers (axios copies them into each request's headers: these are never changed). */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const JSON_HEADERS: Record<string, string> = Object.freeze({ 'Content-Type': 'application/json;charset=UTF-8' });
+
+/** What an error of one call names: the operation, the URL, the item; the token, to redact it. */
+interface FailureContext {
+	context: HeychatContext;
+	operation: string;
+	url: string;
+	itemIndex: number | undefined;
+	token: string;
+}
+
+function fail(
+	failure: FailureContext,
+	kind: Parameters<typeof heychatError>[1],
+	message: string,
+	extra: Partial<FailureDetails> = {},
+): Error {
+	// n8n's getNode() copies the node with all its parameters: only done when there is an error
+	const details: FailureDetails = { operation: failure.operation, url: failure.url, itemIndex: failure.itemIndex, ...extra };
+	return heychatError(failure.context.getNode(), kind, message, details, failure.token);
+}
+
+/** The answer's headers as a plain object (axios hands over its AxiosHeaders). */
+function plainHeaders(headers: unknown): HeaderBag {
+	const raw = headers as { toJSON?: () => HeaderBag } | undefined;
+	return (typeof raw?.toJSON === 'function' ? raw.toJSON() : (headers as HeaderBag)) ?? {};
 }
 
 function bodyText(body: unknown): string {
@@ -174,74 +225,54 @@ export async function heychatRequest(
 	call: HeychatCall,
 	options: CallOptions = {},
 ): Promise<HeychatResult> {
-	const node = this.getNode();
 	const session = sessionOf(this);
 	const credentials = await session.credentials;
 	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
 	if (!/^https?:\/\//i.test(base)) {
 		throw new NodeOperationError(
-			node,
+			this.getNode(),
 			`The Heychat credential's ${call.host === 'upload' ? 'Upload URL' : 'API Base URL'} must start with http:// or https://`,
 			{ itemIndex: options.itemIndex },
 		);
 	}
 	const url = `${base}${call.path}`;
-	const details = (extra: Partial<FailureDetails> = {}): FailureDetails => ({
-		operation: call.operation,
-		url,
-		itemIndex: options.itemIndex,
-		...extra,
-	});
-	const fail = (kind: Parameters<typeof heychatError>[1], message: string, extra: Partial<FailureDetails> = {}) =>
-		heychatError(node, kind, message, details(extra), credentials.token);
+	// what an error of this call says (see fail): an object, not closures, for every request
+	const failure: FailureContext = { context: this, operation: call.operation, url, itemIndex: options.itemIndex, token: credentials.token };
 
-	const headers: Record<string, string> = { Accept: 'application/json', token: credentials.token };
+	const { pacing, client } = sharedSettings(session, credentials);
+	// Accept and token are the client's own headers (see sharedSettings)
+	let headers: Record<string, string> = NO_HEADERS;
 	let data: string | undefined;
 	// a file is streamed (a fresh stream for each attempt), with its exact length
 	const multipart = call.file ? buildMultipart(call.file) : undefined;
 	if (multipart) {
-		headers['Content-Type'] = multipart.contentType;
-		headers['Content-Length'] = String(multipart.length);
+		headers = { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) };
 	} else if (call.method !== 'GET') {
 		data = stringifyWithBigInt(call.body ?? {});
-		headers['Content-Type'] = 'application/json;charset=UTF-8';
+		headers = JSON_HEADERS;
 	}
 	const requestUrl = `${url}?${queryString(call.query)}`;
 	const timeout = options.timeoutMs ?? 30_000;
-	const send = async (): Promise<WireResponse> =>
-		await session.agents.run(async (agents) => {
-			const response = await axios.request<Buffer>({
-				method: call.method,
-				url: requestUrl,
-				headers,
-				data: multipart ? multipart.open() : data,
-				maxBodyLength: Infinity,
-				timeout,
-				responseType: 'arraybuffer',
-				// every status is looked at below; an API call is never redirected (the token would follow)
-				validateStatus: () => true,
-				maxRedirects: 0,
-				transformResponse: (body: unknown) => body,
-				...agents,
-			});
-			const raw = response.headers as unknown as { toJSON?: () => HeaderBag };
-			return {
-				statusCode: response.status,
-				headers: typeof raw.toJSON === 'function' ? raw.toJSON() : (response.headers as HeaderBag),
-				body: response.data,
-			};
-		});
 
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
 
 	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
-	const pacing = heychatPacing(credentials);
 	for (let attempt = 1; ; attempt++) {
-		let response: WireResponse;
+		let response: AxiosResponse<Buffer>;
 		await paceHeychatRequest(pacing);
+		const agents = session.agents;
+		agents.begin();
 		try {
-			response = await send();
+			response = await client.request<Buffer>({
+				method: call.method,
+				url: requestUrl,
+				headers,
+				data: multipart ? multipart.open() : data,
+				timeout,
+				httpAgent: agents.httpAgent,
+				httpsAgent: agents.httpsAgent,
+			});
 		} catch (error) {
 			// n8n wraps the HTTP library's error in a NodeApiError: the code is then its httpCode
 			// (ECONNABORTED for a timeout) and the original message is in `messages`
@@ -256,30 +287,32 @@ export async function heychatRequest(
 			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
 			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
 				const seconds = timeout / 1000;
-				throw fail('timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
+				throw fail(failure, 'timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
 					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
 				});
 			}
-			throw fail('network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
+			throw fail(failure, 'network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
 				description: cause.message,
 			});
+		} finally {
+			agents.end();
 		}
 
-		const status = response.statusCode;
-		const text = bodyText(response.body);
+		const status = response.status;
+		const text = bodyText(response.data);
 
 		if (status === 429) {
-			const info = readRateLimit(response.headers ?? {});
+			const info = readRateLimit(plainHeaders(response.headers));
 			const where = describeRateLimit(info);
 			if (info.waitMs > maxWaitMs) {
-				throw fail(
+				throw fail(failure, 
 					'rateLimit',
 					`Heychat rate limit reached: it asks to wait ${(info.waitMs / 1000).toFixed(1)} s, longer than the ${maxWaitMs / 1000} s allowed`,
 					{ httpCode: 429, description: where || undefined },
 				);
 			}
 			if (attempt > maxRetries) {
-				throw fail(
+				throw fail(failure, 
 					'rateLimit',
 					`Heychat rate limit reached: still limited after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`,
 					{
@@ -307,7 +340,7 @@ export async function heychatRequest(
 		const serverMessage = typeof envelope?.msg === 'string' ? envelope.msg : undefined;
 
 		if (status === 401 || status === 403) {
-			throw fail(
+			throw fail(failure, 
 				'credentials',
 				`Heychat rejected the bot token (HTTP ${status})${serverMessage ? `: ${serverMessage}` : ''}`,
 				{
@@ -319,7 +352,7 @@ export async function heychatRequest(
 			);
 		}
 		if (status < 200 || status > 299) {
-			throw fail(
+			throw fail(failure, 
 				'http',
 				serverMessage
 					? `Heychat answered HTTP ${status}: ${serverMessage}`
@@ -328,7 +361,7 @@ export async function heychatRequest(
 			);
 		}
 		if (!envelope) {
-			throw fail('protocol', `Heychat did not answer ${call.operation} with a JSON object`, {
+			throw fail(failure, 'protocol', `Heychat did not answer ${call.operation} with a JSON object`, {
 				httpCode: status,
 				description: parseError ? `${parseError}: ${snippet(text)}` : snippet(text) || 'empty body',
 			});
@@ -336,14 +369,14 @@ export async function heychatRequest(
 		if (!isSuccessStatus(envelope.status)) {
 			const msg = serverMessage || `status "${String(envelope.status)}"`;
 			if (serverMessage && isCredentialMessage(serverMessage)) {
-				throw fail('credentials', `Heychat rejected the bot token: ${serverMessage}`, {
+				throw fail(failure, 'credentials', `Heychat rejected the bot token: ${serverMessage}`, {
 					httpCode: status === 200 ? undefined : status,
 					serverMessage,
 					description: 'Check the token in the Heychat Bot API credential.',
 				});
 			}
 			const ackId = call.body?.heychat_ack_id;
-			throw fail('failed', `Heychat ${call.operation} failed: ${msg}`, {
+			throw fail(failure, 'failed', `Heychat ${call.operation} failed: ${msg}`, {
 				httpCode: status === 200 ? undefined : status,
 				serverMessage,
 				description:

@@ -15,13 +15,17 @@ const PRIVATE_OPERATIONS = new Set(['send_private_message']);
 
 export interface HeychatPacing {
 	key: string;
+	/** The key of the 300 requests per minute window (made once, not per request). */
+	allKey: string;
 	sendRate: number;
 	withinLimits: boolean;
 }
 
 export function heychatPacing(raw: { token: string; apiBaseUrl: string; sendRate?: unknown; withinLimits?: unknown }): HeychatPacing {
+	const key = pacingKey('heychat', raw.apiBaseUrl, raw.token);
 	return {
-		key: pacingKey('heychat', raw.apiBaseUrl, raw.token),
+		key,
+		allKey: `${key}:all`,
 		sendRate: sendRateOf(raw.sendRate, HEYCHAT_DEFAULT_SEND_RATE),
 		withinLimits: raw.withinLimits !== false,
 	};
@@ -31,8 +35,16 @@ export function heychatPacing(raw: { token: string; apiBaseUrl: string; sendRate
  * Makes a send in its slots: the credential's Send Rate (the next slot counts from this send's end)
  * and, within the limits, the private-message budget.
  */
+/** Whether a call of `operation` waits for a slot (a send with a Send Rate, or a private message within the limits). */
+export function isPacedSend(pacing: HeychatPacing, operation: string): boolean {
+	if (!SEND_OPERATIONS.has(operation)) return false;
+	return pacing.sendRate > 0 || (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation));
+}
+
 export async function pacedHeychatSend<T>(pacing: HeychatPacing, operation: string, send: () => Promise<T>): Promise<T> {
 	if (!SEND_OPERATIONS.has(operation)) return await send();
+	// no Send Rate, no private-message budget to keep: nothing to wait for, nothing to record
+	if (!(pacing.sendRate > 0) && !(pacing.withinLimits && PRIVATE_OPERATIONS.has(operation))) return await send();
 	await paceSend(pacing.key, pacing.sendRate);
 	if (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation)) {
 		await paceWindow(`${pacing.key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, HEYCHAT_LIMITS.windowMs);
@@ -46,5 +58,5 @@ export async function pacedHeychatSend<T>(pacing: HeychatPacing, operation: stri
 
 /** Before each request sent (retries included): a slot of the 300 requests per minute. */
 export async function paceHeychatRequest(pacing: HeychatPacing): Promise<void> {
-	if (pacing.withinLimits) await paceWindow(`${pacing.key}:all`, HEYCHAT_LIMITS.requestsPerMinute, HEYCHAT_LIMITS.windowMs);
+	if (pacing.withinLimits) await paceWindow(pacing.allKey, HEYCHAT_LIMITS.requestsPerMinute, HEYCHAT_LIMITS.windowMs);
 }

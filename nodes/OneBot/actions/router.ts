@@ -25,6 +25,8 @@ import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems } from './output';
 import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
+import { nodeHoldsExpression } from '../../shared/itemParameters';
+import { sameCallFor } from './sameCall';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -42,6 +44,15 @@ export interface OneBotRun {
 	backend: () => Promise<DetectedBackend>;
 	pacing: OneBotPacing;
 	batching: BatchSettings;
+	/**
+	 * Whether every item makes the same call: the handler reads only node parameters and none of
+	 * them holds an expression. Then the first item's call, once prepared, checked and fitted, is
+	 * kept (frozen) and sent for every item (see sameCallFor).
+	 */
+	callsAlike: boolean;
+	sameCall?: PreparedCall;
+	/** The catalog operation of sameCall's action. */
+	sameOp?: OneBotOperationSpec;
 }
 
 /** node → router → handler → transport. Opens the transport once per execution. */
@@ -61,15 +72,17 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	const setting = backendSetting(data.backend);
 	let detected: Promise<DetectedBackend> | undefined;
 	const backend = async () => (detected ??= resolveBackend(setting, credentials, transport, this.logger));
+	const handler = handlerFor(op);
 	return {
 		op,
-		handler: handlerFor(op),
+		handler,
 		transport,
 		secrets: [credentials.accessToken],
 		credentials,
 		backend,
 		pacing: oneBotPacing(data),
 		batching: readBatching(options),
+		callsAlike: !nodeHoldsExpression(this) && handler.readsParametersOnly?.call(this, op) === true,
 	};
 }
 
@@ -87,10 +100,10 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 }
 
 /** One call; a send first waits for its slot of the credential's Send Rate. */
-async function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
-	// Pacing off (Send Rate 0): straight to the transport, without a closure per item.
-	if (!(run.pacing.perMinute > 0)) return await run.transport.call(action, params);
-	return await pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
+function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
+	// Pacing off (Send Rate 0): the transport's own promise, without a closure or an async frame per item.
+	if (!(run.pacing.perMinute > 0)) return run.transport.call(action, params);
+	return pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
 }
 
 function outputId(id: number | bigint): number | string {
@@ -128,12 +141,25 @@ async function runFanOut(
 }
 
 /** Prepares, sends and shapes the call of one item (or its calls, one per target). */
-export async function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
+export function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
+	const same = run.sameCall;
+	// the call every item makes alike: straight to the wire
+	if (same) return send(run, same.action, same.params).then((response) => responseToItems(run.sameOp, same.action, response));
+	return prepareAndRunItem.call(this, run, itemIndex);
+}
+
+async function prepareAndRunItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
 	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
 	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
 	const call = await fitted(run, prepared);
+	const op = findOperation(call.action) ?? run.op;
+	// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
+	if (run.callsAlike && !run.sameCall) {
+		run.sameCall = sameCallFor(call);
+		run.sameOp = op;
+	}
 	const response = await send(run, call.action, call.params);
-	return responseToItems(findOperation(call.action) ?? run.op, call.action, response);
+	return responseToItems(op, call.action, response);
 }
 
 /** The single call of a batch operation. */

@@ -71,6 +71,7 @@ export function checkEnvelope(action: string, url: string, body: unknown): OneBo
 
 /** NapCat answers an unknown action with retcode 200 and the wording "不支持的Api". */
 function isNapCatUnsupported(response: OneBotResponse): boolean {
+	if (!response.message && !response.wording && !response.msg) return false;
 	const text = `${response.message ?? ''} ${response.wording ?? ''} ${response.msg ?? ''}`;
 	return /不支持的\s*api|API_NOT_FOUND|API不存在/i.test(text);
 }

@@ -7,7 +7,7 @@ import type { OneBotResponse, OneBotTransport, TransportOptions } from './types'
 import { redact } from '../../shared/redact';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless } from '../../shared/json';
-import { jsonBody } from '../../shared/upload/streamedJson';
+import { paramsBody } from './bodyText';
 
 /**
  * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
@@ -43,6 +43,9 @@ export class HttpTransport implements OneBotTransport {
 			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
 			responseType: 'text',
 			transformResponse: (data: unknown) => data,
+			// The body is JSON text we wrote (or a stream of it): sent as it is. axios's default would
+			// JSON.parse the text again only to check it (and trim it) before sending it.
+			transformRequest: [(data: unknown) => data],
 		});
 		this.agents = new KeepAliveAgents({ rejectUnauthorized: !credentials.allowUnauthorizedCerts });
 	}
@@ -52,7 +55,7 @@ export class HttpTransport implements OneBotTransport {
 		let status: number;
 		let text: string;
 		try {
-			const body = jsonBody(params);
+			const body = paramsBody(params);
 			// a file inside the params is streamed into the request, never held as one string
 			const response = await this.agents.run(async (agents) =>
 				typeof body === 'string'

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 
 import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
@@ -7,6 +7,7 @@ import type { OneBotResponse, OneBotTransport, TransportOptions } from './types'
 import { redact } from '../../shared/redact';
 import { parseJsonLossless } from '../../shared/json';
 import { jsonBody, type StreamedBody } from '../../shared/upload/streamedJson';
+import { paramsBody } from './bodyText';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -15,7 +16,8 @@ interface Pending {
 	action: string;
 	resolve: (response: OneBotResponse) => void;
 	reject: (error: Error) => void;
-	timer: NodeJS.Timeout;
+	/** performance.now() after which the call has timed out. */
+	deadline: number;
 }
 
 /**
@@ -93,13 +95,23 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private readonly pending = new Map<string, Pending>();
 
-	/** Echoes are this prefix and a counter: unique per transport, cheaper than a UUID per call. */
-	private readonly echoPrefix = `n8n-${randomUUID()}-`;
+	/**
+	 * Echoes are this prefix and a counter: unique on the connection (a backend answers a call on
+	 * the connection it came in on), and short, since every frame both ways carries one.
+	 */
+	private readonly echoPrefix = `n8n-${randomBytes(4).toString('hex')}-`;
 
 	private calls = 0;
 
 	/** A message sent in fragments holds the socket until its last fragment: others wait for it. */
 	private fragmenting: Promise<void> | undefined;
+
+	/**
+	 * One timer for every call in flight, due at the oldest call's deadline (calls are kept in the
+	 * order they were made, and all have the same timeout, so the first is the oldest). A call
+	 * then costs no timer of its own.
+	 */
+	private timer: NodeJS.Timeout | undefined;
 
 	constructor(
 		private readonly credentials: OneBotCredentials,
@@ -141,7 +153,6 @@ export class WebSocketTransport implements OneBotTransport {
 		const entry = this.pending.get(echo);
 		if (!entry) return;
 		this.pending.delete(echo);
-		clearTimeout(entry.timer);
 		try {
 			entry.resolve(checkEnvelope(entry.action, this.url, frame));
 		} catch (error) {
@@ -150,8 +161,8 @@ export class WebSocketTransport implements OneBotTransport {
 	}
 
 	private failAll(reason: string): void {
+		this.stopTimer();
 		for (const [echo, entry] of this.pending) {
-			clearTimeout(entry.timer);
 			entry.reject(
 				new OneBotCallError('network', `${entry.action} over ${this.url} failed: ${reason}`, {
 					action: entry.action,
@@ -162,26 +173,45 @@ export class WebSocketTransport implements OneBotTransport {
 		}
 	}
 
-	/*
-	 * call() runs once per item: its timer and send callbacks are methods taking the echo, so a
-	 * call makes two closures (the promise executor and the send callback) rather than five.
-	 */
-	private readonly onTimeout = (echo: string): void => {
-		const entry = this.pending.get(echo);
-		if (!entry) return;
-		this.pending.delete(echo);
-		entry.reject(
-			new OneBotCallError('timeout', `${entry.action} over ${this.url} got no answer within ${this.options.timeoutMs} ms`, {
-				action: entry.action,
-				url: this.url,
-			}),
-		);
+	/** Arms the timer for the oldest call in flight, unless it is armed already. */
+	private armTimer(): void {
+		if (this.timer !== undefined) return;
+		const oldest = this.pending.values().next().value as Pending | undefined;
+		if (!oldest) return;
+		this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(oldest.deadline - performance.now())));
+		// The open socket keeps the process alive while calls wait; the timer itself need not.
+		this.timer.unref();
+	}
+
+	private stopTimer(): void {
+		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.timer = undefined;
+	}
+
+	/** Fails the calls whose deadline has passed (the oldest first), then waits for the next one. */
+	private readonly onTimer = (): void => {
+		this.timer = undefined;
+		const now = performance.now();
+		for (const [echo, entry] of this.pending) {
+			if (entry.deadline > now) break;
+			this.pending.delete(echo);
+			entry.reject(
+				new OneBotCallError('timeout', `${entry.action} over ${this.url} got no answer within ${this.options.timeoutMs} ms`, {
+					action: entry.action,
+					url: this.url,
+				}),
+			);
+		}
+		this.armTimer();
 	};
 
+	/*
+	 * call() runs once per item: its send callback is a method taking the echo, so a call makes
+	 * two closures (the promise executor and the send callback) and no timer.
+	 */
 	private sendFailed(echo: string, error: Error): void {
 		const entry = this.pending.get(echo);
 		if (!entry) return;
-		clearTimeout(entry.timer);
 		this.pending.delete(echo);
 		entry.reject(
 			new OneBotCallError('network', `${entry.action} could not be sent over ${this.url}: ${error.message}`, {
@@ -197,17 +227,30 @@ export class WebSocketTransport implements OneBotTransport {
 		});
 	}
 
-	async call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
-		const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.connect();
+	call(action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
+		// On the open socket (every item after the first) the answer's promise is handed back as
+		// it is, without an async wrapper around it.
+		const socket = this.socket;
+		if (socket?.readyState === WebSocket.OPEN) return this.callOn(socket, action, params);
+		return this.connect().then((opened) => this.callOn(opened, action, params));
+	}
+
+	private callOn(socket: WebSocket, action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
 		const echo = `${this.echoPrefix}${++this.calls}`;
-		const frame = jsonBody({ action, params, echo });
+		let frame: string | StreamedBody;
+		try {
+			frame = callFrame(action, params, echo);
+		} catch (error) {
+			return Promise.reject(error as Error);
+		}
 		const whole = typeof frame === 'string' && !this.fragmenting;
+		const deadline = performance.now() + this.options.timeoutMs;
 		const answer = new Promise<OneBotResponse>((resolve, reject) => {
-			const timer = setTimeout(this.onTimeout, this.options.timeoutMs, echo);
-			this.pending.set(echo, { action, resolve, reject, timer });
-			if (whole) this.sendWhole(socket, echo, frame);
+			this.pending.set(echo, { action, resolve, reject, deadline });
+			if (whole) this.sendWhole(socket, echo, frame as string);
 		});
-		if (whole) return await answer;
+		this.armTimer();
+		if (whole) return answer;
 		const turn = (this.fragmenting ?? Promise.resolve()).then(() =>
 			typeof frame === 'string'
 				? this.sendWhole(socket, echo, frame)
@@ -217,7 +260,7 @@ export class WebSocketTransport implements OneBotTransport {
 			if (this.fragmenting === settled) this.fragmenting = undefined;
 		});
 		this.fragmenting = settled;
-		return await answer;
+		return answer;
 	}
 
 	async close(): Promise<void> {
@@ -237,6 +280,17 @@ export class WebSocketTransport implements OneBotTransport {
 			socket.close(1000);
 		});
 	}
+}
+
+/**
+ * The `{action, params, echo}` frame: the text `jsonBody` writes for it, put together from the
+ * params' text (kept for a frozen params object, see bodyText.ts) and the echo, which is ours and
+ * needs no escaping. A file streamed inside the params makes a StreamedBody, as before.
+ */
+function callFrame(action: string, params: Record<string, unknown>, echo: string): string | StreamedBody {
+	const body = params !== null && typeof params === 'object' ? paramsBody(params) : undefined;
+	if (typeof body !== 'string') return jsonBody({ action, params, echo });
+	return `{"action":${JSON.stringify(action)},"params":${body},"echo":"${echo}"}`;
 }
 
 /** One text message sent as fragments, one per chunk, each written before the next is read. */

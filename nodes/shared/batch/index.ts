@@ -2,3 +2,4 @@ export * from './clock';
 export * from './options';
 export * from './pacer';
 export * from './runner';
+export * from './output';

@@ -43,14 +43,26 @@ export class KeepAliveAgents {
 
 	/** Runs one request on the pool (counts it as in flight, so an idle release waits for it). */
 	async run<T>(request: (agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent }) => Promise<T>): Promise<T> {
-		this.inFlight++;
+		this.begin();
 		try {
 			return await request({ httpAgent: this.httpAgent, httpsAgent: this.httpsAgent });
 		} finally {
-			this.inFlight--;
-			this.lastUsed = performance.now();
-			this.armIdleRelease();
+			this.end();
 		}
+	}
+
+	/**
+	 * `run` without a callback: `begin()` before a request on the agents, `end()` after it (in a
+	 * `finally`), for a hot path that makes no closure per request.
+	 */
+	begin(): void {
+		this.inFlight++;
+	}
+
+	end(): void {
+		this.inFlight--;
+		this.lastUsed = performance.now();
+		this.armIdleRelease();
 	}
 
 	/** Closes every pooled connection now (the agents are made again if another request comes). */

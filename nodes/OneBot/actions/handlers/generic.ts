@@ -13,6 +13,7 @@ const EXTRA_CHECKS: Record<string, (params: IDataObject) => IDataObject> = {
 export const genericHandler: OperationHandler = {
 	ownParams: [],
 	properties: () => [],
+	readsParametersOnly: () => true,
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
 		const params = readCatalogParams(this, itemIndex, op);
 		const check = EXTRA_CHECKS[op.value];

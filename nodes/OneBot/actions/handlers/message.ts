@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { messageProperties, readMessage } from '../../message/properties';
+import { MESSAGE_PARAMETERS, messageProperties, readMessage } from '../../message/properties';
 import { binaryResolver } from './binary';
 import { itemParameter } from '../../../shared/itemParameters';
 import { InputError } from '../../../shared/validation';
@@ -17,6 +17,10 @@ const OWN: readonly string[] = ['message', 'auto_escape'];
 export const messageHandler: OperationHandler = {
 	ownParams: OWN,
 	properties: (show): INodeProperties[] => messageProperties({ show }),
+	// Segments may carry the item's binary files; text, CQ code and JSON segments are parameters only.
+	readsParametersOnly(this: IExecuteFunctions): boolean {
+		return itemParameter(this, MESSAGE_PARAMETERS.format, 0, 'text') !== 'segments';
+	},
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
 		const mode = itemTargetMode(this, itemIndex, op.value);
 		const spec = mode === 'one' ? undefined : fanOutSpec(op.value);

@@ -29,6 +29,11 @@ export interface OperationHandler {
 	 */
 	isBatch?(this: IExecuteFunctions, op: OneBotOperationSpec): boolean;
 	prepareBatch?(this: IExecuteFunctions, op: OneBotOperationSpec, itemCount: number): Promise<PreparedCall>;
+	/**
+	 * True when `prepare` reads nothing but node parameters (no input item data, no binary file),
+	 * so that with no expression among the parameters it makes the same call for every item.
+	 */
+	readsParametersOnly?(this: IExecuteFunctions, op: OneBotOperationSpec): boolean;
 }
 
 /** Reads node parameters for one item, extracting resourceLocator values. */

@@ -1,0 +1,209 @@
+// The action nodes' per-item fast paths keep their semantics: a call the same for every item is
+// prepared once but still sent once per item (and refused per item when refused); anything taken
+// from the item (expressions, binary files) is still read per item; one timer serves the calls in
+// flight on a WebSocket; output items are n8n's; Heychat ack IDs stay stable and distinct.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+// the harness first: it sets n8n-core's environment up before n8n-core loads
+import { binaryItem } from '../harness/n8n';
+import { constructExecutionMetaData, returnJsonArray } from 'n8n-core';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { byId, run as runOneBot, TOKEN } from '../onebot/setup';
+import { run as runHeychat, BIG_CHANNEL, BIG_ROOM, byId as heychatId } from '../heychat/setup';
+import { FakeOneBot } from '../fakes/onebot';
+import { FakeHeychat } from '../fakes/heychat';
+import { pushPairedResults } from '../../nodes/shared/batch/output';
+import { ackIdFor, ackIdSequence } from '../../nodes/Heychat/helpers/ackId';
+
+const WS = { transport: 'websocket' };
+const items = (n: number, json: (i: number) => IDataObject = (i) => ({ i })): INodeExecutionData[] =>
+	Array.from({ length: n }, (_, i) => ({ json: json(i) }));
+
+describe('OneBot: a call the same for every item', () => {
+	let fake: FakeOneBot;
+	before(async () => {
+		fake = await FakeOneBot.start({ accessToken: TOKEN });
+	});
+	after(async () => {
+		await fake.close();
+	});
+
+	for (const transport of ['http', 'websocket'] as const) {
+		test(`${transport}: fixed parameters, 4 items → 4 calls with the same params, 4 answers, each paired`, async () => {
+			fake.reset();
+			const result = await runOneBot(
+				fake,
+				{ resource: 'message', operation: 'send_group_msg', group_id: byId('100001'), messageFormat: 'text', text: 'same', options: { transport } },
+				{ items: items(4) },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo('send_group_msg');
+			assert.equal(calls.length, 4, 'sent once per item');
+			for (const call of calls) assert.deepEqual(call.params, { group_id: 100001, message: 'same', auto_escape: true });
+			if (transport === 'websocket') assert.equal(new Set(calls.map((c) => c.echo)).size, 4, 'an echo per call');
+			assert.deepEqual(result.output.map((o) => o.pairedItem), [0, 1, 2, 3].map((item) => ({ item })));
+			assert.notEqual(result.output[0].json, result.output[1].json, 'each item its own output object');
+		});
+	}
+
+	test('a fixed parameter that is refused is refused for every item, and nothing is sent', async () => {
+		fake.reset();
+		const result = await runOneBot(
+			fake,
+			{ resource: 'message', operation: 'send_group_msg', group_id: byId('99999999999999999999'), messageFormat: 'text', text: 'x', options: WS },
+			{ items: items(3), continueOnFail: true },
+		);
+		assert.equal(result.error, undefined);
+		assert.equal(fake.calls.length, 0, 'nothing sent');
+		assert.equal(result.output.length, 3);
+		for (const [i, out] of result.output.entries()) {
+			assert.match(String(out.json.error), /group_id/);
+			assert.deepEqual(out.pairedItem, { item: i });
+		}
+	});
+
+	test('an expression is still read per item', async () => {
+		fake.reset();
+		const result = await runOneBot(
+			fake,
+			{ resource: 'message', operation: 'send_group_msg', group_id: byId('100001'), messageFormat: 'text', text: '={{ "n" + $json.i }}', options: WS },
+			{ items: items(3) },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		assert.deepEqual(fake.callsTo('send_group_msg').map((c) => c.params.message), ['n0', 'n1', 'n2']);
+	});
+
+	test('segments with a binary file: each item sends its own file (WebSocket)', async () => {
+		fake.reset();
+		const first = Buffer.from('first image bytes');
+		const second = Buffer.from('second image bytes');
+		const result = await runOneBot(
+			fake,
+			{
+				resource: 'message',
+				operation: 'send_group_msg',
+				group_id: byId('100001'),
+				messageFormat: 'segments',
+				segments: { segment: [{ type: 'image', source: 'binary' }] },
+				options: WS,
+			},
+			{ items: [binaryItem({}, 'data', first, 'image/png', 'a.png'), binaryItem({}, 'data', second, 'image/png', 'b.png')] },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const files = fake.callsTo('send_group_msg').map((c) => {
+			const file = (c.params.message as Array<{ data: { file: string } }>)[0].data.file;
+			return Buffer.from(file.replace(/^base64:\/\//, ''), 'base64');
+		});
+		assert.equal(files.length, 2);
+		assert.ok(files[0].equals(first));
+		assert.ok(files[1].equals(second));
+	});
+
+	test('WebSocket, Concurrency 2: one call that gets no answer times out alone; the others and the calls after it succeed', async () => {
+		fake.reset();
+		fake.setHandler('send_group_msg', (params) =>
+			params.message === 'never'
+				? new Promise((resolve) => setTimeout(() => resolve({ message_id: 9 }), 2500).unref())
+				: { message_id: 1 },
+		);
+		try {
+			const texts = ['a', 'never', 'c', 'd', 'e'];
+			const started = performance.now();
+			const result = await runOneBot(
+				fake,
+				{
+					resource: 'message',
+					operation: 'send_group_msg',
+					group_id: byId('100001'),
+					messageFormat: 'text',
+					text: '={{ $json.t }}',
+					options: { ...WS, timeout: 1, batching: { batch: { batchSize: 0, batchInterval: 0, concurrency: 2 } } },
+				},
+				{ items: texts.map((t) => ({ json: { t } })), continueOnFail: true },
+			);
+			const elapsed = performance.now() - started;
+			assert.equal(result.error, undefined);
+			assert.equal(fake.callsTo('send_group_msg').length, 5, 'each sent once');
+			assert.deepEqual(result.output.map((o) => o.pairedItem), [0, 1, 2, 3, 4].map((item) => ({ item })));
+			assert.deepEqual(result.output.map((o) => o.json.message_id), [1, undefined, 1, 1, 1]);
+			assert.equal(result.output[1].json.error, `send_group_msg over ${fake.wsUrl} got no answer within 1000 ms`);
+			assert.ok(elapsed >= 1000, `the timeout waited its full second (${elapsed} ms)`);
+		} finally {
+			fake.resetBehaviour();
+		}
+	});
+});
+
+describe('output items', () => {
+	test('the same items as constructExecutionMetaData(returnJsonArray(values))', () => {
+		const ctx = { helpers: { constructExecutionMetaData, returnJsonArray } } as unknown as IExecuteFunctions;
+		const values: IDataObject[] = [{ a: 1 }, { json: { wrapped: true }, other: 2 }, { b: [1, 2] }];
+		const ours: INodeExecutionData[] = [];
+		pushPairedResults(ctx, ours, values, 7);
+		assert.deepEqual(ours, constructExecutionMetaData(returnJsonArray(values), { itemData: { item: 7 } }));
+	});
+});
+
+describe('Heychat: sends with fixed parameters', () => {
+	let fake: FakeHeychat;
+	before(async () => {
+		fake = await FakeHeychat.start();
+	});
+	after(async () => {
+		await fake.close();
+	});
+	const SEND = '/chatroom/v2/channel_msg/send';
+	const channelText = (text: string) => ({
+		resource: 'message',
+		operation: 'send_channel_message',
+		room_id: heychatId(BIG_ROOM),
+		channel_id: heychatId(BIG_CHANNEL),
+		messageType: 'text',
+		text,
+	});
+
+	test('4 items: 4 requests, the same message, an ack ID each; the next execution gets other ack IDs', async () => {
+		const before = fake.callsTo(SEND).length;
+		const first = await runHeychat(fake, channelText('a *b*'), { items: items(4) });
+		assert.equal(first.error, undefined, String(first.error?.message));
+		const second = await runHeychat(fake, channelText('a *b*'), { items: items(4) });
+		assert.equal(second.error, undefined, String(second.error?.message));
+		const bodies = fake.callsTo(SEND).slice(before).map((c) => c.json as IDataObject);
+		assert.equal(bodies.length, 8);
+		for (const body of bodies) {
+			assert.equal(body.msg, 'a \\*b\\*');
+			assert.equal(body.room_id, BIG_ROOM);
+		}
+		assert.equal(new Set(bodies.map((b) => b.heychat_ack_id)).size, 8, 'no ack ID twice');
+		assert.deepEqual(first.output.map((o) => o.json.heychat_ack_id), bodies.slice(0, 4).map((b) => b.heychat_ack_id));
+	});
+
+	test('a text refused for the first item is refused for every item, nothing sent', async () => {
+		const before = fake.callsTo(SEND).length;
+		const result = await runHeychat(fake, channelText('   '), { items: items(2), continueOnFail: true });
+		assert.equal(result.error, undefined);
+		assert.equal(fake.callsTo(SEND).length, before, 'nothing sent');
+		assert.equal(result.output.length, 2);
+		for (const out of result.output) assert.match(String(out.json.error), /Text/);
+	});
+});
+
+describe('Heychat ack ID sequence', () => {
+	test('the same seed and item give the same id; 20,000 items, 20,000 ids of at most 18 digits', () => {
+		const ids = ackIdSequence('exec-1|node|0|send_channel_message');
+		const again = ackIdSequence('exec-1|node|0|send_channel_message');
+		const seen = new Set<string>();
+		for (let i = 0; i < 20_000; i++) {
+			const id = ids(i);
+			assert.match(id, /^[1-9]\d{0,17}$/);
+			assert.equal(again(i), id);
+			seen.add(id);
+		}
+		assert.equal(seen.size, 20_000);
+		assert.notEqual(ackIdSequence('exec-2|node|0|send_channel_message')(0), ids(0));
+		assert.notEqual(ackIdSequence('exec-1|node|0|send_private_message')(0), ids(0));
+		assert.match(ackIdFor('x'), /^\d+$/);
+	});
+});
