@@ -46,6 +46,8 @@ const TRIGGER_ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 15);
 const HEAP_EVENTS = Math.max(100_000, EVENTS);
 
 const rows: Row[] = [];
+/** An expression that differs per item (for the row that shows per-item preparation). */
+const EXPRESSION_TEXT = '={{ "hello " + $json.i }}';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function costRow(figure: string, value: Sample, floor: Sample, floorText: string, goal: number): void {
@@ -88,8 +90,12 @@ async function oneBotWs(): Promise<void> {
 	const s = await interleave(
 		{
 			node: (n) => oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n }),
+			// The same send with the text from an n8n expression: every item is read, checked and
+			// prepared on its own (n8n evaluates the expression per item), as in most real workflows.
+			expression: (n) => oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n, text: EXPRESSION_TEXT }),
 			ws: (n) => rawWsLoop(backend.url, n),
 			n8n: (n) => n8nWsFloorRun(backend.url, n),
+			n8nExpression: (n) => n8nWsFloorRun(backend.url, n, EXPRESSION_TEXT),
 		},
 		ROUNDS,
 		ITEMS,
@@ -104,6 +110,14 @@ async function oneBotWs(): Promise<void> {
 		`raw ws request/echo ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
 		1.1,
 	);
+	rows.push({
+		figure: `The same over WebSocket, text from an expression per item (${EXPRESSION_TEXT})`,
+		value: withRange(s.expression, 'µs/item'),
+		floor: `n8n floor reading the same expression per item ${withRange(s.n8nExpression, 'µs')}; the fixed-text node above ${withRange(s.node, 'µs')}; raw ws ${withRange(s.ws, 'µs')}`,
+		goal: '≤ 1.10× its n8n floor',
+		ratio: `${(s.expression.median / s.n8nExpression.median).toFixed(2)}×`,
+		verdict: verdict(s.expression.median / s.n8nExpression.median, 1.1, 'lower'),
+	});
 }
 
 async function heychat(): Promise<void> {

@@ -39,11 +39,14 @@ export interface OneBotNodeRun {
 	n: number;
 	/** Node option `options.batching.batch.concurrency`, when the node has it. */
 	concurrency?: number;
+	/** The message text; default a fixed text (no expression: the node prepares the call once). */
+	text?: string;
 }
 
 /**
  * The n8n floor for the WebSocket row: a node with the OneBot node's description that reads the
- * parameters Send Group Message reads (once, as the OneBot node does when they hold no expression)
+ * parameters Send Group Message reads (once, as the OneBot node does when they hold no expression;
+ * a text given as an expression per item, as n8n evaluates it per item)
  * and sends the same frame per item with a raw `ws` request/echo, emitting one item with
  * pairedItem per input. What it costs over the raw loop is n8n's own work (WorkflowExecute, the
  * items), which no node avoids.
@@ -69,9 +72,12 @@ class WsFloorNode implements INodeType {
 			this.getNodeParameter('operation', 0);
 			const groupId = this.getNodeParameter('group_id', 0, undefined, { extractValue: true }) as string;
 			this.getNodeParameter('messageFormat', 0);
-			const message = this.getNodeParameter('text', 0) as string;
+			const fixedText = this.getNodeParameter('text', 0) as string;
+			// A text from an expression is read per item (n8n evaluates it for each item).
+			const perItem = String(this.getNode().parameters.text).startsWith('=');
 			this.getNodeParameter('options', 0, {});
 			for (let i = 0; i < items.length; i++) {
+				const message = perItem && i > 0 ? (this.getNodeParameter('text', i) as string) : fixedText;
 				const echo = `e${i}`;
 				const answer = new Promise<string>((resolve) => (waiting = resolve));
 				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: Number(groupId), message, auto_escape: true }, echo }));
@@ -89,7 +95,7 @@ class WsFloorNode implements INodeType {
 const wsFloorNode = new WsFloorNode();
 
 /** µs per item for the n8n floor of the WebSocket row (see WsFloorNode). */
-export async function n8nWsFloorRun(wsUrl: string, n: number): Promise<number> {
+export async function n8nWsFloorRun(wsUrl: string, n: number, text = 'hello from the benchmark'): Promise<number> {
 	return await timeRun(n, async () => {
 		const result = await runNode({
 			node: wsFloorNode,
@@ -98,7 +104,7 @@ export async function n8nWsFloorRun(wsUrl: string, n: number): Promise<number> {
 				operation: 'send_group_msg',
 				group_id: { __rl: true, mode: 'id', value: '100001' },
 				messageFormat: 'text',
-				text: 'hello from the benchmark',
+				text,
 				options: { transport: 'websocket' },
 			},
 			items: items(n),
@@ -124,7 +130,7 @@ export async function oneBotNodeRun(o: OneBotNodeRun): Promise<number> {
 		operation: 'send_group_msg',
 		group_id: { __rl: true, mode: 'id', value: '100001' },
 		messageFormat: 'text',
-		text: 'hello from the benchmark',
+		text: o.text ?? 'hello from the benchmark',
 		options: options as INodeParameters,
 	};
 	return await timeRun(o.n, async () => {
