@@ -3,7 +3,7 @@
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts <scenario> [items] [runs]
  * or, to profile only the steady state (the runs after the first, without loading and JIT warm-up):
  *   PROFILE_OUT=/tmp/prof/x.cpuprofile node --import tsx bench/profile.ts <scenario> [items] [runs]
- * Scenarios: onebot-http, onebot-ws, heychat, and the trigger scenarios of bench/lib/triggers.ts
+ * Scenarios: onebot-http, onebot-ws, onebot-ws-expression (the text from an expression per item), heychat, and the trigger scenarios of bench/lib/triggers.ts
  * (onebot-raw, onebot-type, onebot-keyword, onebot-regex, onebot-ids, onebot-pass, heychat-raw,
  * heychat-type, heychat-command, heychat-ids, heychat-pass).
  */
@@ -51,9 +51,14 @@ async function main(): Promise<void> {
 		await backend.close();
 		return;
 	}
-	if (scenario === 'onebot-ws') {
+	if (scenario === 'onebot-ws' || scenario === 'onebot-ws-expression') {
 		const backend = await oneBotWsBackend();
-		for (let r = 0; r < runs; r++) report(scenario, await oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n }), 'µs/item');
+		const text = scenario === 'onebot-ws-expression' ? '={{ "hello " + $json.i }}' : undefined;
+		for (let r = 0; r < runs; r++) {
+			if (r === 1) await profiler.start();
+			report(scenario, await oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n, text }), 'µs/item');
+		}
+		await profiler.stop();
 		await backend.close();
 		return;
 	}
