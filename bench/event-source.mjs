@@ -65,7 +65,7 @@ const scenarios = {
 		sentinel: (i) => `{"sequence":${i},"type":"3001","notify_type":"","data":{"room_id":"${ROOM}","user_id":1,"state":1},"timestamp":1}`,
 	},
 	'heychat-command': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i, '/zebra') },
-	'heychat-ids': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i, '/weather', '1') },
+	'heychat-ids': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i, '/weather', '3611849174284943361') },
 	'heychat-pass': { event: (i) => heychatCommand(i), sentinel: (i) => heychatCommand(i) },
 };
 

@@ -65,7 +65,8 @@ const PARAMETERS: Record<Exclude<TriggerScenario, 'onebot-raw' | 'heychat-raw'>,
 	'onebot-pass': {},
 	'heychat-type': { events: ['3001'] },
 	'heychat-command': { events: ['50'], filters: { commandNames: 'zebra' } },
-	'heychat-ids': { events: ['50'], filters: { roomIds: '1' } },
+	// A room id as Heychat writes them (19 digits), beside the events' room.
+	'heychat-ids': { events: ['50'], filters: { roomIds: '3611849174284943361' } },
 	'heychat-pass': { events: ['50'] },
 };
 

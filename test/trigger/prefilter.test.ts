@@ -320,6 +320,27 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		'{"type":"3001","data":{"room_id":"1","user_info":{"room_id":"2"}}}',
 		'{"type":"5003","data":{"channel_id":"3638452309568749568","emoji":"[cube_doge]","is_add":1,"msg_id":"1","user_id":8829926}}',
 		'{"type":"5003","data":{"channel_id":"9","channel_base_info":{"channel_id":"3638452309568749568"}}}',
+		// ids written so that their text is not the listed id: exponents, fractions, \u escapes
+		'{"type":"50","data":{"room_id":1e3,"channel_id":2.5e1}}',
+		'{"type":"50","data":{"room_id":1E+3,"channel_id":25.0}}',
+		'{"type":"50","data":{"room_id": 1e3,"channel_id" :\n\t2.5e1}}',
+		'{"type":"50","data":{"room_id":-0.1e4}}',
+		'{"type":"50","data":{"room_id":10.0e2,"channel_id":"2\u0035"}}',
+		'{"type":"50","data":{"room_id":"\u0031000","channel_id":"25"}}',
+		'{"type":"50","data":{"room_base_info":{"room_id":"1000"},"channel_base_info":{"channel_id":" 25 "}}}',
+		// command names up to case, with slashes and spaces, the Kelvin sign, escapes, in other fields
+		command('/ZEBRA'),
+		command('//ZeBrA  '),
+		command('/\u007aebra'),
+		command('/Kiwi'),
+		command('/KIWI'),
+		command('/weather', ',"note":"zebra"'),
+		command('/lion king'),
+		command('/a/b'),
+		'{"type":"50","data":{"command_info":{"name":"/a\\/b"}}}',
+		command('/LION KING'),
+		'{"type":"50","data":{"command_info":{"name":"/Zebra"}}}',
+		'{"type":"3001","data":{"command_info":{"name":"/weather"}},"type":"50"}',
 	];
 	const emits = (config: HeychatFilterConfig, text: string): boolean => {
 		let value: unknown;
@@ -342,6 +363,13 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		['room 3611849174284943360', defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943360']) })],
 		['channel 3638452309568749568', defaultHeychatFilterConfig({ channelIds: new Set(['3638452309568749568']), eventTypes: new Set() })],
 		['room 1, channel 9, command weather', defaultHeychatFilterConfig({ roomIds: new Set(['1']), channelIds: new Set(['9']), commandNames: new Set(['weather']), eventTypes: new Set(['*']) })],
+		['room 1000', defaultHeychatFilterConfig({ roomIds: new Set(['1000']), eventTypes: new Set(['*']) })],
+		['channel 25', defaultHeychatFilterConfig({ channelIds: new Set(['25']), eventTypes: new Set(['*']) })],
+		['room 1000, channel 25', defaultHeychatFilterConfig({ roomIds: new Set(['1000']), channelIds: new Set(['25']) })],
+		['command kiwi', defaultHeychatFilterConfig({ commandNames: new Set(['kiwi']) })],
+		['command lion king, zebra', defaultHeychatFilterConfig({ commandNames: new Set(['lion king', 'zebra']) })],
+		['command a/b (not read from the bytes)', defaultHeychatFilterConfig({ commandNames: new Set(['a/b']) })],
+		['command zebra, known types (not read from the bytes)', defaultHeychatFilterConfig({ commandNames: new Set(['zebra']), eventTypes: new Set() })],
 	];
 	for (const [name, config] of configs) {
 		test(`${name}: never drops an event the full path emits`, () => {
@@ -351,10 +379,23 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 			}
 		});
 	}
-	test('plain frames of an unselected type are dropped without parsing; command, room and channel lists are left to the full path', () => {
-		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['3001']) }))?.drops(Buffer.from(command('/weather'))), true);
-		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) }))?.drops(Buffer.from(command('/weather'))), false);
-		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ roomIds: new Set(['1']) }))?.drops(Buffer.from(command('/weather'))), false);
+	test('plain frames are dropped without parsing: an unselected type, a command, room or channel not listed', () => {
+		const drops = (config: HeychatFilterConfig, frame: string) => HeychatPrefilter.for(config)?.drops(Buffer.from(frame));
+		const weather = command('/weather');
+		assert.equal(drops(defaultHeychatFilterConfig({ eventTypes: new Set(['3001']) }), weather), true);
+		assert.equal(drops(defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) }), weather), true);
+		assert.equal(drops(defaultHeychatFilterConfig({ commandNames: new Set(['zebra', 'weather']) }), weather), false);
+		assert.equal(drops(defaultHeychatFilterConfig({ commandNames: new Set(['zebra']) }), command('/ZEBRA')), false);
+		assert.equal(drops(defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943361']) }), weather), true);
+		assert.equal(drops(defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943360']) }), weather), false);
+		assert.equal(drops(defaultHeychatFilterConfig({ channelIds: new Set(['3611849174307799043']) }), weather), true);
+		// the room list is decided by the full path when a number has a fraction or an exponent
+		assert.equal(drops(defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943361']) }), command('/weather', ',"score":1.5')), false);
+		// digits and letters inside strings (a hex name in a URL) are no number
+		assert.equal(drops(defaultHeychatFilterConfig({ roomIds: new Set(['3611849174284943361']) }), command('/weather', ',"avatar":"https://a.example/3f1c0c7a5e2b.png"')), true);
+		// a name with a character JSON may escape, or types beside bot commands: the full path decides
+		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ commandNames: new Set(['a/b']) }))?.drops(Buffer.from(weather)), false);
 		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['*']) })), undefined);
+		assert.equal(HeychatPrefilter.for(defaultHeychatFilterConfig({ eventTypes: new Set(['*']), commandNames: new Set(['zebra']) })), undefined);
 	});
 });
