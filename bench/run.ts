@@ -1,7 +1,7 @@
 /**
  * npm run bench: the speed and memory goals of the package, each figure beside its floor,
  * measured side by side in one run: the variants of a row run interleaved (round-robin, rotating
- * start), BENCH_ROUNDS times (default 5), and the table shows medians with their range.
+ * start), BENCH_ROUNDS times (default 9), and the table shows medians with their range.
  *
  *   action nodes  n8n-core's WorkflowExecute (Manual Trigger → N items → node; the test harness's
  *                 runNode) against a minimal local backend, beside raw loops with the same client
@@ -38,7 +38,7 @@ import { loadFigures } from './lib/load';
 import { fmt, interleave, printTable, summarise, verdict, withRange, type Row, type Sample } from './lib/stats';
 import { heapGrowthPerMillion, measureStreams, openControl, openStream, startEventSource, type Stream, type TriggerScenario } from './lib/triggers';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 const TRIGGER_ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 15);
