@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
-import type { INodeParameters, INodeType } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { activateTrigger } from '../../test/trigger/context';
+import { activateTrigger, type ActiveTrigger } from '../../test/trigger/context';
 import { OneBotTrigger } from '../../nodes/OneBot/OneBotTrigger.node.ts';
 import { HeychatTrigger } from '../../nodes/Heychat/HeychatTrigger.node.ts';
 
@@ -130,20 +130,14 @@ export async function rawParseRun(source: EventSource, platform: 'onebot' | 'hey
 	return result;
 }
 
-/**
- * The trigger node, activated like n8n does: the window opens at the marker's emit and closes at
- * the sentinel's (all n + 2 emits when every event passes).
- */
-export async function triggerRun(source: EventSource, scenario: TriggerScenario, n: number): Promise<TriggerResult> {
-	if (scenario === 'onebot-raw' || scenario === 'heychat-raw') return await rawParseRun(source, scenario === 'onebot-raw' ? 'onebot' : 'heychat', n);
+/** The scenario's trigger node, activated like n8n does, connected to the event source at `url`. */
+async function activateBenchTrigger(
+	scenario: Exclude<TriggerScenario, 'onebot-raw' | 'heychat-raw'>,
+	url: string,
+	onEmit: (data: INodeExecutionData[][]) => void,
+): Promise<ActiveTrigger> {
 	const heychat = scenario.startsWith('heychat');
-	const expected = scenario.endsWith('-pass') ? n + 2 : 2;
-	const window = new Window();
-	let emitted = 0;
-	let done: (result: TriggerResult) => void = () => undefined;
-	const finished = new Promise<TriggerResult>((resolve) => (done = resolve));
-	const url = sourceUrl(source, scenario, n);
-	const trigger = await activateTrigger({
+	return await activateTrigger({
 		node: (heychat ? new HeychatTrigger() : new OneBotTrigger()) as INodeType,
 		parameters: PARAMETERS[scenario],
 		credentialType: heychat ? 'heychatBotApi' : 'oneBotV11Api',
@@ -151,11 +145,26 @@ export async function triggerRun(source: EventSource, scenario: TriggerScenario,
 			? { token: 'bench-token', apiBaseUrl: 'http://127.0.0.1:1', uploadUrl: 'http://127.0.0.1:1', gatewayUrl: url }
 			: { httpUrl: '', wsUrl: url, accessToken: '', authLocation: 'header', ignoreSslIssues: false },
 		discardLogs: true,
-		onEmit: (data) => {
-			emitted += data[0]?.length ?? 0;
-			if (emitted === 1) window.open();
-			else if (emitted === expected) done(window.close(n, emitted));
-		},
+		onEmit,
+	});
+}
+
+/**
+ * The trigger node, activated like n8n does: the window opens at the marker's emit and closes at
+ * the sentinel's (all n + 2 emits when every event passes).
+ */
+export async function triggerRun(source: EventSource, scenario: TriggerScenario, n: number): Promise<TriggerResult> {
+	if (scenario === 'onebot-raw' || scenario === 'heychat-raw') return await rawParseRun(source, scenario === 'onebot-raw' ? 'onebot' : 'heychat', n);
+	const expected = scenario.endsWith('-pass') ? n + 2 : 2;
+	const window = new Window();
+	let emitted = 0;
+	let done: (result: TriggerResult) => void = () => undefined;
+	const finished = new Promise<TriggerResult>((resolve) => (done = resolve));
+	const url = sourceUrl(source, scenario, n);
+	const trigger = await activateBenchTrigger(scenario, url, (data) => {
+		emitted += data[0]?.length ?? 0;
+		if (emitted === 1) window.open();
+		else if (emitted === expected) done(window.close(n, emitted));
 	});
 	const result = await finished;
 	await trigger.close();
@@ -290,28 +299,18 @@ export async function openStream(source: EventSource, control: Control, scenario
 			},
 		};
 	}
-	const heychat = scenario.startsWith('heychat');
 	const pass = scenario.endsWith('-pass');
 	let first: () => void = () => undefined;
 	const ready = new Promise<void>((resolve) => (first = resolve));
 	let seen = 0;
-	const trigger = await activateTrigger({
-		node: (heychat ? new HeychatTrigger() : new OneBotTrigger()) as INodeType,
-		parameters: PARAMETERS[scenario],
-		credentialType: heychat ? 'heychatBotApi' : 'oneBotV11Api',
-		credentials: heychat
-			? { token: 'bench-token', apiBaseUrl: 'http://127.0.0.1:1', uploadUrl: 'http://127.0.0.1:1', gatewayUrl: url }
-			: { httpUrl: '', wsUrl: url, accessToken: '', authLocation: 'header', ignoreSslIssues: false },
-		discardLogs: true,
-		onEmit: (data) => {
-			const k = data[0]?.length ?? 0;
-			if (seen === 0) {
-				seen += k;
-				first();
-				return;
-			}
-			counter.add(k);
-		},
+	const trigger = await activateBenchTrigger(scenario, url, (data) => {
+		const k = data[0]?.length ?? 0;
+		if (seen === 0) {
+			seen += k;
+			first();
+			return;
+		}
+		counter.add(k);
 	});
 	await ready;
 	return {

@@ -2,7 +2,6 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { EXCEPT_LIST, TARGET_MODE, sendToTargets, type TargetOutcome } from '../../shared/targets';
 import { InputError } from '../../shared/validation';
-import { findOperation } from '../catalog';
 import {
 	MAX_ROOM_PAGES,
 	ROOM_PAGE_SIZE,
@@ -12,8 +11,8 @@ import {
 	readRoomPage,
 	roomViewChannels,
 } from '../helpers/rooms';
-import { heychatRequest } from '../transport';
 import { callOptions } from './common';
+import { catalogGet } from './generic';
 
 /*
  * Send Channel Message → Send To → Every Room the Bot Is In: the rooms from room/joined (every
@@ -90,16 +89,6 @@ function cacheOf(ctx: IExecuteFunctions): RoomCache {
 	return cache;
 }
 
-async function get(this: IExecuteFunctions, itemIndex: number, operation: string, query: IDataObject): Promise<unknown> {
-	const op = findOperation(operation)!;
-	const response = await heychatRequest.call(
-		this,
-		{ operation, method: op.method, host: op.host, path: op.path, query },
-		callOptions.call(this, itemIndex),
-	);
-	return response.result;
-}
-
 /**
  * Every room the bot is in, in Heychat's order, each once: pages of 50 from offset 0 until a page
  * is empty, the answer's total is reached or a page brings no room not seen (a server ignoring
@@ -117,7 +106,7 @@ async function readJoinedRooms(this: IExecuteFunctions, itemIndex: number): Prom
 				{ itemIndex, description: 'Nothing was sent. Use "List of Channels" to send to a chosen set of channels.' },
 			);
 		}
-		const result = await get.call(this, itemIndex, 'list_joined_rooms', { offset, limit: ROOM_PAGE_SIZE });
+		const result = await catalogGet.call(this, 'list_joined_rooms', { offset, limit: ROOM_PAGE_SIZE }, callOptions.call(this, itemIndex));
 		const read = readRoomPage(result);
 		if (!read) {
 			throw new NodeOperationError(this.getNode(), 'Heychat answered list_joined_rooms without a list of rooms', {
@@ -164,7 +153,7 @@ async function roomChannels(this: IExecuteFunctions, itemIndex: number, room: Jo
 	let channels = cache.channels.get(room.room_id);
 	if (!channels) {
 		channels = (async () => {
-			const result = await get.call(this, itemIndex, 'get_room', { room_id: room.room_id });
+			const result = await catalogGet.call(this, 'get_room', { room_id: room.room_id }, callOptions.call(this, itemIndex));
 			const list = roomViewChannels(result);
 			if (!list) {
 				throw new NodeOperationError(this.getNode(), `Heychat answered get_room for room ${roomLabel(room)} without its channels`, {

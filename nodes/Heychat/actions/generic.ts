@@ -1,15 +1,15 @@
 import { randomBytes } from 'crypto';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { itemParameter } from '../../shared/itemParameters';
 import { ADDITIONAL_FIELDS } from '../../shared/catalog/properties';
 import { readOperationParams, type ParameterGetter } from '../../shared/catalog/readParams';
 import { getPath, parseJsonLossless } from '../../shared/json';
 import { InputError } from '../../shared/validation';
-import { isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
+import { findOperation, isHandledParam, type HeychatOperationSpec, type HeychatParamSpec } from '../catalog';
 import { answerObject } from '../catalog/result';
 import { toWireValues } from '../catalog/wire';
-import { heychatRequest } from '../transport';
+import { heychatRequest, type CallOptions, type HeychatContext } from '../transport';
 import { callOptions } from './common';
 
 /** JSON fields are parsed here, losslessly, so ids typed as bare numbers keep every digit. */
@@ -115,4 +115,20 @@ export async function callCatalogOperation(
 		callOptions.call(this, itemIndex),
 	);
 	return resultItems(op, answerObject(op, response.result));
+}
+
+/**
+ * The result of a catalog GET made by the node itself (the room list, a room's channel tree, the
+ * searchable lists), by operation name.
+ */
+export async function catalogGet(
+	this: HeychatContext,
+	operation: string,
+	query: IDataObject,
+	options?: CallOptions,
+): Promise<unknown> {
+	const op = findOperation(operation);
+	if (!op) throw new NodeOperationError(this.getNode(), `Unknown Heychat operation ${operation}`);
+	const response = await heychatRequest.call(this, { operation, method: op.method, host: op.host, path: op.path, query }, options);
+	return response.result;
 }

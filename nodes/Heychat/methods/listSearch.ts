@@ -6,10 +6,8 @@ import {
 	type INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { findList } from '../actions/generic';
-import { findOperation } from '../catalog';
-import { channelTypeName, roomViewChannels } from '../helpers/rooms';
-import { heychatRequest } from '../transport';
+import { catalogGet, findList } from '../actions/generic';
+import { channelTypeName, ROOM_PAGE_SIZE, roomViewChannels } from '../helpers/rooms';
 
 /*
  * Searchable lists for the resourceLocator fields: rooms the bot joined, the channels and roles of
@@ -17,21 +15,7 @@ import { heychatRequest } from '../transport';
  * endpoints have no search parameter).
  */
 
-const ROOM_PAGE = 50;
 const MEMBER_PAGE = 100;
-
-async function get(this: ILoadOptionsFunctions, operation: string, query: IDataObject): Promise<unknown> {
-	const op = findOperation(operation);
-	if (!op) throw new NodeOperationError(this.getNode(), `Unknown Heychat operation ${operation}`);
-	const response = await heychatRequest.call(this, {
-		operation,
-		method: op.method,
-		host: op.host,
-		path: op.path,
-		query,
-	});
-	return response.result;
-}
 
 function matches(filter: string | undefined, ...values: unknown[]): boolean {
 	if (!filter) return true;
@@ -67,17 +51,17 @@ export async function searchRooms(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const offset = Number(paginationToken) || 0;
-	const result = await get.call(this, 'list_joined_rooms', { offset, limit: ROOM_PAGE });
+	const result = await catalogGet.call(this, 'list_joined_rooms', { offset, limit: ROOM_PAGE_SIZE });
 	const rooms = (findList(result, 'rooms') ?? []) as IDataObject[];
 	const results: INodeListSearchItems[] = rooms
 		.filter((room) => matches(filter, room.room_name, room.room_id))
 		.map((room) => ({ name: text(room.room_name) || text(room.room_id), value: text(room.room_id) }));
-	return { results, paginationToken: nextOffset(offset, rooms.length, ROOM_PAGE) };
+	return { results, paginationToken: nextOffset(offset, rooms.length, ROOM_PAGE_SIZE) };
 }
 
 export async function searchChannels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const room = selectedRoom.call(this);
-	const channels = roomViewChannels(await get.call(this, 'get_room', { room_id: room })) ?? [];
+	const channels = roomViewChannels(await catalogGet.call(this, 'get_room', { room_id: room })) ?? [];
 	const results = channels
 		.filter((c) => matches(filter, c.channel_name, c.channel_id))
 		.map((c) => {
@@ -92,7 +76,7 @@ export async function searchChannels(this: ILoadOptionsFunctions, filter?: strin
 
 export async function searchRoles(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const room = selectedRoom.call(this);
-	const result = await get.call(this, 'list_room_roles', { room_id: room });
+	const result = await catalogGet.call(this, 'list_room_roles', { room_id: room });
 	const roles = ((Array.isArray(result) ? result : findList(result, 'roles')) ?? []) as IDataObject[];
 	const results = roles
 		.filter((role) => matches(filter, role.name, role.id))
@@ -107,7 +91,7 @@ export async function searchRoomMembers(
 ): Promise<INodeListSearchResult> {
 	const room = selectedRoom.call(this);
 	const offset = Number(paginationToken) || 0;
-	const result = await get.call(this, 'list_room_users', {
+	const result = await catalogGet.call(this, 'list_room_users', {
 		room_id: room,
 		offset,
 		limit: MEMBER_PAGE,

@@ -305,14 +305,16 @@ export async function heychatRequest(
 			const info = readRateLimit(plainHeaders(response.headers));
 			const where = describeRateLimit(info);
 			if (info.waitMs > maxWaitMs) {
-				throw fail(failure, 
+				throw fail(
+					failure,
 					'rateLimit',
 					`Heychat rate limit reached: it asks to wait ${(info.waitMs / 1000).toFixed(1)} s, longer than the ${maxWaitMs / 1000} s allowed`,
 					{ httpCode: 429, description: where || undefined },
 				);
 			}
 			if (attempt > maxRetries) {
-				throw fail(failure, 
+				throw fail(
+					failure,
 					'rateLimit',
 					`Heychat rate limit reached: still limited after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`,
 					{
@@ -340,7 +342,8 @@ export async function heychatRequest(
 		const serverMessage = typeof envelope?.msg === 'string' ? envelope.msg : undefined;
 
 		if (status === 401 || status === 403) {
-			throw fail(failure, 
+			throw fail(
+				failure,
 				'credentials',
 				`Heychat rejected the bot token (HTTP ${status})${serverMessage ? `: ${serverMessage}` : ''}`,
 				{
@@ -352,7 +355,8 @@ export async function heychatRequest(
 			);
 		}
 		if (status < 200 || status > 299) {
-			throw fail(failure, 
+			throw fail(
+				failure,
 				'http',
 				serverMessage
 					? `Heychat answered HTTP ${status}: ${serverMessage}`

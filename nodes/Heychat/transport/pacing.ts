@@ -31,20 +31,19 @@ export function heychatPacing(raw: { token: string; apiBaseUrl: string; sendRate
 	};
 }
 
-/**
- * Makes a send in its slots: the credential's Send Rate (the next slot counts from this send's end)
- * and, within the limits, the private-message budget.
- */
 /** Whether a call of `operation` waits for a slot (a send with a Send Rate, or a private message within the limits). */
 export function isPacedSend(pacing: HeychatPacing, operation: string): boolean {
 	if (!SEND_OPERATIONS.has(operation)) return false;
 	return pacing.sendRate > 0 || (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation));
 }
 
+/**
+ * Makes a send in its slots: the credential's Send Rate (the next slot counts from this send's end)
+ * and, within the limits, the private-message budget. Anything else goes straight through.
+ */
 export async function pacedHeychatSend<T>(pacing: HeychatPacing, operation: string, send: () => Promise<T>): Promise<T> {
-	if (!SEND_OPERATIONS.has(operation)) return await send();
 	// no Send Rate, no private-message budget to keep: nothing to wait for, nothing to record
-	if (!(pacing.sendRate > 0) && !(pacing.withinLimits && PRIVATE_OPERATIONS.has(operation))) return await send();
+	if (!isPacedSend(pacing, operation)) return await send();
 	await paceSend(pacing.key, pacing.sendRate);
 	if (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation)) {
 		await paceWindow(`${pacing.key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, HEYCHAT_LIMITS.windowMs);

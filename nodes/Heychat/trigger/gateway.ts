@@ -230,6 +230,7 @@ export class GatewayListener {
 			logger: options.logger,
 			source: this.url,
 			secrets: [token],
+			prefilter: options.prefilter,
 		});
 		const describe = (error: unknown) => redactToken(error instanceof Error ? error.message : String(error), token);
 		this.connection = new ManagedConnection<WebSocketLink>({
@@ -281,8 +282,6 @@ export class GatewayListener {
 	private onFrame(data: RawFrame, generation: number): void {
 		if (this.connection.isClosing) return;
 		if (isPong(data)) return; // onActivity already fed the watchdog
-		const prefilter = this.options.prefilter;
-		if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 		const frame = this.guard.accept(data);
 		if (frame) this.options.onEvent(frame, generation);
 	}

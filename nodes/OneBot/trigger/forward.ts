@@ -150,6 +150,7 @@ export class ForwardListener {
 			logger: options.logger,
 			source: this.url,
 			secrets: [credentials.accessToken],
+			prefilter: options.prefilter,
 		});
 		this.connection = new ManagedConnection<WebSocketLink>({
 			source: this.url,
@@ -201,8 +202,6 @@ export class ForwardListener {
 
 	private onFrame(data: RawFrame): void {
 		if (this.connection.isClosing) return;
-		const prefilter = this.options.prefilter;
-		if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 		const event = this.guard.accept(data);
 		if (!event) return;
 		if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {

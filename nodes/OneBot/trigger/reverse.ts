@@ -173,6 +173,7 @@ export class ReverseServer {
 			logger: options.logger,
 			source: `a backend connected to ${this.address}`,
 			secrets: [options.accessToken],
+			prefilter: options.prefilter,
 		});
 	}
 
@@ -373,8 +374,6 @@ export class ReverseServer {
 		socket.on('message', (data: RawFrame) => {
 			connection.watchdog.feed();
 			if (this.closing) return;
-			const prefilter = this.options.prefilter;
-			if (prefilter && Buffer.isBuffer(data) && data.length <= this.options.maxEventBytes && prefilter(data)) return;
 			const event = this.guard.accept(data);
 			if (!event) return;
 			if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {

@@ -33,6 +33,11 @@ export interface FrameGuardOptions<T> {
 	source: string;
 	/** Secrets to strip from the preview in warnings. */
 	secrets?: Array<string | undefined>;
+	/**
+	 * True for a frame whose event would not be emitted anyway, recognised from its bytes (the
+	 * triggers' prefilter.ts): dropped before it is parsed, without a warning.
+	 */
+	prefilter?: (frame: Buffer) => boolean;
 }
 
 /** A raw frame's size in bytes (a string counts as its UTF-8 bytes). */
@@ -68,6 +73,7 @@ export class FrameGuard<T> {
 		if (Buffer.isBuffer(data)) {
 			// what `ws` hands over for every frame: the fast path
 			if (data.length > this.options.maxBytes) return this.tooLarge(data.length);
+			if (this.options.prefilter?.(data)) return undefined;
 			text = data.toString();
 		} else {
 			const size = frameBytes(data);
