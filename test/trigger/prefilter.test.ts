@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { parseJsonLossless } from '../../nodes/shared/json';
+import { DEFAULT_MAX_EVENT_BYTES, FrameGuard, type FrameCheck } from '../../nodes/shared/connection/frames';
 import { FrameScanner, NOT_STRING } from '../../nodes/shared/trigger/rawScan';
 import { isScannableChar, keywordForms, KeywordScan } from '../../nodes/shared/trigger/keywordScan';
 import { checkOneBotFrame, defaultFilterConfig, EventFilter, type FilterConfig } from '../../nodes/OneBot/trigger/filters';
@@ -24,17 +24,19 @@ function groupMessage(text: string, extra = ''): string {
 	);
 }
 
-/** Whether the full path emits the frame: what the listeners and the filter do without a prefilter. */
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Whether the full path emits the frame: the listeners' FrameGuard (parse and shape check) without
+ * a prefilter, then the filter.
+ */
+function fullPathEmits<T>(check: (value: unknown) => FrameCheck<T>, text: string, pass: (value: T) => boolean): boolean {
+	const value = new FrameGuard<T>({ maxBytes: DEFAULT_MAX_EVENT_BYTES, check, logger: quiet, source: 'test' }).accept(Buffer.from(text, 'utf8'));
+	return value !== undefined && pass(value);
+}
+
 function oneBotEmits(config: FilterConfig, text: string): boolean {
-	let value: unknown;
-	try {
-		value = parseJsonLossless(text);
-	} catch {
-		return false;
-	}
-	const checked = checkOneBotFrame(value);
-	if (checked.kind !== 'accept') return false;
-	return new EventFilter(config).apply(checked.value, true).pass;
+	return fullPathEmits(checkOneBotFrame, text, (event) => new EventFilter(config).apply(event, true).pass);
 }
 
 function assertOneBotExact(config: FilterConfig, frames: readonly string[]): number {
@@ -342,16 +344,8 @@ describe('Heychat prefilter: same emit decision as the full path', () => {
 		'{"type":"50","data":{"command_info":{"name":"/Zebra"}}}',
 		'{"type":"3001","data":{"command_info":{"name":"/weather"}},"type":"50"}',
 	];
-	const emits = (config: HeychatFilterConfig, text: string): boolean => {
-		let value: unknown;
-		try {
-			value = parseJsonLossless(text);
-		} catch {
-			return false;
-		}
-		const checked = checkHeychatFrame(value);
-		return checked.kind === 'accept' && new HeychatEventFilter(config).apply(checked.value, 1, true).pass;
-	};
+	const emits = (config: HeychatFilterConfig, text: string): boolean =>
+		fullPathEmits(checkHeychatFrame, text, (frame) => new HeychatEventFilter(config).apply(frame, 1, true).pass);
 	const configs: Array<[string, HeychatFilterConfig]> = [
 		['type 3001', defaultHeychatFilterConfig({ eventTypes: new Set(['3001']) })],
 		['type 50 (default)', defaultHeychatFilterConfig()],
