@@ -86,7 +86,7 @@ class WsFloorNode implements INodeType {
 				out.push({ json: { data: frame.data } as INodeExecutionData['json'], pairedItem: { item: i } });
 			}
 		} finally {
-			socket.terminate();
+			await closeCleanly(socket);
 		}
 		return [out];
 	}
@@ -237,17 +237,21 @@ export async function rawHttpLoop(url: string, n: number, body: () => string = G
 	}
 }
 
-/** µs per call: a sequential `ws` request/echo loop on one socket. */
+/**
+ * µs per call: a sequential `ws` request/echo loop on one socket, doing the whole job the node does
+ * in an execution: connect, N request/echo, a clean close (as the raw axios loop's time holds its
+ * connection set-up).
+ */
 export async function rawWsLoop(url: string, n: number): Promise<number> {
-	const socket = new WebSocket(url);
-	await new Promise((resolve, reject) => {
-		socket.once('open', resolve);
-		socket.once('error', reject);
-	});
-	let waiting: ((text: string) => void) | undefined;
-	socket.on('message', (data) => waiting?.(data.toString()));
-	try {
-		return await timeRun(n, async () => {
+	return await timeRun(n, async () => {
+		const socket = new WebSocket(url);
+		await new Promise((resolve, reject) => {
+			socket.once('open', resolve);
+			socket.once('error', reject);
+		});
+		let waiting: ((text: string) => void) | undefined;
+		socket.on('message', (data) => waiting?.(data.toString()));
+		try {
 			for (let i = 0; i < n; i++) {
 				const echo = `e${i}`;
 				const answer = new Promise<string>((resolve) => (waiting = resolve));
@@ -255,10 +259,19 @@ export async function rawWsLoop(url: string, n: number): Promise<number> {
 				const frame = JSON.parse(await answer) as { echo: string };
 				if (frame.echo !== echo) throw new Error('echo mismatch');
 			}
-		});
-	} finally {
-		socket.terminate();
-	}
+		} finally {
+			await closeCleanly(socket);
+		}
+	});
+}
+
+/** A WebSocket close handshake, awaited (what the node does at the end of an execution). */
+async function closeCleanly(socket: WebSocket): Promise<void> {
+	if (socket.readyState === WebSocket.CLOSED) return;
+	await new Promise<void>((resolve) => {
+		socket.once('close', () => resolve());
+		socket.close(1000);
+	});
 }
 
 export const HEYCHAT_BODY = () =>
