@@ -3,7 +3,8 @@
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts <scenario> [items] [runs]
  * or, to profile only the steady state (the runs after the first, without loading and JIT warm-up):
  *   PROFILE_OUT=/tmp/prof/x.cpuprofile node --import tsx bench/profile.ts <scenario> [items] [runs]
- * Scenarios: onebot-http, onebot-ws, onebot-ws-expression (the text from an expression per item), heychat, and the trigger scenarios of bench/lib/triggers.ts
+ * Scenarios: onebot-http, onebot-ws, onebot-ws-expression (the text from an expression per item), floor-ws and
+ * floor-ws-expression (the n8n floor node of those two rows, WsFloorNode), heychat, and the trigger scenarios of bench/lib/triggers.ts
  * (onebot-raw, onebot-type, onebot-keyword, onebot-regex, onebot-ids, onebot-pass, heychat-raw,
  * heychat-type, heychat-command, heychat-ids, heychat-pass).
  */
@@ -11,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
 import { heychatHttpBackend, oneBotHttpBackend, oneBotWsBackend } from './lib/backends';
-import { heychatNodeRun, oneBotNodeRun } from './lib/actions';
+import { heychatNodeRun, n8nWsFloorRun, oneBotNodeRun } from './lib/actions';
 import { triggerRun, startEventSource, type TriggerScenario } from './lib/triggers';
 
 /** PROFILE_OUT: a CPU profile of the runs after the first (the steady state), written there at the end. */
@@ -44,19 +45,25 @@ async function main(): Promise<void> {
 	if (scenario === 'onebot-http' || scenario === 'heychat') {
 		const backend = scenario === 'heychat' ? await heychatHttpBackend() : await oneBotHttpBackend();
 		for (let r = 0; r < runs; r++) {
+			if (r === 1) await profiler.start();
 			const us = scenario === 'heychat' ? await heychatNodeRun(backend.url, n) : await oneBotNodeRun({ httpUrl: backend.url, transport: 'http', n });
 			report(scenario, us, 'µs/item');
 		}
+		await profiler.stop();
 		process.stdout.write(`connections: ${backend.connections}\n`);
 		await backend.close();
 		return;
 	}
-	if (scenario === 'onebot-ws' || scenario === 'onebot-ws-expression') {
+	if (scenario === 'onebot-ws' || scenario === 'onebot-ws-expression' || scenario === 'floor-ws' || scenario === 'floor-ws-expression') {
 		const backend = await oneBotWsBackend();
-		const text = scenario === 'onebot-ws-expression' ? '={{ "hello " + $json.i }}' : undefined;
+		const text = scenario.endsWith('-expression') ? '={{ "hello " + $json.i }}' : undefined;
+		const floor = scenario.startsWith('floor-');
 		for (let r = 0; r < runs; r++) {
 			if (r === 1) await profiler.start();
-			report(scenario, await oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n, text }), 'µs/item');
+			const us = floor
+				? await n8nWsFloorRun(backend.url, n, text)
+				: await oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n, text });
+			report(scenario, us, 'µs/item');
 		}
 		await profiler.stop();
 		await backend.close();

@@ -7,9 +7,28 @@ import type { IExecuteFunctions, INodeParameters, NodeParameterValueType } from 
  * execution; one with an expression (`={{ $json.x }}`, `$fromAI(...)`) is read per item as before.
  */
 
-type Cache = Map<string, { value: unknown }>;
+/** What one execution (one node context) knows about its parameters. */
+interface ExecutionParameters {
+	/** The node's parameters as saved (n8n's getNode() copies the whole node on every call: read once). */
+	saved: INodeParameters;
+	/** Values of parameters that hold no expression, by name (and extractValue). */
+	values: Map<string, { value: unknown }>;
+	/** Whether the parameter at a path holds an expression, by path. */
+	holds: Map<string, boolean>;
+	/** Whether any parameter of the node holds one. */
+	anywhere?: boolean;
+}
 
-const caches = new WeakMap<object, Cache>();
+const executions = new WeakMap<object, ExecutionParameters>();
+
+function executionOf(ctx: IExecuteFunctions): ExecutionParameters {
+	let state = executions.get(ctx);
+	if (!state) {
+		state = { saved: ctx.getNode().parameters, values: new Map(), holds: new Map() };
+		executions.set(ctx, state);
+	}
+	return state;
+}
 
 /** Whether a raw parameter value (as saved in the workflow) holds an expression anywhere. */
 function hasExpression(value: unknown, depth = 0): boolean {
@@ -30,31 +49,14 @@ function rawParameter(parameters: INodeParameters, path: string): unknown {
 	return current;
 }
 
-/** A copy of a parameter value (plain JSON data, as n8n hands parameters out). */
-function copy(value: unknown): unknown {
+/** A copy of a parameter value (plain JSON data, as n8n hands parameters out; BigInt ids kept). */
+export function copyParameterValue(value: unknown): unknown {
 	if (value === null || typeof value !== 'object') return value;
-	if (Array.isArray(value)) return value.map(copy);
+	if (Array.isArray(value)) return value.map(copyParameterValue);
 	if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
 	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+	for (const key of Object.keys(value)) out[key] = copyParameterValue((value as Record<string, unknown>)[key]);
 	return out;
-}
-
-const wholeNode = new WeakMap<object, boolean>();
-
-/*
- * The node's parameters as saved, for the expression checks: n8n's getNode() copies the whole node
- * on every call, so it is read once per execution (the saved parameters do not change in one).
- */
-const savedParameters = new WeakMap<object, INodeParameters>();
-
-function parametersOf(ctx: IExecuteFunctions): INodeParameters {
-	let parameters = savedParameters.get(ctx);
-	if (!parameters) {
-		parameters = ctx.getNode().parameters;
-		savedParameters.set(ctx, parameters);
-	}
-	return parameters;
 }
 
 /**
@@ -63,10 +65,21 @@ function parametersOf(ctx: IExecuteFunctions): INodeParameters {
  * through the item's own data, e.g. its binary files).
  */
 export function nodeHoldsExpression(ctx: IExecuteFunctions): boolean {
-	let holds = wholeNode.get(ctx);
+	const state = executionOf(ctx);
+	return (state.anywhere ??= hasExpression(state.saved));
+}
+
+/**
+ * Whether the parameter at `path` (a name, or a dotted path into a collection) holds an
+ * expression anywhere in its saved value: then its value may differ from item to item. Worked
+ * out once per execution and path.
+ */
+export function parameterHoldsExpression(ctx: IExecuteFunctions, path: string): boolean {
+	const state = executionOf(ctx);
+	let holds = state.holds.get(path);
 	if (holds === undefined) {
-		holds = hasExpression(parametersOf(ctx));
-		wholeNode.set(ctx, holds);
+		holds = hasExpression(rawParameter(state.saved, path));
+		state.holds.set(path, holds);
 	}
 	return holds;
 }
@@ -83,18 +96,13 @@ export function itemParameter(
 	fallback?: unknown,
 	extractValue = false,
 ): unknown {
-	let cache = caches.get(ctx);
-	if (!cache) {
-		cache = new Map();
-		caches.set(ctx, cache);
-	}
+	const state = executionOf(ctx);
 	const key = extractValue ? `${name}\u0000x` : name;
-	let hit = cache.get(key);
-	if (!hit) {
-		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, { extractValue });
-		if (hasExpression(rawParameter(parametersOf(ctx), name))) return value;
-		hit = { value };
-		cache.set(key, hit);
-	}
-	return copy(hit.value);
+	const hit = state.values.get(key);
+	if (hit) return copyParameterValue(hit.value);
+	const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, { extractValue });
+	// an expression: n8n evaluates it for this item, every time
+	if (parameterHoldsExpression(ctx, name)) return value;
+	state.values.set(key, { value });
+	return copyParameterValue(value);
 }

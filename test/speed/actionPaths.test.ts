@@ -10,7 +10,7 @@ import { binaryItem } from '../harness/n8n';
 import { constructExecutionMetaData, returnJsonArray } from 'n8n-core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { byId, run as runOneBot, TOKEN } from '../onebot/setup';
+import { BIG_ID, byId, run as runOneBot, TOKEN, wireParams } from '../onebot/setup';
 import { run as runHeychat, BIG_CHANNEL, BIG_ROOM, byId as heychatId } from '../heychat/setup';
 import { FakeOneBot } from '../fakes/onebot';
 import { FakeHeychat } from '../fakes/heychat';
@@ -132,6 +132,93 @@ describe('OneBot: a call the same for every item', () => {
 			assert.ok(elapsed >= 1000, `the timeout waited its full second (${elapsed} ms)`);
 		} finally {
 			fake.resetBehaviour();
+		}
+	});
+});
+
+describe('OneBot: a parameter with an expression among fixed ones', () => {
+	let fake: FakeOneBot;
+	before(async () => {
+		fake = await FakeOneBot.start({ accessToken: TOKEN });
+	});
+	after(async () => {
+		await fake.close();
+	});
+	const send = (parameters: IDataObject, transport: string, extraOptions: IDataObject = {}) => ({
+		resource: 'message',
+		operation: 'send_group_msg',
+		group_id: byId('100001'),
+		messageFormat: 'text',
+		text: '={{ "n" + $json.i }}',
+		...parameters,
+		options: { transport, ...extraOptions },
+	});
+
+	for (const transport of ['http', 'websocket'] as const) {
+		test(`${transport}: the chat from an expression is read per item (a 19-digit id exact), the text too`, async () => {
+			fake.reset();
+			const groups = ['100001', '100002', BIG_ID];
+			const result = await runOneBot(fake, send({ group_id: byId('={{ $json.g }}') }, transport), {
+				items: items(3, (i) => ({ i, g: groups[i] })),
+			});
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo('send_group_msg');
+			assert.deepEqual(calls.map((c) => wireParams(c).group_id), [100001, 100002, BigInt(BIG_ID)]);
+			assert.deepEqual(calls.map((c) => wireParams(c).message), ['n0', 'n1', 'n2']);
+		});
+
+		test(`${transport}: Additional Fields with an expression are read per item beside a fixed chat`, async () => {
+			fake.reset();
+			const result = await runOneBot(fake, send({ additionalFields: { summary: '={{ "s" + $json.i }}' } }, transport), {
+				items: items(3),
+			});
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo('send_group_msg').map(wireParams);
+			assert.deepEqual(calls.map((c) => c.summary), ['s0', 's1', 's2']);
+			assert.deepEqual(calls.map((c) => c.group_id), [100001, 100001, 100001]);
+		});
+
+		test(`${transport}: a fixed 19-digit chat id with a text per item reaches the wire exact for every item`, async () => {
+			fake.reset();
+			const result = await runOneBot(fake, send({ group_id: byId(BIG_ID) }, transport), { items: items(3) });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo('send_group_msg').map(wireParams);
+			assert.deepEqual(calls, [0, 1, 2].map((i) => ({ group_id: BigInt(BIG_ID), message: `n${i}`, auto_escape: true })));
+		});
+	}
+
+	test('Concurrency 4: each call carries its own item\'s text with the fixed chat, outputs paired in order', async () => {
+		fake.reset();
+		const n = 12;
+		const result = await runOneBot(
+			fake,
+			send({ additionalFields: { summary: 'fixed' } }, 'websocket', { batching: { batch: { batchSize: 0, batchInterval: 0, concurrency: 4 } } }),
+			{ items: items(n) },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const calls = fake.callsTo('send_group_msg').map(wireParams);
+		assert.equal(calls.length, n);
+		assert.deepEqual(
+			calls.map((c) => c.message).sort(),
+			Array.from({ length: n }, (_, i) => `n${i}`).sort(),
+			'every item sent its own text once',
+		);
+		for (const c of calls) assert.deepEqual({ group_id: c.group_id, summary: c.summary }, { group_id: 100001, summary: 'fixed' });
+		assert.deepEqual(result.output.map((o) => o.pairedItem), Array.from({ length: n }, (_, item) => ({ item })));
+	});
+
+	test('a fixed chat that is refused is refused for every item (text from an expression), nothing sent', async () => {
+		fake.reset();
+		const result = await runOneBot(fake, send({ group_id: byId('99999999999999999999') }, 'websocket'), {
+			items: items(3),
+			continueOnFail: true,
+		});
+		assert.equal(result.error, undefined);
+		assert.equal(fake.calls.length, 0, 'nothing sent');
+		assert.equal(result.output.length, 3);
+		for (const [i, out] of result.output.entries()) {
+			assert.match(String(out.json.error), /group_id/);
+			assert.deepEqual(out.pairedItem, { item: i });
 		}
 	});
 });

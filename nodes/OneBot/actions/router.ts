@@ -42,6 +42,8 @@ export interface OneBotRun {
 	 * call is ready to go, so that input refused while preparing it sends nothing at all.
 	 */
 	backend: () => Promise<DetectedBackend>;
+	/** The backend once resolved: later items fit their calls without waiting for it again. */
+	resolved?: DetectedBackend;
 	pacing: OneBotPacing;
 	batching: BatchSettings;
 	/**
@@ -86,12 +88,16 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	};
 }
 
+/** The call as `backend` reads it (names, types), or a refusal before anything is sent. */
+function fitTo(run: OneBotRun, backend: DetectedBackend, call: PreparedCall, op: OneBotOperationSpec): PreparedCall {
+	const params = fitCallToBackend(backend.backend, op, call.params, { handlerParams: run.handler.ownParams });
+	return { action: call.action, params };
+}
+
 /** The call as the run's backend reads it (names, types), or a refusal before anything is sent. */
 async function fitted(run: OneBotRun, call: PreparedCall): Promise<PreparedCall> {
-	const op = findOperation(call.action) ?? run.op;
-	const { backend } = await run.backend();
-	const params = fitCallToBackend(backend, op, call.params, { handlerParams: run.handler.ownParams });
-	return { action: call.action, params };
+	const backend = (run.resolved ??= await run.backend());
+	return fitTo(run, backend, call, findOperation(call.action) ?? run.op);
 }
 
 /** True when the operation makes one call for all items (forward message from input items). */
@@ -151,8 +157,9 @@ export function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: numb
 async function prepareAndRunItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
 	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
 	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
-	const call = await fitted(run, prepared);
-	const op = findOperation(call.action) ?? run.op;
+	const op = findOperation(prepared.action) ?? run.op;
+	// once the backend is known, without waiting for it again
+	const call = run.resolved ? fitTo(run, run.resolved, prepared, op) : await fitted(run, prepared);
 	// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
 	if (run.callsAlike && !run.sameCall) {
 		run.sameCall = sameCallFor(call);

@@ -355,6 +355,17 @@ export async function readMessage(
 	get: ParameterGetter,
 	resolveBinary?: ResolveBinary,
 ): Promise<ReadMessageResult> {
+	const now = readMessageNow(get);
+	if (now) return now;
+	const entries = readEntries(get(MESSAGE_PARAMETERS.segments));
+	return { message: await buildMessageFromSegments(entries, resolveBinary, MESSAGE_PARAMETERS.segments) };
+}
+
+/**
+ * readMessage for the formats that need no file (text, CQ code, JSON segments), without a
+ * promise; undefined for segments (which may read the item's binary files: use readMessage).
+ */
+export function readMessageNow(get: ParameterGetter): ReadMessageResult | undefined {
 	const format = (get(MESSAGE_PARAMETERS.format) ?? 'text') as MessageFormat;
 	switch (format) {
 		case 'text': {
@@ -367,10 +378,8 @@ export async function readMessage(
 			if (text.trim() === '') throw emptyError(MESSAGE_PARAMETERS.cqString);
 			return { message: text, autoEscape: false };
 		}
-		case 'segments': {
-			const entries = readEntries(get(MESSAGE_PARAMETERS.segments));
-			return { message: await buildMessageFromSegments(entries, resolveBinary, MESSAGE_PARAMETERS.segments) };
-		}
+		case 'segments':
+			return undefined;
 		case 'json':
 			return { message: parseSegmentsJson(get(MESSAGE_PARAMETERS.segmentsJson)) };
 		default:

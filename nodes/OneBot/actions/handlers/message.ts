@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { MESSAGE_PARAMETERS, messageProperties, readMessage } from '../../message/properties';
+import { MESSAGE_PARAMETERS, messageProperties, readMessage, readMessageNow } from '../../message/properties';
 import { binaryResolver } from './binary';
 import { itemParameter } from '../../../shared/itemParameters';
 import { InputError } from '../../../shared/validation';
@@ -27,16 +27,20 @@ export const messageHandler: OperationHandler = {
 		// Many chats: the chat field is hidden; the router sets it for each target.
 		const params = readCatalogParams(this, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
 		if (op.value === 'send_msg') checkSendMsgTarget(params);
-		const { message, autoEscape } = await readMessage(
-			(name: string) => itemParameter(this, name, itemIndex),
-			binaryResolver(this, itemIndex),
-		);
+		const get = messageGetter(this, itemIndex);
+		// text, CQ code and JSON segments at once; segments may read the item's files
+		const { message, autoEscape } = readMessageNow(get) ?? (await readMessage(get, binaryResolver(this, itemIndex)));
 		params.message = message as never;
 		if (autoEscape !== undefined) params.auto_escape = autoEscape;
 		if (spec && mode !== 'one') return { action: op.value, params, fanOut: { operation: op.value, mode } };
 		return { action: op.value, params };
 	},
 };
+
+/** Reads the message parameters of one item. */
+function messageGetter(ctx: IExecuteFunctions, itemIndex: number): (name: string) => unknown {
+	return (name) => itemParameter(ctx, name, itemIndex);
+}
 
 /**
  * `send_msg` picks the chat by `message_type`, or else by which id is given: the id the type needs

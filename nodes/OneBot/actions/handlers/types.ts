@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { planOperationParams, readPlannedParams, type ParamReadPlan } from '../../../shared/catalog/readParams';
-import { itemParameter } from '../../../shared/itemParameters';
+import { planOperationParams, type ParamReadPlan } from '../../../shared/catalog/readParams';
+import { readItemParams } from '../../../shared/catalog/itemParams';
 
 /** What an operation sends: the action name and its parameters. */
 export interface PreparedCall {
@@ -36,19 +36,17 @@ export interface OperationHandler {
 	readsParametersOnly?(this: IExecuteFunctions, op: OneBotOperationSpec): boolean;
 }
 
-/** Reads node parameters for one item, extracting resourceLocator values. */
-export function parameterGetter(ctx: IExecuteFunctions, itemIndex: number) {
-	return (name: string, fallback: unknown): unknown => itemParameter(ctx, name, itemIndex, fallback, true);
-}
-
-/** The catalog parameters of an operation for one item, except those a handler reads itself. */
+/**
+ * The catalog parameters of an operation for one item, except those a handler reads itself (read
+ * and checked once per execution when none of them holds an expression, see readItemParams).
+ */
 export function readCatalogParams(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	op: OneBotOperationSpec,
 	own: readonly string[] = [],
 ): IDataObject {
-	return readPlannedParams(parameterGetter(ctx, itemIndex), readPlan(op, own));
+	return readItemParams(ctx, itemIndex, readPlan(op, own));
 }
 
 /*
