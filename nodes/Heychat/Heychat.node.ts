@@ -43,7 +43,7 @@ export class Heychat implements INodeType {
 		const continueOnFail = this.continueOnFail();
 		// Batching: several items in flight, outputs in input order, each paired to its item.
 		const batching = readBatching(this.getNodeParameter('options', 0, {}) as IDataObject);
-		const outcomes = await runOrdered(items.length, batching, async (itemIndex) => await runOperation.call(this, itemIndex), {
+		const outcomes = await runOrdered(items.length, batching, (itemIndex) => runOperation.call(this, itemIndex), {
 			stopOnError: !continueOnFail,
 		});
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -207,6 +207,25 @@ describe('OneBot: a parameter with an expression among fixed ones', () => {
 		assert.deepEqual(result.output.map((o) => o.pairedItem), Array.from({ length: n }, (_, item) => ({ item })));
 	});
 
+	for (const transport of ['http', 'websocket'] as const) {
+		test(`${transport}: a chat from an expression refused for one item fails that item alone, before anything is sent for it`, async () => {
+			fake.reset();
+			const groups = ['100001', 'abc', '100002', ''];
+			const result = await runOneBot(fake, send({ group_id: byId('={{ $json.g }}') }, transport), {
+				items: items(4, (i) => ({ i, g: groups[i] })),
+				continueOnFail: true,
+			});
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo('send_group_msg').map(wireParams);
+			assert.deepEqual(calls.map((c) => [c.group_id, c.message]), [[100001, 'n0'], [100002, 'n2']]);
+			assert.deepEqual(result.output.map((o) => o.pairedItem), [0, 1, 2, 3].map((item) => ({ item })));
+			assert.equal(result.output[0].json.message_id !== undefined, true);
+			assert.match(String(result.output[1].json.error), /group_id.*must be an integer/);
+			assert.match(String(result.output[3].json.error), /group_id.*required/);
+			assert.equal(result.output[2].json.error, undefined);
+		});
+	}
+
 	test('a fixed chat that is refused is refused for every item (text from an expression), nothing sent', async () => {
 		fake.reset();
 		const result = await runOneBot(fake, send({ group_id: byId('99999999999999999999') }, 'websocket'), {

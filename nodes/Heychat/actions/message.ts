@@ -3,18 +3,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
-import { findOperation, isHandledParam, type HeychatOperationSpec } from '../catalog';
+import { isHandledParam, type HeychatOperationSpec } from '../catalog';
 import { toWireValues } from '../catalog/wire';
-import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
 import { cardMessage } from '../helpers/card';
 import { imageFormatOf, imageSize, type ImageInfo } from '../helpers/imageSize';
 import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { getHeychatCredentials, heychatRequest, type HeychatCall } from '../transport';
-import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
+import { MSG_TYPE, type BuiltMessage, type ImageFileInfo } from './builtMessage';
+import { postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
 import { errorJson, itemError } from './errors';
 import {
 	TARGET_LIST,
@@ -36,8 +35,6 @@ export const CHANNEL_MESSAGE_OPS = ['send_channel_message', 'update_channel_mess
 export const PRIVATE_MESSAGE_OPS = ['send_private_message'];
 const ALL_MESSAGE_OPS = [...CHANNEL_MESSAGE_OPS, ...PRIVATE_MESSAGE_OPS];
 
-/** msg_type values (current docs: 3, 4, 10, 20; type 1 "text" is legacy). */
-export const MSG_TYPE = { image: 3, markdown: 4, markdownMentions: 10, card: 20 } as const;
 
 type MessageType = 'text' | 'markdown' | 'markdownMentions' | 'image' | 'card';
 
@@ -378,24 +375,6 @@ export const messageProperties: INodeProperties[] = [
 	},
 ];
 
-interface ImageFileInfo {
-	url: string;
-	width?: number;
-	height?: number;
-}
-
-export interface BuiltMessage {
-	msg_type: number;
-	msg?: string;
-	img?: string;
-	addition: string;
-	at_user_id?: string;
-	at_role_id?: string;
-	mention_channel_id?: string;
-	/** For the output: the image files the message shows. */
-	images: ImageFileInfo[];
-}
-
 function additionWith(images: ImageFileInfo[]): string {
 	return images.length === 0 ? '{"img_files_info":[]}' : JSON.stringify({ img_files_info: images });
 }
@@ -603,132 +582,6 @@ export async function buildMessage(
 	};
 }
 
-/** Execution id, node id and run index of a node context: the same for all its items, so read once. */
-interface RunKey {
-	executionId: string | undefined;
-	nodeId: string;
-	runIndex: number;
-	/** The items' ack ids, per operation (see ackIdSequence). */
-	ackIds: Map<string, (itemIndex: number) => string>;
-}
-
-const runKeys = new WeakMap<object, RunKey>();
-
-function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
-	let key = runKeys.get(context);
-	if (!key) {
-		// getNode() copies the node with all its parameters: once per execution, not per item
-		const nodeId = context.getNode().id;
-		try {
-			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
-			key = {
-				executionId: context.getExecutionId(),
-				nodeId,
-				runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0,
-				ackIds: new Map(),
-			};
-		} catch {
-			key = { executionId: undefined, nodeId, runIndex: 0, ackIds: new Map() };
-		}
-		runKeys.set(context, key);
-	}
-	return key;
-}
-
-/** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
-function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
-	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
-	if (given !== '') return given;
-	const key = runKeyOf(this, itemIndex);
-	if (!key.executionId) return newAckId();
-	let ids = key.ackIds.get(operation);
-	if (!ids) {
-		ids = ackIdSequence([key.executionId, key.nodeId, key.runIndex, operation].join('|'));
-		key.ackIds.set(operation, ids);
-	}
-	return ids(itemIndex);
-}
-
-/** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
-const pacingByExecution = new WeakMap<IExecuteFunctions, Promise<HeychatPacing>>();
-async function pacingOf(ctx: IExecuteFunctions): Promise<HeychatPacing> {
-	let pacing = pacingByExecution.get(ctx);
-	if (!pacing) {
-		pacing = getHeychatCredentials.call(ctx).then(heychatPacing);
-		pacingByExecution.set(ctx, pacing);
-	}
-	return await pacing;
-}
-
-/** Where a message goes: a channel (with an optional quoted message) or a user (private). */
-export type MessageDestination =
-	| { kind: 'channel'; room_id: unknown; channel_id: unknown; msg_id?: unknown; reply_id?: string }
-	| { kind: 'private'; to_user_id: unknown };
-
-/**
- * Posts a built message to one destination and shapes the output. `ackSeed` tells sends of the
- * same item apart (one per target), so each has its own stable heychat_ack_id.
- */
-export async function postMessage(
-	this: IExecuteFunctions,
-	op: HeychatOperationSpec,
-	itemIndex: number,
-	built: BuiltMessage,
-	options: IDataObject,
-	destination: MessageDestination,
-	ackSeed = '',
-): Promise<IDataObject> {
-	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
-	let ackId = ackIdForItem.call(this, itemIndex, op.value, options);
-	if (ackSeed !== '') ackId = ackIdFor(`${ackId}|${ackSeed}`);
-
-	const body: IDataObject = {};
-	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
-	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
-	if (built.msg !== undefined) body.msg = built.msg;
-	body.msg_type = built.msg_type;
-	if (built.img !== undefined) body.img = built.img;
-	body.heychat_ack_id = ackId;
-	if (destination.kind === 'channel') {
-		const replyTo = typeof options.replyTo === 'string' ? options.replyTo.trim() : '';
-		if (replyTo !== '' && !/^\d+$/.test(replyTo)) {
-			throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
-		}
-		body.reply_id = replyTo !== '' ? replyTo : (destination.reply_id ?? '');
-		body.room_id = destination.room_id as string;
-		body.channel_id = destination.channel_id as string;
-		if (operation === 'send_channel_message') {
-			body.channel_type = typeof options.channelType === 'number' ? options.channelType : 1;
-		}
-	}
-	body.addition = built.addition;
-	if (built.msg_type === MSG_TYPE.markdownMentions) {
-		body.at_user_id = built.at_user_id ?? '';
-		body.at_role_id = built.at_role_id ?? '';
-		body.mention_channel_id = built.mention_channel_id ?? '';
-	}
-	const spec = operation === op.value ? op : findOperation(operation)!;
-	// Fields the catalog says are always sent (e.g. the empty mention lists HeyBox.Net sends).
-	for (const param of spec.params) {
-		if (param.handled && param.wireDefault !== undefined && !(param.name in body)) {
-			body[param.name] = param.wireDefault as IDataObject[string];
-		}
-	}
-
-	const pacing = await pacingOf(this);
-	const request: HeychatCall = { operation, method: spec.method, host: spec.host, path: spec.path, body };
-	const response = isPacedSend(pacing, operation)
-		? await pacedHeychatSend(pacing, operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
-		: await heychatRequest.call(this, request, callOptions.call(this, itemIndex));
-	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
-	const output: IDataObject = { ...result };
-	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;
-	output.msg_type = built.msg_type;
-	if (built.img !== undefined) output.img = built.img;
-	if (built.images.length > 0) output.img_files_info = built.images as unknown as IDataObject[];
-	return output;
-}
-
 /**
  * What a send to one chat is made of (the ids, Options, the built message) is the same for every
  * item when no parameter holds an expression and the message takes nothing from the item (no
@@ -739,6 +592,8 @@ interface SameMessage {
 	ids: IDataObject;
 	options: IDataObject;
 	built: BuiltMessage;
+	/** The post to the one destination, prepared for the first item that got this far (each item adds its ack ID). */
+	post?: PreparedPost;
 }
 
 const sameMessages = new WeakMap<object, Map<string, SameMessage>>();
@@ -791,10 +646,15 @@ export async function sendMessage(
 	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 
 	if (!toList) {
+		const kept = same ?? sameMessageOf(this, op.value);
+		if (kept?.post) return [await sendPost.call(this, op, itemIndex, kept.post)];
 		const destination: MessageDestination = privateMessage
 			? { kind: 'private', to_user_id: ids.to_user_id }
 			: { kind: 'channel', room_id: ids.room_id, channel_id: ids.channel_id, msg_id: ids.msg_id };
-		return [await postMessage.call(this, op, itemIndex, built, options, destination)];
+		const post = await preparePost.call(this, op, built, options, destination);
+		// the same message to the same chat for every item: its body is written once
+		if (kept) kept.post = post;
+		return [await sendPost.call(this, op, itemIndex, post)];
 	}
 	const post = async (target: ChannelTarget): Promise<IDataObject> => ({
 		success: true,

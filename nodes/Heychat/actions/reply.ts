@@ -4,7 +4,9 @@ import { InputError, toInt64 } from '../../shared/validation';
 import type { HeychatOperationSpec } from '../catalog';
 import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
-import { MSG_TYPE, buildMessage, postMessage, type BuiltMessage, type MessageDestination } from './message';
+import { buildMessage } from './message';
+import { MSG_TYPE, type BuiltMessage } from './builtMessage';
+import { postMessage, type MessageDestination } from './post';
 
 /*
  * Reply: answers the event of the input item (from the Heychat Trigger) where it happened: in its

@@ -39,6 +39,8 @@ export interface HeychatCall {
 	query?: IDataObject;
 	/** A JSON body (POST). `{}` is sent when a POST has none. */
 	body?: IDataObject;
+	/** The JSON text of `body`, when the caller has written it already (sent instead of writing it again). */
+	bodyText?: string;
 	/** A multipart body with one file, instead of JSON. */
 	file?: MultipartFile;
 }
@@ -116,6 +118,8 @@ function queryString(query: IDataObject | undefined): string {
  */
 interface HeychatSession {
 	credentials: Promise<HeychatCredentials>;
+	/** The credential once read: later requests use it without waiting for the promise again. */
+	resolved?: HeychatCredentials;
 	agents: KeepAliveAgents;
 	/** Made once the credential is read: what every request of the execution shares. */
 	shared?: SharedRequestSettings;
@@ -226,7 +230,7 @@ export async function heychatRequest(
 	options: CallOptions = {},
 ): Promise<HeychatResult> {
 	const session = sessionOf(this);
-	const credentials = await session.credentials;
+	const credentials = (session.resolved ??= await session.credentials);
 	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
 	if (!/^https?:\/\//i.test(base)) {
 		throw new NodeOperationError(
@@ -248,7 +252,7 @@ export async function heychatRequest(
 	if (multipart) {
 		headers = { 'Content-Type': multipart.contentType, 'Content-Length': String(multipart.length) };
 	} else if (call.method !== 'GET') {
-		data = stringifyWithBigInt(call.body ?? {});
+		data = call.bodyText ?? stringifyWithBigInt(call.body ?? {});
 		headers = JSON_HEADERS;
 	}
 	const requestUrl = `${url}?${queryString(call.query)}`;
@@ -260,7 +264,8 @@ export async function heychatRequest(
 	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
 	for (let attempt = 1; ; attempt++) {
 		let response: AxiosResponse<Buffer>;
-		await paceHeychatRequest(pacing);
+		// within the documented limits only (nothing to wait for otherwise)
+		if (pacing.withinLimits) await paceHeychatRequest(pacing);
 		const agents = session.agents;
 		agents.begin();
 		try {

@@ -151,22 +151,45 @@ export function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: numb
 	const same = run.sameCall;
 	// the call every item makes alike: straight to the wire
 	if (same) return send(run, same.action, same.params).then((response) => responseToItems(run.sameOp, same.action, response));
+	const backend = run.resolved;
+	const prepareNow = run.handler.prepareNow;
+	if (backend && prepareNow) {
+		// a call that needs nothing asynchronous (no file) once the backend is known: without a promise of its own
+		try {
+			const prepared = prepareNow.call(this, itemIndex, run.op);
+			if (prepared) return sendPrepared.call(this, run, itemIndex, prepared, backend);
+		} catch (error) {
+			return Promise.reject(error as Error);
+		}
+	}
 	return prepareAndRunItem.call(this, run, itemIndex);
 }
 
 async function prepareAndRunItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
 	const prepared = await run.handler.prepare.call(this, itemIndex, run.op);
-	if (prepared.fanOut) return await runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
+	// many chats: the targets are listed before the backend is asked for
+	if (prepared.fanOut) return await sendPrepared.call(this, run, itemIndex, prepared, undefined);
+	const backend = (run.resolved ??= await run.backend());
+	return await sendPrepared.call(this, run, itemIndex, prepared, backend);
+}
+
+/** Fits a prepared call to the backend, sends it and shapes its answer (or sends to each target). */
+function sendPrepared(
+	this: IExecuteFunctions,
+	run: OneBotRun,
+	itemIndex: number,
+	prepared: PreparedCall,
+	backend: DetectedBackend | undefined,
+): Promise<IDataObject[]> {
+	if (prepared.fanOut) return runFanOut.call(this, run, itemIndex, { ...prepared, fanOut: prepared.fanOut });
 	const op = findOperation(prepared.action) ?? run.op;
-	// once the backend is known, without waiting for it again
-	const call = run.resolved ? fitTo(run, run.resolved, prepared, op) : await fitted(run, prepared);
+	const call = fitTo(run, backend!, prepared, op);
 	// Only a call that was prepared and checked without error is kept: a refused one is refused per item.
 	if (run.callsAlike && !run.sameCall) {
 		run.sameCall = sameCallFor(call);
 		run.sameOp = op;
 	}
-	const response = await send(run, call.action, call.params);
-	return responseToItems(op, call.action, response);
+	return send(run, call.action, call.params).then((response) => responseToItems(op, call.action, response));
 }
 
 /** The single call of a batch operation. */

@@ -1,11 +1,12 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { MESSAGE_PARAMETERS, messageProperties, readMessage, readMessageNow } from '../../message/properties';
+import { MESSAGE_PARAMETERS, messageProperties, readMessage, readMessageNow, type ReadMessageResult } from '../../message/properties';
 import { binaryResolver } from './binary';
 import { itemParameter } from '../../../shared/itemParameters';
 import { InputError } from '../../../shared/validation';
-import { fanOutSpec, itemTargetMode } from '../targets';
+import { fanOutSpec, itemTargetMode, type OneBotFanOutSpec } from '../targets';
+import type { TargetMode } from '../../../shared/targets';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 const OWN: readonly string[] = ['message', 'auto_escape'];
@@ -22,20 +23,43 @@ export const messageHandler: OperationHandler = {
 		return itemParameter(this, MESSAGE_PARAMETERS.format, 0, 'text') !== 'segments';
 	},
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
-		const mode = itemTargetMode(this, itemIndex, op.value);
-		const spec = mode === 'one' ? undefined : fanOutSpec(op.value);
-		// Many chats: the chat field is hidden; the router sets it for each target.
-		const params = readCatalogParams(this, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
-		if (op.value === 'send_msg') checkSendMsgTarget(params);
+		const target = readTarget(this, itemIndex, op);
 		const get = messageGetter(this, itemIndex);
 		// text, CQ code and JSON segments at once; segments may read the item's files
-		const { message, autoEscape } = readMessageNow(get) ?? (await readMessage(get, binaryResolver(this, itemIndex)));
-		params.message = message as never;
-		if (autoEscape !== undefined) params.auto_escape = autoEscape;
-		if (spec && mode !== 'one') return { action: op.value, params, fanOut: { operation: op.value, mode } };
-		return { action: op.value, params };
+		return withMessage(op, target, readMessageNow(get) ?? (await readMessage(get, binaryResolver(this, itemIndex))));
+	},
+	prepareNow(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): PreparedCall | undefined {
+		// segments may read the item's binary files: those go through prepare
+		if (itemParameter(this, MESSAGE_PARAMETERS.format, itemIndex, 'text') === 'segments') return undefined;
+		const target = readTarget(this, itemIndex, op);
+		return withMessage(op, target, readMessageNow(messageGetter(this, itemIndex))!);
 	},
 };
+
+/** Where one item's message goes: its checked catalog fields, and one chat or many. */
+interface MessageTarget {
+	params: IDataObject;
+	mode: TargetMode;
+	spec: OneBotFanOutSpec | undefined;
+}
+
+function readTarget(ctx: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): MessageTarget {
+	const mode = itemTargetMode(ctx, itemIndex, op.value);
+	const spec = mode === 'one' ? undefined : fanOutSpec(op.value);
+	// Many chats: the chat field is hidden; the router sets it for each target.
+	const params = readCatalogParams(ctx, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
+	if (op.value === 'send_msg') checkSendMsgTarget(params);
+	return { params, mode, spec };
+}
+
+/** The call: the target's fields with the message read for the item. */
+function withMessage(op: OneBotOperationSpec, target: MessageTarget, { message, autoEscape }: ReadMessageResult): PreparedCall {
+	const { params, mode, spec } = target;
+	params.message = message as never;
+	if (autoEscape !== undefined) params.auto_escape = autoEscape;
+	if (spec && mode !== 'one') return { action: op.value, params, fanOut: { operation: op.value, mode } };
+	return { action: op.value, params };
+}
 
 /** Reads the message parameters of one item. */
 function messageGetter(ctx: IExecuteFunctions, itemIndex: number): (name: string) => unknown {

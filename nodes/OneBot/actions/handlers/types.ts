@@ -24,6 +24,11 @@ export interface OperationHandler {
 	properties(show: { resource: string[]; operation: string[] }): INodeProperties[];
 	prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall>;
 	/**
+	 * `prepare` without a promise, for an item whose call needs nothing asynchronous (no file to
+	 * read); undefined when it does (then `prepare` is used). Same checks, same errors.
+	 */
+	prepareNow?(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): PreparedCall | undefined;
+	/**
 	 * When it returns true, the operation makes ONE call for all input items
 	 * (e.g. a forward message with one node per item) via `prepareBatch`.
 	 */

@@ -1,0 +1,216 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { stringifyWithBigInt } from '../../shared/json';
+import { InputError } from '../../shared/validation';
+import { findOperation, type HeychatOperationSpec } from '../catalog';
+import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
+import { getHeychatCredentials, heychatRequest, type HeychatCall } from '../transport';
+import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
+import { MSG_TYPE, type BuiltMessage } from './builtMessage';
+import { callOptions } from './common';
+
+/*
+ * Posting a built message: the request body (everything but its heychat_ack_id is known before
+ * the item's ack ID), the send in its pacing slot, and the output item. A post whose message,
+ * options and destination are the same for every item (see sendMessage) is prepared once; each
+ * item then only adds its own ack ID.
+ */
+
+/** Execution id, node id and run index of a node context: the same for all its items, so read once. */
+interface RunKey {
+	executionId: string | undefined;
+	nodeId: string;
+	runIndex: number;
+	/** The items' ack ids, per operation (see ackIdSequence). */
+	ackIds: Map<string, (itemIndex: number) => string>;
+}
+
+const runKeys = new WeakMap<object, RunKey>();
+
+function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
+	let key = runKeys.get(context);
+	if (!key) {
+		// getNode() copies the node with all its parameters: once per execution, not per item
+		const nodeId = context.getNode().id;
+		try {
+			// The data proxy is costly to build (n8n's expression context): once per execution, not per item.
+			key = {
+				executionId: context.getExecutionId(),
+				nodeId,
+				runIndex: Number(context.getWorkflowDataProxy(itemIndex).$runIndex) || 0,
+				ackIds: new Map(),
+			};
+		} catch {
+			key = { executionId: undefined, nodeId, runIndex: 0, ackIds: new Map() };
+		}
+		runKeys.set(context, key);
+	}
+	return key;
+}
+
+/** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
+function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
+	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
+	if (given !== '') return given;
+	const key = runKeyOf(this, itemIndex);
+	if (!key.executionId) return newAckId();
+	let ids = key.ackIds.get(operation);
+	if (!ids) {
+		ids = ackIdSequence([key.executionId, key.nodeId, key.runIndex, operation].join('|'));
+		key.ackIds.set(operation, ids);
+	}
+	return ids(itemIndex);
+}
+
+/** The credential's pacing, read once per execution of the node (the context is the same for all its items). */
+const pacingByExecution = new WeakMap<IExecuteFunctions, Promise<HeychatPacing>>();
+async function pacingOf(ctx: IExecuteFunctions): Promise<HeychatPacing> {
+	let pacing = pacingByExecution.get(ctx);
+	if (!pacing) {
+		pacing = getHeychatCredentials.call(ctx).then(heychatPacing);
+		pacingByExecution.set(ctx, pacing);
+	}
+	return await pacing;
+}
+
+/** Where a message goes: a channel (with an optional quoted message) or a user (private). */
+export type MessageDestination =
+	| { kind: 'channel'; room_id: unknown; channel_id: unknown; msg_id?: unknown; reply_id?: string }
+	| { kind: 'private'; to_user_id: unknown };
+
+const ACK_ID = 'heychat_ack_id';
+
+/**
+ * The JSON text of `body` with `key` set to a string given later: the text before and after it
+ * is written once, so each value costs a string join instead of a JSON.stringify of the body.
+ * Gives exactly stringifyWithBigInt({ ...body, [key]: value }) (the key keeps its place).
+ */
+export function jsonWithStringField(body: IDataObject, key: string): (value: string) => string {
+	const before: IDataObject = {};
+	const after: IDataObject = {};
+	let seen = false;
+	for (const name of Object.keys(body)) {
+		if (name === key) seen = true;
+		else if (seen) after[name] = body[name];
+		else before[name] = body[name];
+	}
+	if (!seen) throw new Error(`jsonWithStringField: the body has no "${key}"`);
+	const head = stringifyWithBigInt(before).slice(0, -1); // "{…" without its "}"
+	const tail = stringifyWithBigInt(after).slice(1); // "…}" without its "{"
+	const open = `${head}${head.length > 1 ? ',' : ''}${JSON.stringify(key)}:`;
+	const close = tail.length > 1 ? `,${tail}` : tail;
+	return (value) => open + JSON.stringify(value) + close;
+}
+
+/** A post with everything but the item's ack ID worked out. */
+export interface PreparedPost {
+	operation: string;
+	/** The body, its heychat_ack_id left to fill in. */
+	body: IDataObject;
+	/** The body's JSON text with a given ack ID. */
+	bodyText: (ackId: string) => string;
+	request: Omit<HeychatCall, 'body' | 'bodyText'>;
+	pacing: HeychatPacing;
+	paced: boolean;
+	built: BuiltMessage;
+	options: IDataObject;
+}
+
+/** Builds the body of a post (checking Reply To) and reads the pacing: what every item of a same post shares. */
+export async function preparePost(
+	this: IExecuteFunctions,
+	op: HeychatOperationSpec,
+	built: BuiltMessage,
+	options: IDataObject,
+	destination: MessageDestination,
+): Promise<PreparedPost> {
+	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
+	const body: IDataObject = {};
+	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
+	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
+	if (built.msg !== undefined) body.msg = built.msg;
+	body.msg_type = built.msg_type;
+	if (built.img !== undefined) body.img = built.img;
+	body[ACK_ID] = ''; // its place: filled in per send
+	if (destination.kind === 'channel') {
+		const replyTo = typeof options.replyTo === 'string' ? options.replyTo.trim() : '';
+		if (replyTo !== '' && !/^\d+$/.test(replyTo)) {
+			throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
+		}
+		body.reply_id = replyTo !== '' ? replyTo : (destination.reply_id ?? '');
+		body.room_id = destination.room_id as string;
+		body.channel_id = destination.channel_id as string;
+		if (operation === 'send_channel_message') {
+			body.channel_type = typeof options.channelType === 'number' ? options.channelType : 1;
+		}
+	}
+	body.addition = built.addition;
+	if (built.msg_type === MSG_TYPE.markdownMentions) {
+		body.at_user_id = built.at_user_id ?? '';
+		body.at_role_id = built.at_role_id ?? '';
+		body.mention_channel_id = built.mention_channel_id ?? '';
+	}
+	const spec = operation === op.value ? op : findOperation(operation)!;
+	// Fields the catalog says are always sent (e.g. the empty mention lists HeyBox.Net sends).
+	for (const param of spec.params) {
+		if (param.handled && param.wireDefault !== undefined && !(param.name in body)) {
+			body[param.name] = param.wireDefault as IDataObject[string];
+		}
+	}
+	const pacing = await pacingOf(this);
+	return {
+		operation,
+		body,
+		bodyText: jsonWithStringField(body, ACK_ID),
+		request: { operation, method: spec.method, host: spec.host, path: spec.path },
+		pacing,
+		paced: isPacedSend(pacing, operation),
+		built,
+		options,
+	};
+}
+
+/**
+ * Sends a prepared post for one item with its own ack ID (`ackSeed` tells sends of the same item
+ * apart, one per target) and shapes the output.
+ */
+export async function sendPost(
+	this: IExecuteFunctions,
+	op: HeychatOperationSpec,
+	itemIndex: number,
+	post: PreparedPost,
+	ackSeed = '',
+): Promise<IDataObject> {
+	let ackId = ackIdForItem.call(this, itemIndex, op.value, post.options);
+	if (ackSeed !== '') ackId = ackIdFor(`${ackId}|${ackSeed}`);
+	const body: IDataObject = { ...post.body, [ACK_ID]: ackId };
+	const request: HeychatCall = { ...post.request, body, bodyText: post.bodyText(ackId) };
+	const response = post.paced
+		? await pacedHeychatSend(post.pacing, post.operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		: await heychatRequest.call(this, request, callOptions.call(this, itemIndex));
+	const built = post.built;
+	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
+	const output: IDataObject = { ...result };
+	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;
+	output.msg_type = built.msg_type;
+	if (built.img !== undefined) output.img = built.img;
+	if (built.images.length > 0) output.img_files_info = built.images as unknown as IDataObject[];
+	return output;
+}
+
+/**
+ * Posts a built message to one destination and shapes the output. `ackSeed` tells sends of the
+ * same item apart (one per target), so each has its own stable heychat_ack_id.
+ */
+export async function postMessage(
+	this: IExecuteFunctions,
+	op: HeychatOperationSpec,
+	itemIndex: number,
+	built: BuiltMessage,
+	options: IDataObject,
+	destination: MessageDestination,
+	ackSeed = '',
+): Promise<IDataObject> {
+	const post = await preparePost.call(this, op, built, options, destination);
+	return await sendPost.call(this, op, itemIndex, post, ackSeed);
+}
