@@ -16,6 +16,8 @@ import { FakeOneBot } from '../fakes/onebot';
 import { FakeHeychat } from '../fakes/heychat';
 import { pushPairedResults } from '../../nodes/shared/batch/output';
 import { ackIdFor, ackIdSequence } from '../../nodes/Heychat/helpers/ackId';
+import { jsonWithStringField } from '../../nodes/Heychat/actions/post';
+import { stringifyWithBigInt } from '../../nodes/shared/json';
 
 const WS = { transport: 'websocket' };
 const items = (n: number, json: (i: number) => IDataObject = (i) => ({ i })): INodeExecutionData[] =>
@@ -293,6 +295,113 @@ describe('Heychat: sends with fixed parameters', () => {
 		assert.equal(fake.callsTo(SEND).length, before, 'nothing sent');
 		assert.equal(result.output.length, 2);
 		for (const out of result.output) assert.match(String(out.json.error), /Text/);
+	});
+});
+
+describe('Heychat: a body written once, an ack ID per item', () => {
+	let fake: FakeHeychat;
+	before(async () => {
+		fake = await FakeHeychat.start();
+	});
+	after(async () => {
+		await fake.close();
+	});
+	const BIG_USER = '7234567890123456789';
+	const cases: Array<{ name: string; path: string; parameters: IDataObject }> = [
+		{
+			name: 'Send Channel Message (markdown with mentions, a quoted message)',
+			path: '/chatroom/v2/channel_msg/send',
+			parameters: {
+				operation: 'send_channel_message',
+				room_id: heychatId(BIG_ROOM),
+				channel_id: heychatId(BIG_CHANNEL),
+				messageType: 'markdownMentions',
+				text: 'hi "all" \\ 你好',
+				mentions: { users: '123, 456', everyone: true },
+				messageOptions: { replyTo: '1836295184143134721', channelType: 2 },
+			},
+		},
+		{
+			name: 'Update Channel Message',
+			path: '/chatroom/v2/channel_msg/update',
+			parameters: {
+				operation: 'update_channel_message',
+				msg_id: '1836295184143134721',
+				room_id: heychatId(BIG_ROOM),
+				channel_id: heychatId(BIG_CHANNEL),
+				messageType: 'markdown',
+				text: 'edited',
+			},
+		},
+		{
+			name: 'Send Private Message (a 19-digit user id, a bare JSON number)',
+			path: '/chatroom/v3/msg/user',
+			parameters: { operation: 'send_private_message', to_user_id: BIG_USER, messageType: 'text', text: 'a *b*' },
+		},
+	];
+	for (const { name, path, parameters } of cases) {
+		test(`${name}: 4 items, each request the first one's body with its own ack ID`, async () => {
+			const before = fake.callsTo(path).length;
+			const result = await runHeychat(fake, { resource: 'message', ...parameters }, { items: items(4) });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo(path).slice(before);
+			assert.equal(calls.length, 4);
+			const texts = calls.map((c) => c.rawBody.toString('utf8'));
+			const acks = calls.map((c) => (c.json as IDataObject).heychat_ack_id as string);
+			assert.equal(new Set(acks).size, 4, 'an ack ID per item');
+			for (const ack of acks) assert.match(ack, /^\d+$/);
+			// the text of item i is item 0's with only its ack ID changed: same fields, same order, same escapes
+			for (let i = 1; i < 4; i++) assert.equal(texts[i], texts[0].replace(`"heychat_ack_id":"${acks[0]}"`, `"heychat_ack_id":"${acks[i]}"`));
+			assert.deepEqual(result.output.map((o) => o.json.heychat_ack_id), acks);
+			if (parameters.operation === 'send_private_message') {
+				assert.ok(texts[0].includes(`"to_user_id":${BIG_USER},`), texts[0]);
+			}
+			if (parameters.operation === 'send_channel_message') {
+				const body = calls[0].json as IDataObject;
+				assert.equal(body.reply_id, '1836295184143134721');
+				assert.equal(body.channel_type, 2);
+				assert.equal(body.msg_type, 10);
+			}
+		});
+	}
+
+	test('a text from an expression: each item its own message (and ack ID)', async () => {
+		const SEND = '/chatroom/v2/channel_msg/send';
+		const before = fake.callsTo(SEND).length;
+		const result = await runHeychat(
+			fake,
+			{
+				resource: 'message',
+				operation: 'send_channel_message',
+				room_id: heychatId(BIG_ROOM),
+				channel_id: heychatId(BIG_CHANNEL),
+				messageType: 'markdown',
+				text: '={{ "m" + $json.i }}',
+			},
+			{ items: items(3) },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const bodies = fake.callsTo(SEND).slice(before).map((c) => c.json as IDataObject);
+		assert.deepEqual(bodies.map((b) => b.msg), ['m0', 'm1', 'm2']);
+		assert.equal(new Set(bodies.map((b) => b.heychat_ack_id)).size, 3);
+	});
+
+	test('jsonWithStringField gives the text stringifyWithBigInt gives, wherever the field is', () => {
+		const bodies: IDataObject[] = [
+			{ heychat_ack_id: '' },
+			{ heychat_ack_id: '', b: 1 },
+			{ a: 'x', heychat_ack_id: '' },
+			{ a: 'x"\\\n', n: 2, heychat_ack_id: '', u: undefined, big: 7234567890123456789n as unknown as number, o: { k: [1, 'y', null] } },
+			{ u: undefined, heychat_ack_id: '', v: undefined },
+			{ 你: '好', heychat_ack_id: '', e: '' },
+		];
+		for (const body of bodies) {
+			const text = jsonWithStringField(body, 'heychat_ack_id');
+			for (const value of ['', '123456789012345678', 'a"b\\c']) {
+				assert.equal(text(value), stringifyWithBigInt({ ...body, heychat_ack_id: value }), JSON.stringify(Object.keys(body)));
+			}
+		}
+		assert.throws(() => jsonWithStringField({ a: 1 }, 'heychat_ack_id'));
 	});
 });
 
