@@ -386,6 +386,20 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 		assert.equal(new Set(bodies.map((b) => b.heychat_ack_id)).size, 3);
 	});
 
+	test('a GET whose query comes from an expression: each item asks with its own query, the common query each time', async () => {
+		const VIEW = '/chatroom/v2/room/view';
+		const before = fake.callsTo(VIEW).length;
+		const rooms = [BIG_ROOM, '3663316788315193345'];
+		await runHeychat(
+			fake,
+			{ resource: 'room', operation: 'get_room', room_id: heychatId('={{ $json.room }}') },
+			{ items: rooms.map((room) => ({ json: { room } })), continueOnFail: true },
+		);
+		const calls = fake.callsTo(VIEW).slice(before);
+		assert.deepEqual(calls.map((c) => c.query.room_id), rooms);
+		for (const c of calls) assert.equal(c.query.client_type, 'heybox_chat');
+	});
+
 	test('jsonWithStringField gives the text stringifyWithBigInt gives, wherever the field is', () => {
 		const bodies: IDataObject[] = [
 			{ heychat_ack_id: '' },

@@ -21,6 +21,7 @@ import {
 	readTargetMode,
 	sendToTargets,
 	targetModeProperties,
+	type TargetMode,
 	type TargetModeSpec,
 } from '../../shared/targets';
 import { EVERY_ROOM, everyRoomProperties, readEveryRoomParams, sendToEveryRoom } from './everyRoom';
@@ -620,13 +621,30 @@ function keepSameMessage(context: IExecuteFunctions, operation: string, message:
  * list of channels or to every room: one request per channel, one output item each (a failing
  * channel does not stop the others; the node fails only when none got the message).
  */
-export async function sendMessage(
+export function sendMessage(this: IExecuteFunctions, op: HeychatOperationSpec, itemIndex: number): Promise<IDataObject[]> {
+	let mode: TargetMode;
+	try {
+		mode = op.value === CHANNEL_FAN_OUT.operation ? readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) : 'one';
+	} catch (error) {
+		return Promise.reject(error as Error);
+	}
+	// the same message to the same chat as the items before: only this item's ack ID is new
+	const post = mode === 'one' ? sameMessageOf(this, op.value)?.post : undefined;
+	if (post) return sendPost.call(this, op, itemIndex, post).then(asItems);
+	return readAndSendMessage.call(this, op, itemIndex, mode);
+}
+
+function asItems(output: IDataObject): IDataObject[] {
+	return [output];
+}
+
+async function readAndSendMessage(
 	this: IExecuteFunctions,
 	op: HeychatOperationSpec,
 	itemIndex: number,
+	mode: TargetMode,
 ): Promise<IDataObject[]> {
 	const privateMessage = op.value === 'send_private_message';
-	const mode = op.value === CHANNEL_FAN_OUT.operation ? readTargetMode(itemParameter(this, TARGET_MODE, itemIndex, 'one')) : 'one';
 	const toList = mode !== 'one';
 	const same = toList ? undefined : sameMessageOf(this, op.value);
 	const ids =

@@ -4,7 +4,7 @@ import { stringifyWithBigInt } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { findOperation, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
-import { getHeychatCredentials, heychatRequest, type HeychatCall } from '../transport';
+import { getHeychatCredentials, heychatRequest, type HeychatCall, type HeychatResult } from '../transport';
 import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
 import { callOptions } from './common';
@@ -174,7 +174,7 @@ export async function preparePost(
  * Sends a prepared post for one item with its own ack ID (`ackSeed` tells sends of the same item
  * apart, one per target) and shapes the output.
  */
-export async function sendPost(
+export function sendPost(
 	this: IExecuteFunctions,
 	op: HeychatOperationSpec,
 	itemIndex: number,
@@ -185,10 +185,14 @@ export async function sendPost(
 	if (ackSeed !== '') ackId = ackIdFor(`${ackId}|${ackSeed}`);
 	const body: IDataObject = { ...post.body, [ACK_ID]: ackId };
 	const request: HeychatCall = { ...post.request, body, bodyText: post.bodyText(ackId) };
-	const response = post.paced
-		? await pacedHeychatSend(post.pacing, post.operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
-		: await heychatRequest.call(this, request, callOptions.call(this, itemIndex));
-	const built = post.built;
+	const sent = post.paced
+		? pacedHeychatSend(post.pacing, post.operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		: heychatRequest.call(this, request, callOptions.call(this, itemIndex));
+	return sent.then((response) => postOutput(post.built, ackId, response));
+}
+
+/** The output item of a post: Heychat's result, with the ack ID and what the message showed. */
+function postOutput(built: BuiltMessage, ackId: string, response: HeychatResult): IDataObject {
 	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
 	const output: IDataObject = { ...result };
 	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;

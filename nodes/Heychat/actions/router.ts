@@ -19,7 +19,16 @@ const handlers: Record<string, Handler> = {
 };
 
 /** Runs the picked operation for one item: its handler, or the generic catalog call. */
-export async function runOperation(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export function runOperation(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	// the handler's own promise, without an async layer of its own per item
+	try {
+		return operationFor.call(this, itemIndex);
+	} catch (error) {
+		return Promise.reject(error as Error);
+	}
+}
+
+function operationFor(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	// read once per execution unless they hold an expression (n8n's own read validates every time)
 	const resource = itemParameter(this, 'resource', itemIndex) as string;
 	const operation = itemParameter(this, 'operation', itemIndex) as string;
@@ -34,9 +43,9 @@ export async function runOperation(this: IExecuteFunctions, itemIndex: number): 
 		if (!handler) {
 			throw new NodeOperationError(this.getNode(), `No handler "${op.handler}" for ${op.value}`, { itemIndex });
 		}
-		return await handler.call(this, op, itemIndex);
+		return handler.call(this, op, itemIndex);
 	}
-	return await callCatalogOperation.call(this, op, itemIndex);
+	return callCatalogOperation.call(this, op, itemIndex);
 }
 
 export { errorJson, itemError } from './errors';

@@ -120,6 +120,8 @@ interface HeychatSession {
 	credentials: Promise<HeychatCredentials>;
 	/** The credential once read: later requests use it without waiting for the promise again. */
 	resolved?: HeychatCredentials;
+	/** Endpoints called without a query of their own: their URL and request URL (with the common query), by host and path. */
+	endpoints: Map<string, { url: string; requestUrl: string }>;
 	agents: KeepAliveAgents;
 	/** Made once the credential is read: what every request of the execution shares. */
 	shared?: SharedRequestSettings;
@@ -140,7 +142,7 @@ function sessionOf(context: HeychatContext): HeychatSession {
 		const credentials = getHeychatCredentials.call(context);
 		// a failed read is not kept: the next call reads again (and fails with its own error)
 		credentials.catch(() => sessions.delete(context));
-		session = { credentials, agents: new KeepAliveAgents() };
+		session = { credentials, agents: new KeepAliveAgents(), endpoints: new Map() };
 		sessions.set(context, session);
 	}
 	return session;
@@ -232,14 +234,22 @@ export async function heychatRequest(
 	const session = sessionOf(this);
 	const credentials = (session.resolved ??= await session.credentials);
 	const base = call.host === 'upload' ? credentials.uploadUrl : credentials.apiBaseUrl;
-	if (!/^https?:\/\//i.test(base)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The Heychat credential's ${call.host === 'upload' ? 'Upload URL' : 'API Base URL'} must start with http:// or https://`,
-			{ itemIndex: options.itemIndex },
-		);
+	// the URL of an endpoint, checked and with the common query string, once per execution
+	const endpointKey = call.host + call.path;
+	let endpoint = call.query === undefined ? session.endpoints.get(endpointKey) : undefined;
+	if (!endpoint) {
+		if (!/^https?:\/\//i.test(base)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The Heychat credential's ${call.host === 'upload' ? 'Upload URL' : 'API Base URL'} must start with http:// or https://`,
+				{ itemIndex: options.itemIndex },
+			);
+		}
+		const path = `${base}${call.path}`;
+		endpoint = { url: path, requestUrl: `${path}?${queryString(call.query)}` };
+		if (call.query === undefined) session.endpoints.set(endpointKey, endpoint);
 	}
-	const url = `${base}${call.path}`;
+	const { url, requestUrl } = endpoint;
 	// what an error of this call says (see fail): an object, not closures, for every request
 	const failure: FailureContext = { context: this, operation: call.operation, url, itemIndex: options.itemIndex, token: credentials.token };
 
@@ -255,7 +265,6 @@ export async function heychatRequest(
 		data = call.bodyText ?? stringifyWithBigInt(call.body ?? {});
 		headers = JSON_HEADERS;
 	}
-	const requestUrl = `${url}?${queryString(call.query)}`;
 	const timeout = options.timeoutMs ?? 30_000;
 
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
