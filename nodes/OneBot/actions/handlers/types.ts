@@ -41,6 +41,8 @@ export interface OperationHandler {
 	readsParametersOnly?(this: IExecuteFunctions, op: OneBotOperationSpec): boolean;
 }
 
+const NO_OWN: readonly string[] = [];
+
 /**
  * The catalog parameters of an operation for one item, except those a handler reads itself (read
  * and checked once per execution when none of them holds an expression, see readItemParams).
@@ -49,7 +51,7 @@ export function readCatalogParams(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	op: OneBotOperationSpec,
-	own: readonly string[] = [],
+	own: readonly string[] = NO_OWN,
 ): IDataObject {
 	return readItemParams(ctx, itemIndex, readPlan(op, own));
 }
@@ -60,7 +62,18 @@ export function readCatalogParams(
  */
 const plans = new WeakMap<OneBotOperationSpec, Map<string, ParamReadPlan>>();
 
+/** The last plan asked for, by the handler's own-parameter list (a handler passes the same array every time). */
+const lastPlans = new WeakMap<readonly string[], { op: OneBotOperationSpec; plan: ParamReadPlan }>();
+
 function readPlan(op: OneBotOperationSpec, own: readonly string[]): ParamReadPlan {
+	const last = lastPlans.get(own);
+	if (last?.op === op) return last.plan;
+	const plan = planFor(op, own);
+	lastPlans.set(own, { op, plan });
+	return plan;
+}
+
+function planFor(op: OneBotOperationSpec, own: readonly string[]): ParamReadPlan {
 	let byOwn = plans.get(op);
 	if (!byOwn) {
 		byOwn = new Map();
