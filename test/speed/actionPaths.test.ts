@@ -353,6 +353,16 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 			// the text of item i is item 0's with only its ack ID changed: same fields, same order, same escapes
 			for (let i = 1; i < 4; i++) assert.equal(texts[i], texts[0].replace(`"heychat_ack_id":"${acks[0]}"`, `"heychat_ack_id":"${acks[i]}"`));
 			assert.deepEqual(result.output.map((o) => o.json.heychat_ack_id), acks);
+			// each output item is Heychat's answer to its own request, with the message type
+			for (const [i, out] of result.output.entries()) {
+				assert.equal(out.json.msg_type, (calls[i].json as IDataObject).msg_type);
+				assert.deepEqual(out.pairedItem, { item: i });
+				if (i > 0) assert.notEqual(out.json, result.output[i - 1].json);
+			}
+			if (parameters.operation !== 'update_channel_message') {
+				const ids = result.output.map((o) => o.json.msg_id);
+				assert.equal(new Set(ids).size, 4, `a message id per item: ${JSON.stringify(ids)}`);
+			}
 			if (parameters.operation === 'send_private_message') {
 				assert.ok(texts[0].includes(`"to_user_id":${BIG_USER},`), texts[0]);
 			}

@@ -191,10 +191,16 @@ export function sendPost(
 	return sent.then((response) => postOutput(post.built, ackId, response));
 }
 
-/** The output item of a post: Heychat's result, with the ack ID and what the message showed. */
+/**
+ * The output item of a post: Heychat's result, with the ack ID and what the message showed. The
+ * result object was parsed from this answer alone, so it becomes the output item itself (a copy
+ * of an object from JSON.parse costs more than the parse).
+ */
 function postOutput(built: BuiltMessage, ackId: string, response: HeychatResult): IDataObject {
-	const result = (response.result && typeof response.result === 'object' ? response.result : {}) as IDataObject;
-	const output: IDataObject = { ...result };
+	const result = response.result;
+	const output = (
+		result === null || typeof result !== 'object' ? {} : Array.isArray(result) ? { ...result } : result
+	) as IDataObject;
 	if (output.heychat_ack_id === undefined) output.heychat_ack_id = ackId;
 	output.msg_type = built.msg_type;
 	if (built.img !== undefined) output.img = built.img;
