@@ -410,6 +410,32 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 		for (const c of calls) assert.equal(c.query.client_type, 'heybox_chat');
 	});
 
+	test('Options with an expression are read per item (Rate Limit Retries 0, then 1)', async () => {
+		const SEND = '/chatroom/v2/channel_msg/send';
+		fake.rateLimitNext(SEND, 2);
+		try {
+			const result = await runHeychat(
+				fake,
+				{
+					resource: 'message',
+					operation: 'send_channel_message',
+					room_id: heychatId(BIG_ROOM),
+					channel_id: heychatId(BIG_CHANNEL),
+					messageType: 'text',
+					text: 'limited',
+					options: { rateLimitRetries: '={{ $json.r }}' },
+				},
+				{ items: [{ json: { r: 0 } }, { json: { r: 1 } }], continueOnFail: true },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.match(String(result.output[0].json.error), /still limited after 0 retries/);
+			assert.equal(result.output[1].json.error, undefined, String(result.output[1].json.error));
+			assert.equal(result.output[1].json.msg_type, 4);
+		} finally {
+			fake.reset();
+		}
+	});
+
 	test('jsonWithStringField gives the text stringifyWithBigInt gives, wherever the field is', () => {
 		const bodies: IDataObject[] = [
 			{ heychat_ack_id: '' },

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { batchingOption } from '../../shared/batch/options';
-import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
+import { itemParameter, parameterHoldsExpression } from '../../shared/itemParameters';
 import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
@@ -75,12 +75,12 @@ export function allowPrivateNetwork(this: IExecuteFunctions, itemIndex: number):
 
 /** The call options for one item, from the node's "Options". */
 export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOptions {
-	// the same for every item unless the Options hold an expression: worked out once
+	// the same for every item unless the Options hold an expression: worked out once (an object per call: written out)
 	let settings = fixedCallSettings.get(this);
 	if (!settings) {
 		settings = callSettings(itemParameter(this, 'options', itemIndex, {}) as IDataObject);
-		if (nodeHoldsExpression(this)) return { itemIndex, ...settings };
-		fixedCallSettings.set(this, settings);
+		// Options with an expression: worked out for each item
+		if (!parameterHoldsExpression(this, 'options')) fixedCallSettings.set(this, settings);
 	}
 	return { itemIndex, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries, maxWaitMs: settings.maxWaitMs };
 }
