@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FrameCheck } from '../../shared/connection';
+import { idKey, idText, type IdKey } from '../../shared/trigger/ids';
 
 /**
  * Heychat gateway events (../shared/reference/heychat/heychat-api.md §4.4–4.5). Every frame is
@@ -75,12 +76,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Ids as strings, whether they arrived as numbers or strings; never converted through Number. */
-export function idText(value: unknown): string | undefined {
-	if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	if (typeof value === 'bigint') return value.toString();
-	return undefined;
-}
+export { idText };
 
 /** Shape check for gateway frames (after PONG frames were taken out). */
 export function checkHeychatFrame(value: unknown): FrameCheck<HeychatFrame> {
@@ -104,6 +100,11 @@ class AcceptedFrame implements HeychatFrame {
 	get sequence(): string | undefined {
 		return idText(this.raw.sequence);
 	}
+}
+
+/** The frame's sequence as a de-duplication key (idKey): `idKey(frame.sequence)`, without its text. */
+export function sequenceKey(frame: HeychatFrame): IdKey | undefined {
+	return frame instanceof AcceptedFrame ? idKey(frame.raw.sequence) : idKey(frame.sequence);
 }
 
 /** The fields the trigger adds to every emitted event (only those that apply are set). */
@@ -234,6 +235,48 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 			break;
 	}
 	return fields;
+}
+
+/**
+ * Sets the derived fields that apply (deriveFields, those not undefined) on `target`, in
+ * deriveFields' order, and returns it: `addDerivedFields(copy, frame)` is `toItem(frame)` on a
+ * copy, without the intermediate object. `target` may be `frame.raw` itself.
+ */
+export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDataObject {
+	const { data, type } = frame;
+	const user = child(data, 'sender_info') ?? child(data, 'user_info');
+	target.eventType = type;
+	target.typeName = typeNameOf(type);
+	setDefined(target, 'roomId', roomIdOf(data));
+	setDefined(target, 'channelId', channelIdOf(data));
+	setDefined(target, 'userId', idText(user?.user_id) ?? idText(data.user_id));
+	setDefined(target, 'msgId', idText(data.msg_id));
+	switch (type) {
+		case '50': {
+			const info = child(data, 'command_info');
+			setDefined(target, 'command', text(info?.name));
+			setDefined(target, 'commandId', idText(info?.id));
+			target.options = optionsObject(info?.options);
+			setDefined(target, 'botId', idText(data.bot_id));
+			break;
+		}
+		case '3001':
+			setDefined(target, 'joined', flag(data.state));
+			break;
+		case '5003':
+			setDefined(target, 'added', flag(data.is_add));
+			setDefined(target, 'emoji', text(data.emoji));
+			break;
+		case 'card_message_btn_click':
+			setDefined(target, 'buttonValue', text(data.value));
+			setDefined(target, 'buttonText', text(data.text));
+			break;
+	}
+	return target;
+}
+
+function setDefined(target: IDataObject, key: string, value: IDataObject[string] | undefined): void {
+	if (value !== undefined) target[key] = value;
 }
 
 /**

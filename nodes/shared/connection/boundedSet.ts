@@ -24,12 +24,13 @@ export class BoundedSet {
 
 	/** Adds `key`; returns false when it was already there (a duplicate). */
 	add(key: string): boolean {
-		if (this.keys.has(key)) return false;
+		const before = this.keys.size;
+		this.keys.add(key); // one hash: a key already there leaves the size as it was
+		if (this.keys.size === before) return false;
 		const oldest = this.ring[this.next];
-		if (oldest !== undefined) this.keys.delete(oldest);
+		if (oldest !== undefined) this.keys.delete(oldest); // never `key`: that one was new
 		this.ring[this.next] = key;
 		this.next = (this.next + 1) % this.ring.length;
-		this.keys.add(key);
 		return true;
 	}
 
@@ -37,5 +38,91 @@ export class BoundedSet {
 		this.keys.clear();
 		this.ring.fill(undefined);
 		this.next = 0;
+	}
+}
+
+/** A part of a BoundedPairSet key: an id as idKey (shared/trigger/ids.ts) makes it, or a label. */
+export type PairPart = number | string;
+
+/**
+ * A BoundedSet of (scope, id) pairs, e.g. (the bot's id, a message id): the same memory as a
+ * BoundedSet of `${scope}:${id}` strings (same capacity, oldest pair forgotten first), without
+ * making and hashing a string per key. Parts are compared as Set keys (SameValueZero), so 7 and
+ * "7" differ: callers pass ids through idKey, which keys the same id the same way.
+ */
+export class BoundedPairSet {
+	/** scope → its ids; a scope whose last id is forgotten is removed. */
+	private readonly scopes = new Map<PairPart, Set<PairPart>>();
+
+	private readonly ringScopes: Array<PairPart | undefined>;
+
+	private readonly ringIds: Array<PairPart | undefined>;
+
+	private next = 0;
+
+	private count = 0;
+
+	/** The scope used last and its ids (nearly every key has the scope of the one before). */
+	private lastScope: PairPart | undefined;
+
+	private lastIds: Set<PairPart> | undefined;
+
+	constructor(readonly capacity: number) {
+		const size = Math.max(1, Math.floor(capacity) || 1);
+		this.ringScopes = new Array<PairPart | undefined>(size);
+		this.ringIds = new Array<PairPart | undefined>(size);
+	}
+
+	get size(): number {
+		return this.count;
+	}
+
+	private idsOf(scope: PairPart): Set<PairPart> | undefined {
+		return scope === this.lastScope ? this.lastIds : this.scopes.get(scope);
+	}
+
+	has(scope: PairPart, id: PairPart): boolean {
+		const ids = this.idsOf(scope);
+		return ids !== undefined && ids.has(id);
+	}
+
+	/** Adds the pair; returns false when it was already there (a duplicate). One hash per part. */
+	add(scope: PairPart, id: PairPart): boolean {
+		let ids = this.idsOf(scope);
+		if (ids === undefined) {
+			ids = new Set<PairPart>();
+			ids.add(id);
+			this.scopes.set(scope, ids);
+		} else {
+			const before = ids.size;
+			ids.add(id);
+			if (ids.size === before) return false;
+		}
+		const slot = this.next;
+		const oldScope = this.ringScopes[slot];
+		if (oldScope === undefined) {
+			this.count++;
+		} else {
+			// forget the oldest pair (never the one just added: that one was new)
+			const oldIds = this.idsOf(oldScope)!;
+			oldIds.delete(this.ringIds[slot]!);
+			// an emptied scope goes (the cache below moves to `scope`, whose ids hold `id`)
+			if (oldIds.size === 0) this.scopes.delete(oldScope);
+		}
+		this.lastScope = scope;
+		this.lastIds = ids;
+		this.ringScopes[slot] = scope;
+		this.ringIds[slot] = id;
+		this.next = slot + 1 === this.ringScopes.length ? 0 : slot + 1;
+		return true;
+	}
+
+	clear(): void {
+		this.scopes.clear();
+		this.ringScopes.fill(undefined);
+		this.ringIds.fill(undefined);
+		this.next = 0;
+		this.count = 0;
+		this.lastScope = this.lastIds = undefined;
 	}
 }
