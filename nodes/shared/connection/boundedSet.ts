@@ -62,10 +62,17 @@ export class BoundedPairSet {
 
 	private count = 0;
 
-	/** The scope used last and its ids (nearly every key has the scope of the one before). */
-	private lastScope: PairPart | undefined;
+	/**
+	 * Two scopes and their ids, kept at hand: nearly every key has one of the scopes of the keys
+	 * before it (one bot; or a connection and the commands). Never an emptied (dropped) scope.
+	 */
+	private scopeA: PairPart | undefined;
 
-	private lastIds: Set<PairPart> | undefined;
+	private idsA: Set<PairPart> | undefined;
+
+	private scopeB: PairPart | undefined;
+
+	private idsB: Set<PairPart> | undefined;
 
 	constructor(readonly capacity: number) {
 		const size = Math.max(1, Math.floor(capacity) || 1);
@@ -78,7 +85,18 @@ export class BoundedPairSet {
 	}
 
 	private idsOf(scope: PairPart): Set<PairPart> | undefined {
-		return scope === this.lastScope ? this.lastIds : this.scopes.get(scope);
+		if (scope === this.scopeA) return this.idsA;
+		if (scope === this.scopeB) return this.idsB;
+		const ids = this.scopes.get(scope);
+		if (ids !== undefined) this.keep(scope, ids);
+		return ids;
+	}
+
+	private keep(scope: PairPart, ids: Set<PairPart>): void {
+		this.scopeB = this.scopeA;
+		this.idsB = this.idsA;
+		this.scopeA = scope;
+		this.idsA = ids;
 	}
 
 	has(scope: PairPart, id: PairPart): boolean {
@@ -93,6 +111,7 @@ export class BoundedPairSet {
 			ids = new Set<PairPart>();
 			ids.add(id);
 			this.scopes.set(scope, ids);
+			this.keep(scope, ids);
 		} else {
 			const before = ids.size;
 			ids.add(id);
@@ -106,15 +125,19 @@ export class BoundedPairSet {
 			// forget the oldest pair (never the one just added: that one was new)
 			const oldIds = this.idsOf(oldScope)!;
 			oldIds.delete(this.ringIds[slot]!);
-			// an emptied scope goes (the cache below moves to `scope`, whose ids hold `id`)
-			if (oldIds.size === 0) this.scopes.delete(oldScope);
+			if (oldIds.size === 0) this.dropScope(oldScope);
 		}
-		this.lastScope = scope;
-		this.lastIds = ids;
 		this.ringScopes[slot] = scope;
 		this.ringIds[slot] = id;
 		this.next = slot + 1 === this.ringScopes.length ? 0 : slot + 1;
 		return true;
+	}
+
+	/** A scope whose last id was forgotten goes, from the map and from the two at hand. */
+	private dropScope(scope: PairPart): void {
+		this.scopes.delete(scope);
+		if (scope === this.scopeA) this.scopeA = this.idsA = undefined;
+		if (scope === this.scopeB) this.scopeB = this.idsB = undefined;
 	}
 
 	clear(): void {
@@ -123,6 +146,6 @@ export class BoundedPairSet {
 		this.ringIds.fill(undefined);
 		this.next = 0;
 		this.count = 0;
-		this.lastScope = this.lastIds = undefined;
+		this.scopeA = this.idsA = this.scopeB = this.idsB = undefined;
 	}
 }
