@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { addDerivedFields as addHeychatFields, checkHeychatFrame, deriveFields as heychatFields, toItem, type HeychatFrame } from '../../nodes/Heychat/trigger/events';
 import { defaultHeychatFilterConfig, HeychatEventFilter } from '../../nodes/Heychat/trigger/filters';
+import { isPong } from '../../nodes/Heychat/trigger/gateway';
 import { addDerivedFields, eventSegments, isOwnMessage, mentionsSelf, segmentsText } from '../../nodes/OneBot/trigger/derive';
 import { defaultFilterConfig, EventFilter } from '../../nodes/OneBot/trigger/filters';
 import { BoundedPairSet, BoundedSet, FrameGuard, type PairPart } from '../../nodes/shared/connection';
@@ -288,5 +289,13 @@ describe('Heychat: de-duplication and derived fields on the item', () => {
 		const plain: HeychatFrame = { raw: { type: '3001', data: {} }, type: '3001', data: {}, sequence: '77' };
 		assert.equal(filter.apply(plain, 1).pass, true);
 		assert.equal(filter.apply({ ...plain }, 1).pass, false, 'a frame built by hand: its sequence field counts');
+	});
+
+	test('PONG: a frame from ws is matched by its size first, like a text', () => {
+		for (const text of ['PONG', ' pong, tag: []', `PONG${' '.repeat(252)}`, `PONG${' '.repeat(253)}`, `{"type":"50"${' '.repeat(300)}}`, 'PING']) {
+			assert.equal(isPong(Buffer.from(text)), isPong(text), JSON.stringify(text.slice(0, 20)));
+		}
+		assert.equal(isPong(Buffer.from(`PONG${' '.repeat(252)}`)), true, '256 bytes');
+		assert.equal(isPong(Buffer.from(`PONG${' '.repeat(253)}`)), false, '257 bytes');
 	});
 });
