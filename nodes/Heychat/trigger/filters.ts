@@ -111,14 +111,14 @@ export class HeychatEventFilter {
 		if (this.seen) {
 			const seqKey = sequenceKey(frame);
 			const msgKey = frame.type === '50' ? idKey(data.msg_id) : undefined;
-			if (seqKey !== undefined && this.seen.has(connection, seqKey)) {
+			// add() answers "already there" itself; a sequence added for a frame then dropped for its msg_id is taken back
+			if (seqKey !== undefined && !this.seen.add(connection, seqKey)) {
 				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
 			}
-			if (msgKey !== undefined && this.seen.has(COMMANDS, msgKey)) {
+			if (msgKey !== undefined && !this.seen.add(COMMANDS, msgKey)) {
+				if (seqKey !== undefined) this.seen.undoAdd();
 				return drop(`command message ${idText(data.msg_id)} was already delivered`);
 			}
-			if (seqKey !== undefined) this.seen.add(connection, seqKey);
-			if (msgKey !== undefined) this.seen.add(COMMANDS, msgKey);
 		}
 		// Object.assign, not `{ ...raw }`: on Node 20, adding properties to a spread copy of a
 		// JSON.parse object costs tens of microseconds (see bench/), Object.assign does not.
