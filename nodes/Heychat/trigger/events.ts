@@ -243,40 +243,53 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
  * copy, without the intermediate object. `target` may be `frame.raw` itself.
  */
 export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDataObject {
+	// One named store per field (not `target[key] = value` through a helper: a store site that
+	// sees every key is a slow, megamorphic one).
 	const { data, type } = frame;
 	const user = child(data, 'sender_info') ?? child(data, 'user_info');
 	target.eventType = type;
 	target.typeName = typeNameOf(type);
-	setDefined(target, 'roomId', roomIdOf(data));
-	setDefined(target, 'channelId', channelIdOf(data));
-	setDefined(target, 'userId', idText(user?.user_id) ?? idText(data.user_id));
-	setDefined(target, 'msgId', idText(data.msg_id));
+	const roomId = roomIdOf(data);
+	if (roomId !== undefined) target.roomId = roomId;
+	const channelId = channelIdOf(data);
+	if (channelId !== undefined) target.channelId = channelId;
+	const userId = idText(user?.user_id) ?? idText(data.user_id);
+	if (userId !== undefined) target.userId = userId;
+	const msgId = idText(data.msg_id);
+	if (msgId !== undefined) target.msgId = msgId;
 	switch (type) {
 		case '50': {
 			const info = child(data, 'command_info');
-			setDefined(target, 'command', text(info?.name));
-			setDefined(target, 'commandId', idText(info?.id));
+			const command = text(info?.name);
+			if (command !== undefined) target.command = command;
+			const commandId = idText(info?.id);
+			if (commandId !== undefined) target.commandId = commandId;
 			target.options = optionsObject(info?.options);
-			setDefined(target, 'botId', idText(data.bot_id));
+			const botId = idText(data.bot_id);
+			if (botId !== undefined) target.botId = botId;
 			break;
 		}
-		case '3001':
-			setDefined(target, 'joined', flag(data.state));
+		case '3001': {
+			const joined = flag(data.state);
+			if (joined !== undefined) target.joined = joined;
 			break;
-		case '5003':
-			setDefined(target, 'added', flag(data.is_add));
-			setDefined(target, 'emoji', text(data.emoji));
+		}
+		case '5003': {
+			const added = flag(data.is_add);
+			if (added !== undefined) target.added = added;
+			const emoji = text(data.emoji);
+			if (emoji !== undefined) target.emoji = emoji;
 			break;
-		case 'card_message_btn_click':
-			setDefined(target, 'buttonValue', text(data.value));
-			setDefined(target, 'buttonText', text(data.text));
+		}
+		case 'card_message_btn_click': {
+			const buttonValue = text(data.value);
+			if (buttonValue !== undefined) target.buttonValue = buttonValue;
+			const buttonText = text(data.text);
+			if (buttonText !== undefined) target.buttonText = buttonText;
 			break;
+		}
 	}
 	return target;
-}
-
-function setDefined(target: IDataObject, key: string, value: IDataObject[string] | undefined): void {
-	if (value !== undefined) target[key] = value;
 }
 
 /**
