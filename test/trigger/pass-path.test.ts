@@ -120,6 +120,22 @@ describe('idKey', () => {
 		assert.ok(new Set([idKey(-0), idKey(0), idKey('0')]).size === 1, 'Set keys: -0 and 0 are one key');
 	});
 
+	test('idText trims a string id exactly like String.prototype.trim, whatever its first and last character', () => {
+		const codes: number[] = [];
+		for (let code = 0; code < 0x3100; code++) codes.push(code);
+		codes.push(0xfeff, 0xffff, 0xd83d);
+		let checked = 0;
+		for (const code of codes) {
+			const c = String.fromCharCode(code);
+			for (const id of [c, `${c}7`, `7${c}`, `${c}7${c}`, `${c}${c}`]) {
+				const trimmed = id.trim();
+				assert.equal(idText(id), trimmed === '' ? undefined : trimmed, `U+${code.toString(16)} in ${JSON.stringify(id)}`);
+				checked++;
+			}
+		}
+		assert.ok(checked > 60_000);
+	});
+
 	test('numbers and their digit strings are numbers; other ids are their text', () => {
 		assert.equal(idKey(2854196310), 2854196310);
 		assert.equal(idKey(' 2854196310 '), 2854196310);

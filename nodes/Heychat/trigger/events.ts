@@ -169,7 +169,8 @@ function text(value: unknown): string | undefined {
 export function optionsObject(options: unknown, depth = 0): IDataObject {
 	const out: IDataObject = {};
 	if (!Array.isArray(options) || depth > 8) return out;
-	for (const option of options) {
+	for (let i = 0; i < options.length; i++) {
+		const option: unknown = options[i];
 		if (!isPlainObject(option)) continue;
 		const name = text(option.name);
 		if (name === undefined || name === '') continue;

@@ -7,12 +7,20 @@
 /** An id as text, whether it was sent as a number, a string or a BigInt; never converted through Number. */
 export function idText(value: unknown): string | undefined {
 	if (typeof value === 'string') {
+		// an id that starts and ends with a printable ASCII character has nothing to trim
+		const length = value.length;
+		if (length > 0 && isPrintableAscii(value.charCodeAt(0)) && isPrintableAscii(value.charCodeAt(length - 1))) return value;
 		const text = value.trim();
 		return text === '' ? undefined : text;
 	}
 	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
 	if (typeof value === 'bigint') return value.toString();
 	return undefined;
+}
+
+/** `!` to `~`: none of them is white space to String.prototype.trim. */
+function isPrintableAscii(code: number): boolean {
+	return code > 32 && code < 127;
 }
 
 /** An id as a Set/Map key: see idKey. */
