@@ -107,7 +107,7 @@ async function oneBotWs(): Promise<void> {
 		`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`,
 		s.node,
 		s.ws,
-		`raw ws request/echo ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
+		`raw ws (connect, request/echo per item, clean close) ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${(s.node.median / s.n8n.median).toFixed(2)}× it; it is ${(s.n8n.median / s.ws.median).toFixed(2)}× raw ws)`,
 		1.1,
 	);
 	rows.push({

@@ -213,6 +213,26 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":12,"message":"hi","sender":{"group_id":736120001}}`,
 		`{"post_type":"meta_event","meta_event_type":"heartbeat","interval":5000,"self_id":1}`,
 		'{"status":"ok","retcode":0,"data":{"group_id":1},"echo":"1"}',
+		// regular expressions: the literal as it is, in another case, split over text segments or
+		// around a CQ code, only in raw_message, behind an escape or an entity, in text that is not a string
+		groupMessage('/deploy now'),
+		groupMessage('/DEPLOY NOW'),
+		groupMessage('rollback now'),
+		groupMessage('\u212aiss'),
+		groupMessage('KISS'),
+		groupMessage('今天天气不错'),
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":13,"message":[{"type":"text","data":{"text":"/dep"}},{"type":"text","data":{"text":"loy"}}]}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":14,"message":"/dep[CQ:face,id=1]loy"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":15,"message":"[CQ:text,text=/deploy]"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":16,"raw_message":"/dep[CQ:at,qq=1]loy"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":17,"message":[{"type":"at","data":{"qq":"1"}},{"type":"text","data":{"text":"/deploy"}}],"raw_message":"[CQ:at,qq=1]/deploy"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":18,"message":[{"type":"at","data":{"qq":"1"}},{"type":"text","data":{"text":"hello"}}],"raw_message":"[CQ:at,qq=1]hello"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":19,"message":{"type":"text","data":{"text":"/deploy"}}}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":20,"message":null,"raw_message":"/deploy"}`,
+		`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":21,"message":"/deploy&amp;go"}`,
+		groupMessage('x').replace('{"text":"x"}', '{"text":"/\\u0064eploy"}'),
+		groupMessage('x').replace('{"text":"x"}', '{"text":1e2}'),
+		`{"post_type":"message_sent","message_type":"group","sub_type":"normal","group_id":1,"user_id":${SELF},"self_id":${SELF},"message_id":22,"message":"/deploy"}`,
 	];
 	const configs: Array<[string, FilterConfig]> = [
 		['type: notice', defaultFilterConfig({ eventTypes: new Set(['notice']) })],
@@ -234,6 +254,13 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		['keyword obj (in "[object Object]")', defaultFilterConfig({ keywords: ['obj'] })],
 		['keyword 100 (in 1e2)', defaultFilterConfig({ keywords: ['100'] })],
 		['keyword zebra, all types, own messages kept', defaultFilterConfig({ keywords: ['zebra'], eventTypes: new Set(['*']), ignoreSelf: false })],
+		['regex ^/deploy\\b', defaultFilterConfig({ regex: /^\/deploy\b/ })],
+		['regex deploy, case-insensitive, own messages kept', defaultFilterConfig({ regex: /deploy/i, ignoreSelf: false })],
+		['regex kiss (Unicode, case-insensitive: the Kelvin sign folds to k)', defaultFilterConfig({ regex: /kiss/iu })],
+		['regex (deploy|rollback) now', defaultFilterConfig({ regex: /(deploy|rollback) now/ })],
+		['regex 100 (in 1e2)', defaultFilterConfig({ regex: /100/ })],
+		['regex 天气', defaultFilterConfig({ regex: /天气/ })],
+		['regex go and keyword zebra', defaultFilterConfig({ regex: /go/, keywords: ['zebra'] })],
 	];
 	for (const [name, config] of configs) {
 		test(`${name}: never drops an event the full path emits`, () => {
@@ -247,6 +274,12 @@ describe('OneBot prefilter: same emit decision as the full path', () => {
 		assert.equal(assertOneBotExact(defaultFilterConfig({ eventTypes: new Set(['message']) }), [notice]), 1);
 		assert.equal(assertOneBotExact(defaultFilterConfig({ groupAllow: new Set(['999999999']) }), [groupMessage('x'), notice]), 2);
 		assert.equal(assertOneBotExact(defaultFilterConfig({ groupAllow: new Set(['736120001']) }), [groupMessage('x')]), 0);
+		// a regular expression: its literal is not in the frame (the message as one text segment, a CQ
+		// code only in raw_message), or its letters are not in the frame at all
+		const withAt = `{"post_type":"message","message_type":"group","sub_type":"normal","group_id":1,"user_id":5,"self_id":${SELF},"message_id":30,"message":[{"type":"at","data":{"qq":"1"}},{"type":"text","data":{"text":" hello"}}],"raw_message":"[CQ:at,qq=1] hello"}`;
+		assert.equal(assertOneBotExact(defaultFilterConfig({ regex: /^\/deploy\b/ }), [groupMessage('hello'), groupMessage('今天下午三点开会'), withAt, groupMessage('/deploy')]), 3);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ regex: /^(deploy|rollback)/i }), [groupMessage('hello'), groupMessage('Rollback')]), 1);
+		assert.equal(assertOneBotExact(defaultFilterConfig({ regex: /zebra/ }), [`{"post_type":"message","message_type":"private","sub_type":"friend","user_id":5,"self_id":${SELF},"message_id":31,"message":[{"type":"text","data":{"text":"a"}},{"type":"text","data":{"text":"b"}}]}`]), 1);
 	});
 	test('frames it cannot read exactly are left to the full path', () => {
 		const prefilter = OneBotPrefilter.for(defaultFilterConfig({ eventTypes: new Set(['notice']), keywords: ['zebra'] }));

@@ -1,5 +1,6 @@
-import { KeywordScan, textStandsAsIs } from '../../shared/trigger/keywordScan';
-import { FrameScanner, NOT_STRING, scannedString, type ScanResult, type ScanSchema } from '../../shared/trigger/rawScan';
+import { KeywordScan, textKeyCount } from '../../shared/trigger/keywordScan';
+import { FrameScanner, hasUnicodeEscape, NOT_STRING, scannedString, type ScanResult, type ScanSchema } from '../../shared/trigger/rawScan';
+import { RegexScan } from '../../shared/trigger/regexScan';
 import { detailKeyFor, EVENT_POST_TYPES, eventTypeMatcher } from './eventTypes';
 import { idMatcher, type FilterConfig } from './filters';
 
@@ -15,8 +16,9 @@ interface IdCheck {
 /**
  * Drops, from a frame's bytes, events that EventFilter would drop anyway, so that they cost less
  * than JSON.parse: an event type that is not selected (post_type, its detail type and sub_type),
- * a bot / group / user id the id filters refuse (self_id, group_id, user_id), and a message in
- * which no keyword can occur (KeywordScan); all read at the top level by FrameScanner. It only
+ * a bot / group / user id the id filters refuse (self_id, group_id, user_id), a message in which
+ * no keyword can occur (KeywordScan) and one the regular expression cannot match (RegexScan: the
+ * literal text every match needs is not in the frame); all read at the top level by FrameScanner. It only
  * ever says "drop" when the full path (parse, shape check, EventFilter) would not emit the event
  * either; whenever it is unsure it says "parse" (test/trigger/prefilter.test.ts holds the
  * adversarial frames). A frame that is kept costs a short look (`peek`); the exact read only runs
@@ -32,6 +34,8 @@ export class OneBotPrefilter {
 
 	private readonly postScanner = new FrameScanner({ post_type: true });
 
+	private readonly messageScanner = new FrameScanner({ message: true });
+
 	private readonly typeSelected: (event: Record<string, unknown>) => boolean;
 
 	private readonly readsDetail: boolean;
@@ -41,6 +45,7 @@ export class OneBotPrefilter {
 		private readonly byType: boolean,
 		private readonly idChecks: readonly IdCheck[],
 		private readonly keywords: KeywordScan | undefined,
+		private readonly regex: RegexScan | undefined,
 	) {
 		this.typeSelected = eventTypeMatcher(config.eventTypes);
 		this.readsDetail = [...config.eventTypes].some((path) => path.includes('.'));
@@ -80,14 +85,15 @@ export class OneBotPrefilter {
 		allow('user_id', config.userAllow);
 		deny('user_id', config.userDeny);
 		const keywords = KeywordScan.for(config.keywords);
-		return byType || idChecks.length > 0 || keywords ? new OneBotPrefilter(config, byType, idChecks, keywords) : undefined;
+		const regex = RegexScan.for(config.regex);
+		return byType || idChecks.length > 0 || keywords || regex ? new OneBotPrefilter(config, byType, idChecks, keywords, regex) : undefined;
 	}
 
 	/** True when the event in `frame` (a WebSocket text frame as received) would not be emitted. */
 	drops(frame: Buffer): boolean {
 		if (this.byType && this.typeDrops(frame)) return true;
 		if (this.idChecks.length > 0 && this.idDrops(frame)) return true;
-		return this.keywords !== undefined && this.keywordDrops(frame, this.keywords);
+		return (this.keywords !== undefined || this.regex !== undefined) && this.textDrops(frame);
 	}
 
 	private typeDrops(frame: Buffer): boolean {
@@ -127,16 +133,37 @@ export class OneBotPrefilter {
 		return false;
 	}
 
-	private keywordDrops(frame: Buffer, keywords: KeywordScan): boolean {
+	private textDrops(frame: Buffer): boolean {
 		const first = scannedString(this.postScanner.peek(frame, ['post_type']));
 		if (first !== 'message' && first !== 'message_sent') return false;
-		// the cheap test first (a frame with the keyword's characters is kept right away), then what
-		// makes it exact: a message event (keywords apply to those only) whose text stands as is
-		if (!keywords.cannotMatch(frame)) return false;
+		// the cheap tests first (a frame with the keyword's characters is kept right away), then what
+		// makes them exact: a message event (keywords and the expression apply to those only) whose
+		// text stands as is
+		const keywordMisses = this.keywords?.cannotMatch(frame) === true;
+		if (!keywordMisses && this.regex === undefined) return false;
+		if (hasUnicodeEscape(frame)) return false;
+		const textKeys = textKeyCount(frame);
+		if (textKeys === -1) return false;
+		if (!keywordMisses && !this.regexMisses(frame, this.regex!, textKeys)) return false;
 		const post = eventPost(this.postScanner.scan(frame));
-		return (post === 'message' || post === 'message_sent') && textStandsAsIs(frame);
+		return post === 'message' || post === 'message_sent';
+	}
+
+	/**
+	 * Whether the expression cannot match the frame's text: by its literals' characters, or, when the
+	 * text is one piece of the frame, by the literals themselves. One piece: at most one text field
+	 * (a literal could be split over two text segments), and no CQ code in the message string (the
+	 * text around a code is joined: `de[CQ:face,id=1]ploy` reads "deploy").
+	 */
+	private regexMisses(frame: Buffer, regex: RegexScan, textKeys: number): boolean {
+		if (regex.cannotMatch(frame, false)) return true;
+		if (textKeys > 1) return false;
+		const whole = frame.indexOf(CQ_CODE) === -1 || this.messageScanner.scan(frame)?.message === NOT_STRING;
+		return whole && regex.cannotMatch(frame, true);
 	}
 }
+
+const CQ_CODE = Buffer.from('[CQ:', 'latin1');
 
 /** The event's post_type when it is an event this prefilter may drop: a non-empty string, not a meta event. */
 function eventPost(fields: ScanResult | undefined): string | undefined {

@@ -106,19 +106,28 @@ export class KeywordScan {
 const TEXT_KEY = Buffer.from('"text"', 'latin1');
 
 /**
- * Whether every character of the text fields in the frame stands in it as it is: no `\u` escape
- * anywhere (one could spell any character, or a key), and every `"text"` key holds a string
- * (a number or an object would be turned into text: `1e2` → "100", `{}` → "[object Object]").
+ * The number of `"text"` keys in the frame when each holds a string; -1 when one holds anything
+ * else (a number or an object would be turned into text: `1e2` → "100", `{}` → "[object Object]").
+ * A count too high is harmless (a key ending in `"text` counts): callers only trust low counts.
  */
-export function textStandsAsIs(frame: Buffer): boolean {
-	if (hasUnicodeEscape(frame)) return false;
+export function textKeyCount(frame: Buffer): number {
+	let count = 0;
 	for (let at = frame.indexOf(TEXT_KEY); at !== -1; at = frame.indexOf(TEXT_KEY, at + TEXT_KEY.length)) {
 		let i = at + TEXT_KEY.length;
 		while (i < frame.length && (frame[i] === 0x20 || frame[i] === 0x0a || frame[i] === 0x0d || frame[i] === 0x09)) i++;
 		if (frame[i] !== 0x3a) continue; // "text" as a value, not a key
 		i++;
 		while (i < frame.length && (frame[i] === 0x20 || frame[i] === 0x0a || frame[i] === 0x0d || frame[i] === 0x09)) i++;
-		if (frame[i] !== 0x22) return false;
+		if (frame[i] !== 0x22) return -1;
+		count++;
 	}
-	return true;
+	return count;
+}
+
+/**
+ * Whether every character of the text fields in the frame stands in it as it is: no `\u` escape
+ * anywhere (one could spell any character, or a key), and every `"text"` key holds a string.
+ */
+export function textStandsAsIs(frame: Buffer): boolean {
+	return !hasUnicodeEscape(frame) && textKeyCount(frame) !== -1;
 }
