@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FrameCheck } from '../../shared/connection';
+import { idKey, idText, type IdKey } from '../../shared/trigger/ids';
 
 /**
  * Heychat gateway events (../shared/reference/heychat/heychat-api.md §4.4–4.5). Every frame is
@@ -75,12 +76,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Ids as strings, whether they arrived as numbers or strings; never converted through Number. */
-export function idText(value: unknown): string | undefined {
-	if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	if (typeof value === 'bigint') return value.toString();
-	return undefined;
-}
+export { idText };
 
 /** Shape check for gateway frames (after PONG frames were taken out). */
 export function checkHeychatFrame(value: unknown): FrameCheck<HeychatFrame> {
@@ -104,6 +100,11 @@ class AcceptedFrame implements HeychatFrame {
 	get sequence(): string | undefined {
 		return idText(this.raw.sequence);
 	}
+}
+
+/** The frame's sequence as a de-duplication key (idKey): `idKey(frame.sequence)`, without its text. */
+export function sequenceKey(frame: HeychatFrame): IdKey | undefined {
+	return frame instanceof AcceptedFrame ? idKey(frame.raw.sequence) : idKey(frame.sequence);
 }
 
 /** The fields the trigger adds to every emitted event (only those that apply are set). */
@@ -168,7 +169,8 @@ function text(value: unknown): string | undefined {
 export function optionsObject(options: unknown, depth = 0): IDataObject {
 	const out: IDataObject = {};
 	if (!Array.isArray(options) || depth > 8) return out;
-	for (const option of options) {
+	for (let i = 0; i < options.length; i++) {
+		const option: unknown = options[i];
 		if (!isPlainObject(option)) continue;
 		const name = text(option.name);
 		if (name === undefined || name === '') continue;
@@ -234,6 +236,61 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 			break;
 	}
 	return fields;
+}
+
+/**
+ * Sets the derived fields that apply (deriveFields, those not undefined) on `target`, in
+ * deriveFields' order, and returns it: `addDerivedFields(copy, frame)` is `toItem(frame)` on a
+ * copy, without the intermediate object. `target` may be `frame.raw` itself.
+ */
+export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDataObject {
+	// One named store per field (not `target[key] = value` through a helper: a store site that
+	// sees every key is a slow, megamorphic one).
+	const { data, type } = frame;
+	const user = child(data, 'sender_info') ?? child(data, 'user_info');
+	target.eventType = type;
+	target.typeName = typeNameOf(type);
+	const roomId = roomIdOf(data);
+	if (roomId !== undefined) target.roomId = roomId;
+	const channelId = channelIdOf(data);
+	if (channelId !== undefined) target.channelId = channelId;
+	const userId = idText(user?.user_id) ?? idText(data.user_id);
+	if (userId !== undefined) target.userId = userId;
+	const msgId = idText(data.msg_id);
+	if (msgId !== undefined) target.msgId = msgId;
+	switch (type) {
+		case '50': {
+			const info = child(data, 'command_info');
+			const command = text(info?.name);
+			if (command !== undefined) target.command = command;
+			const commandId = idText(info?.id);
+			if (commandId !== undefined) target.commandId = commandId;
+			target.options = optionsObject(info?.options);
+			const botId = idText(data.bot_id);
+			if (botId !== undefined) target.botId = botId;
+			break;
+		}
+		case '3001': {
+			const joined = flag(data.state);
+			if (joined !== undefined) target.joined = joined;
+			break;
+		}
+		case '5003': {
+			const added = flag(data.is_add);
+			if (added !== undefined) target.added = added;
+			const emoji = text(data.emoji);
+			if (emoji !== undefined) target.emoji = emoji;
+			break;
+		}
+		case 'card_message_btn_click': {
+			const buttonValue = text(data.value);
+			if (buttonValue !== undefined) target.buttonValue = buttonValue;
+			const buttonText = text(data.text);
+			if (buttonText !== undefined) target.buttonText = buttonText;
+			break;
+		}
+	}
+	return target;
 }
 
 /**

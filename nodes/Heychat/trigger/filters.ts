@@ -1,17 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { BoundedSet } from '../../shared/connection';
+import { BoundedPairSet } from '../../shared/connection';
 import { idSet, splitList, type ParameterReader } from '../../shared/listParameters';
 import { InputError } from '../../shared/validation';
+import { idKey } from '../../shared/trigger/ids';
 import {
+	addDerivedFields,
 	ALL_EVENTS,
 	channelIdOf,
 	commandNameOf,
-	deriveFields,
 	idText,
 	KNOWN_EVENT_TYPES,
 	roomIdOf,
-	toItem,
+	sequenceKey,
 	type HeychatFrame,
 } from './events';
 import type { TriggerFilterResult } from '../../shared/trigger/listenerTrigger';
@@ -57,10 +58,11 @@ function drop(reason: string): TriggerFilterResult {
  * command's msg_id; a frame's sequence within one connection), so one instance serves one trigger.
  */
 export class HeychatEventFilter {
-	private readonly seen: BoundedSet | undefined;
+	/** Pairs (connection, sequence) and (COMMANDS, msg_id), ids as idKey makes them. */
+	private readonly seen: BoundedPairSet | undefined;
 
 	constructor(readonly config: HeychatFilterConfig) {
-		this.seen = config.dedupeSize > 0 ? new BoundedSet(config.dedupeSize) : undefined;
+		this.seen = config.dedupeSize > 0 ? new BoundedPairSet(config.dedupeSize) : undefined;
 	}
 
 	/** Command names as sent → normalised: a bot has few commands, so this stays small (and is bounded). */
@@ -78,7 +80,7 @@ export class HeychatEventFilter {
 
 	/**
 	 * `connection` numbers the gateway connection the frame came on (sequences restart per
-	 * connection). `owned`: nothing else holds the frame, so the item is built in place (toItem).
+	 * connection). `owned`: nothing else holds the frame, so the item is built in place (addDerivedFields).
 	 */
 	apply(frame: HeychatFrame, connection = 0, owned = false): TriggerFilterResult {
 		const c = this.config;
@@ -107,21 +109,25 @@ export class HeychatEventFilter {
 		}
 
 		if (this.seen) {
-			const msgId = frame.type === '50' ? idText(data.msg_id) : undefined;
-			const sequence = frame.sequence; // read from the frame on each access: once is enough
-			const sequenceKey = sequence === undefined ? undefined : `seq:${connection}:${sequence}`;
-			if (sequenceKey !== undefined && this.seen.has(sequenceKey)) {
-				return drop(`sequence ${sequence} was already delivered on this connection`);
+			const seqKey = sequenceKey(frame);
+			const msgKey = frame.type === '50' ? idKey(data.msg_id) : undefined;
+			// add() answers "already there" itself; a sequence added for a frame then dropped for its msg_id is taken back
+			if (seqKey !== undefined && !this.seen.add(connection, seqKey)) {
+				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
 			}
-			if (msgId !== undefined && this.seen.has(`cmd:${msgId}`)) {
-				return drop(`command message ${msgId} was already delivered`);
+			if (msgKey !== undefined && !this.seen.add(COMMANDS, msgKey)) {
+				if (seqKey !== undefined) this.seen.undoAdd();
+				return drop(`command message ${idText(data.msg_id)} was already delivered`);
 			}
-			if (sequenceKey !== undefined) this.seen.add(sequenceKey);
-			if (msgId !== undefined) this.seen.add(`cmd:${msgId}`);
 		}
-		return { pass: true, item: toItem(frame, deriveFields(frame), owned) };
+		// Object.assign, not `{ ...raw }`: on Node 20, adding properties to a spread copy of a
+		// JSON.parse object costs tens of microseconds (see bench/), Object.assign does not.
+		return { pass: true, item: addDerivedFields(owned ? (frame.raw as IDataObject) : Object.assign({}, frame.raw as IDataObject), frame) };
 	}
 }
+
+/** The de-duplication scope of command msg_ids (connection numbers, the scopes of sequences, are numbers). */
+const COMMANDS = 'cmd';
 
 /** The filter configuration from the node's parameters; throws InputError for invalid values. */
 export function readHeychatFilterConfig(read: ParameterReader): HeychatFilterConfig {

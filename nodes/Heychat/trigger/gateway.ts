@@ -85,7 +85,8 @@ export function gatewayConnectUrl(gatewayUrl: string, token: string): string {
 
 /** The heartbeat answer: `PONG`, matched by prefix (the server may append e.g. `, tag: []`). */
 export function isPong(data: RawFrame): boolean {
-	if (frameBytes(data) > 256) return false;
+	// every event frame: a Buffer from ws, nearly always longer than a PONG
+	if (Buffer.isBuffer(data) ? data.length > 256 : frameBytes(data) > 256) return false;
 	return /^\s*pong/i.test(frameText(data));
 }
 

@@ -1,3 +1,4 @@
+import { idText, sameId } from '../../shared/trigger/ids';
 import { parseCQString, type Segment } from '../message/cqcode';
 
 /** A OneBot event as it arrived: a JSON object with at least a `post_type` string. */
@@ -28,12 +29,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Ids as strings, whether the backend sent numbers or strings (no precision games). */
-export function idText(value: unknown): string | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	if (typeof value === 'bigint') return value.toString();
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	return undefined;
-}
+export { idText };
 
 /**
  * Any `message` value as a segment array, tolerant of what backends send: a CQ-code string is
@@ -146,12 +142,7 @@ export function deriveFields(event: Record<string, unknown>): DerivedFields {
  * and returns it: `addDerivedFields(copy, event)` is `Object.assign(copy, deriveFields(event))`
  * without the intermediate object. `target` may be the event itself.
  */
-export function addDerivedFields(
-	target: Record<string, unknown>,
-	event: Record<string, unknown>,
-	/** `idText(event.self_id)`, when the caller has it already (message events only). */
-	knownSelfId?: string,
-): Record<string, unknown> {
+export function addDerivedFields(target: Record<string, unknown>, event: Record<string, unknown>): Record<string, unknown> {
 	if (!isMessageEvent(event)) {
 		target.text = '';
 		target.segments = [];
@@ -160,11 +151,19 @@ export function addDerivedFields(
 		return target;
 	}
 	const segments = eventSegments(event);
-	const selfId = knownSelfId ?? idText(event.self_id);
-	const isSelf = isOwnMessage(event, selfId, idText(event.user_id));
+	const selfId = event.self_id;
+	// isOwnMessage and mentionsSelf, with the ids compared as sent (sameId): no text is made for them
+	const isSelf = event.post_type === 'message_sent' || sameId(event.user_id, selfId);
+	let isAtMe = false;
+	for (let i = 0; i < segments.length; i++) {
+		if (segments[i].type === 'at' && sameId(segments[i].data.qq, selfId)) {
+			isAtMe = true;
+			break;
+		}
+	}
 	target.text = segmentsText(segments);
 	target.segments = segments;
-	target.isAtMe = mentionsSelf(segments, selfId);
+	target.isAtMe = isAtMe;
 	target.isSelf = isSelf;
 	return target;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { BoundedSet, type FrameCheck } from '../../shared/connection';
+import { BoundedPairSet, type FrameCheck } from '../../shared/connection';
+import { idKey, sameId } from '../../shared/trigger/ids';
 import {
 	addDerivedFields,
 	eventSegments,
@@ -84,7 +85,8 @@ export function checkOneBotFrame(value: unknown): FrameCheck<OneBotEvent> {
  * Keeps the de-duplication memory, so one instance serves one trigger (all its connections).
  */
 export class EventFilter {
-	private readonly seen: BoundedSet | undefined;
+	/** Pairs (self_id, message_id), ids as idKey makes them ('' for a missing self_id). */
+	private readonly seen: BoundedPairSet | undefined;
 
 	private readonly typeSelected: (event: Record<string, unknown>) => boolean;
 
@@ -102,9 +104,9 @@ export class EventFilter {
 
 	constructor(
 		readonly config: FilterConfig,
-		seen?: BoundedSet,
+		seen?: BoundedPairSet,
 	) {
-		this.seen = config.dedupeSize > 0 ? (seen ?? new BoundedSet(config.dedupeSize)) : undefined;
+		this.seen = config.dedupeSize > 0 ? (seen ?? new BoundedPairSet(config.dedupeSize)) : undefined;
 		this.typeSelected = eventTypeMatcher(config.eventTypes);
 		this.prefixes = sortPrefixes(config.commandPrefixes);
 		this.selfIds = idMatcher(config.selfIds);
@@ -168,17 +170,16 @@ export class EventFilter {
 			}
 		}
 
-		// the bot's id as text, made once for the de-duplication key and the derived fields
-		const selfId = message ? idText(event.self_id) : undefined;
 		if (this.seen && message) {
-			const messageId = idText(event.message_id);
-			if (messageId !== undefined && !this.seen.add(`${selfId ?? ''}:${messageId}`)) {
-				return drop(`message ${messageId} was already delivered`);
+			// keyed by the ids as sent (idKey): no text is made for a numeric id
+			const messageKey = idKey(event.message_id);
+			if (messageKey !== undefined && !this.seen.add(idKey(event.self_id) ?? '', messageKey)) {
+				return drop(`message ${idText(event.message_id)} was already delivered`);
 			}
 		}
 		// Object.assign, not `{ ...event, ...derived }`: on Node 20 spreading a JSON.parse object
 		// together with more properties costs tens of microseconds (see bench/), Object.assign does not.
-		const item = addDerivedFields(owned ? event : Object.assign({}, event), event, selfId) as IDataObject;
+		const item = addDerivedFields(owned ? event : Object.assign({}, event), event) as IDataObject;
 		if (command) {
 			item.command = command.command;
 			item.args = command.args;
@@ -205,13 +206,6 @@ export function idMatcher(ids: ReadonlySet<string>): IdMatcher {
 		const text = idText(value);
 		return text !== undefined && ids.has(text);
 	};
-}
-
-/** Whether two ids as sent name the same id (`idText(a) === idText(b)`, both present). */
-function sameId(a: unknown, b: unknown): boolean {
-	if (typeof a === 'number' && typeof b === 'number') return a === b && Number.isFinite(a);
-	const text = idText(b);
-	return text !== undefined && idText(a) === text;
 }
 
 function containsKeyword(lower: string, keywords: readonly string[]): boolean {

@@ -11,7 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { BoundedSet } from '../../shared/connection';
+import { BoundedPairSet } from '../../shared/connection';
 import { ONEBOT_CREDENTIAL_TYPE, toOneBotCredentials } from '../transport/auth';
 import { checkOneBotFrame, EventFilter, type FilterConfig } from './filters';
 import { readFilterConfig } from './parameters';
@@ -69,13 +69,13 @@ function answer(res: ServerResponse, status: number, body?: IDataObject): void {
 }
 
 /** De-duplication memory per workflow node, kept for the life of the n8n process. */
-const dedupeMemory = new Map<string, BoundedSet>();
+const dedupeMemory = new Map<string, BoundedPairSet>();
 const MAX_REMEMBERED_NODES = 200;
 
-function memoryFor(key: string, size: number): BoundedSet {
+function memoryFor(key: string, size: number): BoundedPairSet {
 	let set = dedupeMemory.get(key);
 	if (!set || set.capacity !== size) {
-		set = new BoundedSet(size);
+		set = new BoundedPairSet(size);
 		dedupeMemory.set(key, set);
 		while (dedupeMemory.size > MAX_REMEMBERED_NODES) {
 			dedupeMemory.delete(dedupeMemory.keys().next().value as string);

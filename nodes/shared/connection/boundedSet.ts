@@ -24,12 +24,13 @@ export class BoundedSet {
 
 	/** Adds `key`; returns false when it was already there (a duplicate). */
 	add(key: string): boolean {
-		if (this.keys.has(key)) return false;
+		const before = this.keys.size;
+		this.keys.add(key); // one hash: a key already there leaves the size as it was
+		if (this.keys.size === before) return false;
 		const oldest = this.ring[this.next];
-		if (oldest !== undefined) this.keys.delete(oldest);
+		if (oldest !== undefined) this.keys.delete(oldest); // never `key`: that one was new
 		this.ring[this.next] = key;
 		this.next = (this.next + 1) % this.ring.length;
-		this.keys.add(key);
 		return true;
 	}
 
@@ -37,5 +38,160 @@ export class BoundedSet {
 		this.keys.clear();
 		this.ring.fill(undefined);
 		this.next = 0;
+	}
+}
+
+/** A part of a BoundedPairSet key: an id as idKey (shared/trigger/ids.ts) makes it, or a label. */
+export type PairPart = number | string;
+
+/**
+ * A BoundedSet of (scope, id) pairs, e.g. (the bot's id, a message id): the same memory as a
+ * BoundedSet of `${scope}:${id}` strings (same capacity, oldest pair forgotten first), without
+ * making and hashing a string per key. Parts are compared as Set keys (SameValueZero), so 7 and
+ * "7" differ: callers pass ids through idKey, which keys the same id the same way.
+ */
+export class BoundedPairSet {
+	/** scope → its ids; a scope whose last id is forgotten is removed. */
+	private readonly scopes = new Map<PairPart, Set<PairPart>>();
+
+	private readonly ringScopes: Array<PairPart | undefined>;
+
+	private readonly ringIds: Array<PairPart | undefined>;
+
+	private next = 0;
+
+	private count = 0;
+
+	/**
+	 * Two scopes and their ids, kept at hand: nearly every key has one of the scopes of the keys
+	 * before it (one bot; or a connection and the commands). Never an emptied (dropped) scope.
+	 */
+	private scopeA: PairPart | undefined;
+
+	private idsA: Set<PairPart> | undefined;
+
+	private scopeB: PairPart | undefined;
+
+	private idsB: Set<PairPart> | undefined;
+
+	/** What the last add() pushed out (undefined: a free slot), for undoAdd(). */
+	private forgotScope: PairPart | undefined;
+
+	private forgotId: PairPart | undefined;
+
+	private undoable = false;
+
+	constructor(readonly capacity: number) {
+		const size = Math.max(1, Math.floor(capacity) || 1);
+		this.ringScopes = new Array<PairPart | undefined>(size);
+		this.ringIds = new Array<PairPart | undefined>(size);
+	}
+
+	get size(): number {
+		return this.count;
+	}
+
+	private idsOf(scope: PairPart): Set<PairPart> | undefined {
+		if (scope === this.scopeA) return this.idsA;
+		if (scope === this.scopeB) return this.idsB;
+		const ids = this.scopes.get(scope);
+		if (ids !== undefined) this.keep(scope, ids);
+		return ids;
+	}
+
+	private keep(scope: PairPart, ids: Set<PairPart>): void {
+		this.scopeB = this.scopeA;
+		this.idsB = this.idsA;
+		this.scopeA = scope;
+		this.idsA = ids;
+	}
+
+	has(scope: PairPart, id: PairPart): boolean {
+		const ids = this.idsOf(scope);
+		return ids !== undefined && ids.has(id);
+	}
+
+	/** Adds the pair; returns false when it was already there (a duplicate). One hash per part. */
+	add(scope: PairPart, id: PairPart): boolean {
+		let ids = this.idsOf(scope);
+		if (ids === undefined) {
+			ids = new Set<PairPart>();
+			ids.add(id);
+			this.scopes.set(scope, ids);
+			this.keep(scope, ids);
+		} else {
+			const before = ids.size;
+			ids.add(id);
+			if (ids.size === before) return false;
+		}
+		const slot = this.next;
+		const oldScope = this.ringScopes[slot];
+		const oldId = this.ringIds[slot];
+		if (oldScope === undefined) {
+			this.count++;
+		} else {
+			// forget the oldest pair (never the one just added: that one was new)
+			const oldIds = this.idsOf(oldScope)!;
+			oldIds.delete(oldId!);
+			if (oldIds.size === 0) this.dropScope(oldScope);
+		}
+		this.forgotScope = oldScope;
+		this.forgotId = oldId;
+		this.undoable = true;
+		this.ringScopes[slot] = scope;
+		this.ringIds[slot] = id;
+		this.next = slot + 1 === this.ringScopes.length ? 0 : slot + 1;
+		return true;
+	}
+
+	/**
+	 * Takes back the last add() that returned true (an add() that returned false since changed
+	 * nothing), as if it had not happened: its pair is forgotten and the pair it pushed out is
+	 * remembered again, in its place in the order. For a caller that adds two pairs for one event
+	 * and finds the second already there: the first add needs no has() beforehand. Once per such
+	 * add(); throws otherwise.
+	 */
+	undoAdd(): void {
+		if (!this.undoable) throw new Error('BoundedPairSet.undoAdd: nothing to take back');
+		this.undoable = false;
+		const slot = this.next === 0 ? this.ringScopes.length - 1 : this.next - 1;
+		const scope = this.ringScopes[slot]!;
+		const ids = this.idsOf(scope)!;
+		ids.delete(this.ringIds[slot]!);
+		if (ids.size === 0) this.dropScope(scope);
+		const oldScope = this.forgotScope;
+		const oldId = this.forgotId;
+		this.ringScopes[slot] = oldScope;
+		this.ringIds[slot] = oldId;
+		this.next = slot;
+		if (oldScope === undefined) {
+			this.count--;
+			return;
+		}
+		let oldIds = this.idsOf(oldScope);
+		if (oldIds === undefined) {
+			oldIds = new Set<PairPart>();
+			this.scopes.set(oldScope, oldIds);
+			this.keep(oldScope, oldIds);
+		}
+		oldIds.add(oldId!);
+	}
+
+	/** A scope whose last id was forgotten goes, from the map and from the two at hand. */
+	private dropScope(scope: PairPart): void {
+		this.scopes.delete(scope);
+		if (scope === this.scopeA) this.scopeA = this.idsA = undefined;
+		if (scope === this.scopeB) this.scopeB = this.idsB = undefined;
+	}
+
+	clear(): void {
+		this.scopes.clear();
+		this.ringScopes.fill(undefined);
+		this.ringIds.fill(undefined);
+		this.next = 0;
+		this.count = 0;
+		this.scopeA = this.idsA = this.scopeB = this.idsB = undefined;
+		this.forgotScope = this.forgotId = undefined;
+		this.undoable = false;
 	}
 }

@@ -1,4 +1,4 @@
-import { parseJsonLossless } from '../json';
+import { parseJsonLossless, parseJsonLosslessFrame } from '../json';
 import { redact } from '../redact';
 
 /** The part of n8n's `this.logger` the connection pieces use. */
@@ -70,11 +70,13 @@ export class FrameGuard<T> {
 
 	accept(data: RawFrame): T | undefined {
 		let text: string;
+		let bytes: Buffer | undefined;
 		if (Buffer.isBuffer(data)) {
 			// what `ws` hands over for every frame: the fast path
 			if (data.length > this.options.maxBytes) return this.tooLarge(data.length);
 			if (this.options.prefilter?.(data)) return undefined;
 			text = data.toString();
+			bytes = data;
 		} else {
 			const size = frameBytes(data);
 			if (size > this.options.maxBytes) return this.tooLarge(size);
@@ -82,7 +84,8 @@ export class FrameGuard<T> {
 		}
 		let value: unknown;
 		try {
-			value = parseJsonLossless(text);
+			// from bytes, the scan for big integers reads the bytes (cheaper than the text's characters)
+			value = bytes ? parseJsonLosslessFrame(bytes, text) : parseJsonLossless(text);
 		} catch (error) {
 			return this.skip(`it is not valid JSON (${(error as Error).message})`, text);
 		}

@@ -9,7 +9,8 @@
  *   is retried for ever.
  * - WebSocketLink: a `ws` socket as a Link (frames, optional pings, bounded close, no timer left).
  * - FrameGuard: size bound + JSON parse + shape check; bad frames are skipped with a warning.
- * - BoundedSet: de-duplication memory with a fixed size.
+ * - BoundedSet, BoundedPairSet: de-duplication memory with a fixed size (keys as strings, or as
+ *   (scope, id) pairs of ids as sent, see shared/trigger/ids.ts).
  *
  * A trigger with an application-level ping (e.g. Heychat's `PING` text frame every 30 s answered
  * by `PONG`) wires them like this:
