@@ -15,6 +15,8 @@
  *                 events.
  *   package       time to load the package (dist/) and each node description's size.
  *
+ * The nodes are the built ones (dist/, what n8n loads; bench/lib/shipped.ts): `npm run bench` builds first.
+ *
  * Sizes: BENCH_ITEMS (action items per run, default 400), BENCH_EVENTS (events per trigger block,
  * default 10000), BENCH_TRIGGER_ROUNDS (blocks per trigger variant, default 15). Profiling one scenario: bench/profile.ts.
  */

@@ -17,8 +17,7 @@ import WebSocket from 'ws';
 import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { activateTrigger, type ActiveTrigger } from '../../test/trigger/context';
-import { OneBotTrigger } from '../../nodes/OneBot/OneBotTrigger.node.ts';
-import { HeychatTrigger } from '../../nodes/Heychat/HeychatTrigger.node.ts';
+import { HeychatTrigger, OneBotTrigger } from './shipped';
 
 export type TriggerScenario =
 	| 'onebot-raw'

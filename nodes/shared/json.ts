@@ -217,3 +217,13 @@ export function parseJsonExact(text: string): unknown {
 		typeof value === 'string' && value.startsWith(MARKER) ? BigInt(value.slice(MARKER.length)) : value,
 	) as unknown;
 }
+
+/**
+ * `target[key] = value` as an own, enumerable property, also for the key `__proto__` (which
+ * assignment would take as the object's prototype, losing the key): for keys that come from data
+ * (JSON that users or backends send).
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+	if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value;
+}

@@ -15,6 +15,8 @@
  * credentials into errors in the first place.
  */
 
+import { setOwn } from './json';
+
 export const MASK = '***';
 
 /** Secrets at least this long are masked wherever they occur. */
@@ -78,7 +80,7 @@ export function redactDeep<T>(value: T, secrets: Array<string | undefined>): T {
 	if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
 	if (value !== null && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v, secrets);
+		for (const [k, v] of Object.entries(value as Record<string, unknown>)) setOwn(out, k, redactDeep(v, secrets));
 		return out as T;
 	}
 	return value;

@@ -88,6 +88,16 @@ describe('FrameScanner reads top-level values exactly as JSON.parse does', () =>
 		assert.equal(scanner.peek(frame, ['data', 'none']), undefined);
 		assert.equal(scanner.peek(frame, ['a']), undefined, 'an object is no value');
 	});
+	test('peekIs: the bytes of the value peek gives, compared without making a string', () => {
+		const candidates = [Buffer.from('50'), Buffer.from('你好')];
+		for (const text of ['{"type":"50"}', '{"sequence":1,"type":"50","data":{}}', '{"type":"5"}', '{"type":"500"}', '{"type":" 50"}', '{"type":50}', '{"type":"你好"}', '{"data":{"type":"50"}}', '{"type":"5\\u0030"}', '{"type":"50"']) {
+			const frame = Buffer.from(text);
+			const peeked = scanner.peek(frame, ['type']);
+			const expected = typeof peeked === 'string' && (peeked === '50' || peeked === '你好') && !text.includes('\\');
+			assert.equal(scanner.peekIs(frame, ['type'], candidates), expected, text);
+		}
+		assert.equal(scanner.peekIs(Buffer.from('{"type":"50"}'), ['type'], []), false);
+	});
 	test('unknown: escapes in keys or wanted values, not an object, a structure it cannot follow', () => {
 		for (const text of [
 			'{"post\\u005ftype":"notice"}',

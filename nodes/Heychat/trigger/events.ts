@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FrameCheck } from '../../shared/connection';
+import { setOwn } from '../../shared/json';
 import { idKey, idText, type IdKey } from '../../shared/trigger/ids';
 
 /**
@@ -175,9 +176,9 @@ export function optionsObject(options: unknown, depth = 0): IDataObject {
 		const name = text(option.name);
 		if (name === undefined || name === '') continue;
 		if (option.value === undefined && Array.isArray(option.options)) {
-			out[name] = optionsObject(option.options, depth + 1);
+			setOwn(out, name, optionsObject(option.options, depth + 1));
 		} else {
-			out[name] = (option.value ?? null) as IDataObject[string];
+			setOwn(out, name, option.value ?? null);
 		}
 	}
 	return out;

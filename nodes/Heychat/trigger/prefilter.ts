@@ -33,9 +33,12 @@ export class HeychatPrefilter {
 	private readonly commands: readonly string[] | undefined;
 	private readonly commandBytes: readonly Buffer[] = [];
 	private readonly commandHasK: boolean = false;
+	/** The selected event types as bytes (none when the selection is the known types). */
+	private readonly selectedTypeBytes: readonly Buffer[];
 
 	private constructor(private readonly config: HeychatFilterConfig) {
 		this.typeFiltered = !config.eventTypes.has(ALL_EVENTS);
+		this.selectedTypeBytes = [...config.eventTypes].filter((type) => !type.includes('\\')).map((type) => Buffer.from(type, 'utf8'));
 		for (const ids of [config.roomIds, config.channelIds]) {
 			if (ids.size > 0 && [...ids].every((id) => /^\d+$/.test(id))) this.idLists.push([...ids].map((id) => Buffer.from(id)));
 		}
@@ -62,8 +65,10 @@ export class HeychatPrefilter {
 	}
 
 	private typeDrops(frame: Buffer): boolean {
-		// the common case first: a frame of a selected type is kept after a short look
-		const first = scannedString(this.scanner.peek(frame, ['type']))?.trim();
+		// the common case first: a frame of a selected type is kept after a short look (its bytes
+		// compared with the selected types', then its text)
+		if (this.selectedTypeBytes.length > 0 && this.scanner.peekIs(frame, TYPE_PATH, this.selectedTypeBytes)) return false;
+		const first = scannedString(this.scanner.peek(frame, TYPE_PATH))?.trim();
 		if (first === undefined || first === '' || this.typeSelected(first)) return false;
 		const type = scannedString(this.scanner.scan(frame)?.type)?.trim();
 		// no type string: the full path reports the frame as not a Heychat event; a frame without a
@@ -97,6 +102,7 @@ export class HeychatPrefilter {
 	}
 }
 
+const TYPE_PATH = ['type'];
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const KELVIN_SIGN = Buffer.from('\u212A');
 /**

@@ -291,6 +291,17 @@ function peekMember(buf: Buffer, i: number, key: string): number {
 	return -1;
 }
 
+/** Where the value of the first member along `path` starts (objects only), or -1. */
+function peekValue(buf: Buffer, path: readonly string[]): number {
+	let i = skipSpace(buf, 0);
+	for (let depth = 0; depth < path.length; depth++) {
+		if (buf[i] !== OPEN_BRACE) return -1;
+		i = peekMember(buf, skipSpace(buf, i + 1), path[depth]);
+		if (i === -1) return -1;
+	}
+	return i;
+}
+
 export class FrameScanner {
 	private readonly level: Level;
 
@@ -311,18 +322,29 @@ export class FrameScanner {
 	 * NOT dropped, and `scan` before dropping one.
 	 */
 	peek(buf: Buffer, path: readonly string[]): string | number | undefined {
-		let i = skipSpace(buf, 0);
-		for (let depth = 0; depth < path.length; depth++) {
-			if (buf[i] !== OPEN_BRACE) return undefined;
-			i = peekMember(buf, skipSpace(buf, i + 1), path[depth]);
-			if (i === -1) return undefined;
-		}
+		const i = peekValue(buf, path);
+		if (i === -1) return undefined;
 		if (buf[i] === QUOTE) {
 			const end = stringEnd(buf, i + 1);
 			return end === -1 ? undefined : buf.toString('utf8', i + 1, end);
 		}
 		const value = smallInteger(buf, i, skipScalar(buf, i));
 		return value === NOT_STRING ? undefined : value;
+	}
+
+	/**
+	 * Whether `peek(buf, path)` would give a string whose UTF-8 bytes are one of `candidates`,
+	 * without making the string (the same quick look, for the same use: deciding to keep a frame).
+	 */
+	peekIs(buf: Buffer, path: readonly string[], candidates: readonly Buffer[]): boolean {
+		const i = peekValue(buf, path);
+		if (i === -1 || buf[i] !== QUOTE) return false;
+		const end = stringEnd(buf, i + 1);
+		if (end === -1) return false;
+		for (const candidate of candidates) {
+			if (candidate.length === end - i - 1 && buf.compare(candidate, 0, candidate.length, i + 1, end) === 0) return true;
+		}
+		return false;
 	}
 
 	/** Whether `key` is one of the top-level keys this scanner reads. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { stringifyWithBigInt } from '../json';
+import { setOwn, stringifyWithBigInt } from '../json';
 import { base64Length, type BinarySource } from './binarySource';
 
 /*
@@ -59,7 +59,7 @@ function withPlaceholders(value: unknown, found: Map<string, Base64Value>, tag: 
 	if (depth > 4 || value === null || typeof value !== 'object') return value;
 	if (Array.isArray(value)) return value.map((v) => withPlaceholders(v, found, tag, depth + 1));
 	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = withPlaceholders(v, found, tag, depth + 1);
+	for (const [k, v] of Object.entries(value as Record<string, unknown>)) setOwn(out, k, withPlaceholders(v, found, tag, depth + 1));
 	return out;
 }
 
