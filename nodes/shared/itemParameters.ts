@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
+import { setOwn } from './json';
+
 /*
  * n8n's getNodeParameter does real work on every call (defaults, the property's display rules,
  * type validation against a description of hundreds of properties, expression resolution). A
@@ -55,7 +57,8 @@ export function copyParameterValue(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(copyParameterValue);
 	if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
 	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(value)) out[key] = copyParameterValue((value as Record<string, unknown>)[key]);
+	// setOwn: a key named __proto__ (from a JSON value) stays a key of the copy
+	for (const key of Object.keys(value)) setOwn(out, key, copyParameterValue((value as Record<string, unknown>)[key]));
 	return out;
 }
 

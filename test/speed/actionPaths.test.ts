@@ -189,6 +189,17 @@ describe('OneBot: a parameter with an expression among fixed ones', () => {
 		});
 	}
 
+	test('a JSON field read once keeps a key named __proto__ for every item (the copies each item gets)', async () => {
+		fake.reset();
+		const result = await runOneBot(fake, send({ additionalFields: { news: '[{"text":"t","__proto__":{"x":1}}]' } }, 'websocket'), {
+			items: items(3),
+		});
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const texts = fake.callsTo('send_group_msg').map((c) => c.rawBody);
+		assert.equal(texts.length, 3);
+		for (const text of texts) assert.ok(text.includes('"news":[{"text":"t","__proto__":{"x":1}}]'), text);
+	});
+
 	test('Concurrency 4: each call carries its own item\'s text with the fixed chat, outputs paired in order', async () => {
 		fake.reset();
 		const n = 12;
@@ -444,6 +455,8 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 			{ a: 'x"\\\n', n: 2, heychat_ack_id: '', u: undefined, big: 7234567890123456789n as unknown as number, o: { k: [1, 'y', null] } },
 			{ u: undefined, heychat_ack_id: '', v: undefined },
 			{ 你: '好', heychat_ack_id: '', e: '' },
+			JSON.parse('{"__proto__":{"x":1},"heychat_ack_id":"","z":{"__proto__":2}}') as IDataObject,
+			JSON.parse('{"a":1,"heychat_ack_id":"","__proto__":[3]}') as IDataObject,
 		];
 		for (const body of bodies) {
 			const text = jsonWithStringField(body, 'heychat_ack_id');

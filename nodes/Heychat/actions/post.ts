@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { stringifyWithBigInt } from '../../shared/json';
+import { setOwn, stringifyWithBigInt } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { findOperation, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
@@ -91,8 +91,7 @@ export function jsonWithStringField(body: IDataObject, key: string): (value: str
 	let seen = false;
 	for (const name of Object.keys(body)) {
 		if (name === key) seen = true;
-		else if (seen) after[name] = body[name];
-		else before[name] = body[name];
+		else setOwn(seen ? after : before, name, body[name]);
 	}
 	if (!seen) throw new Error(`jsonWithStringField: the body has no "${key}"`);
 	const head = stringifyWithBigInt(before).slice(0, -1); // "{…" without its "}"
