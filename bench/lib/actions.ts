@@ -13,8 +13,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodePrope
 import { runNode } from '../../test/harness/n8n';
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { HeychatBotApi } from '../../credentials/HeychatBotApi.credentials';
-import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
-import { Heychat } from '../../nodes/Heychat/Heychat.node.ts';
+import { Heychat, OneBot } from './shipped';
 
 export const oneBotNode = new OneBot();
 export const heychatNode = new Heychat();
