@@ -220,23 +220,27 @@ describe('n8n editor in headless Chromium', { skip }, () => {
 		await shot('onebot-node-parameters');
 
 		await operation.click();
-		const options = page.locator('.el-select-dropdown__item:visible');
-		// the state asserted below: the list is open with its entries drawn
-		await page.waitForFunction(
-			`Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null).length >= 10`,
+		// the state asserted below: the list is open with its entries drawn; their texts are read in
+		// the same look (a second look could come after a re-render had closed the list again)
+		const drawn = await page.waitForFunction(
+			`(() => {
+				const texts = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null).map((e) => e.innerText);
+				return texts.length >= 10 ? texts : null;
+			})()`,
 		);
-		const all = await options.allInnerTexts();
+		const all = (await drawn.jsonValue()) as string[];
 		assert.ok(all.length >= 10, `operation list: ${all.length} options`);
 		// type into the picker's own search box (not wherever the focus happens to be)
 		await operationInput.pressSequentially('forward');
-		// the state asserted below: the list shows only matching entries (it filters as the letters arrive)
-		await page.waitForFunction(
+		// the state asserted below: the list shows only matching entries (it filters as the letters
+		// arrive), read in the same look
+		const shownNow = await page.waitForFunction(
 			`(() => {
 				const shown = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((e) => e.offsetParent !== null);
-				return shown.length > 0 && shown.every((e) => /forward/i.test(e.textContent || ''));
+				return shown.length > 0 && shown.every((e) => /forward/i.test(e.textContent || '')) ? shown.map((e) => e.innerText) : null;
 			})()`,
 		);
-		const filtered = await options.allInnerTexts();
+		const filtered = (await shownNow.jsonValue()) as string[];
 		assert.ok(filtered.length >= 1 && filtered.length < all.length, `filtered: ${filtered.length} of ${all.length}`);
 		for (const option of filtered) assert.match(option, /forward/i);
 		assert.ok(filtered.some((o) => o.includes('Send Group Forward Message')), filtered.join(' | '));
