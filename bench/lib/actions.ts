@@ -56,13 +56,7 @@ class WsFloorNode implements INodeType {
 	// eslint-disable-next-line @n8n/community-nodes/require-continue-on-fail -- a benchmark floor, never published
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const url = (await this.getCredentials('oneBotV11Api')).wsUrl as string;
-		const socket = new WebSocket(url);
-		await new Promise((resolve, reject) => {
-			socket.once('open', resolve);
-			socket.once('error', reject);
-		});
-		let waiting: ((text: string) => void) | undefined;
-		socket.on('message', (data) => waiting?.(data.toString()));
+		const { socket, nextAnswer } = await openEchoSocket(url);
 		const out: INodeExecutionData[] = [];
 		try {
 			const items = this.getInputData();
@@ -78,7 +72,7 @@ class WsFloorNode implements INodeType {
 			for (let i = 0; i < items.length; i++) {
 				const message = perItem && i > 0 ? (this.getNodeParameter('text', i) as string) : fixedText;
 				const echo = `e${i}`;
-				const answer = new Promise<string>((resolve) => (waiting = resolve));
+				const answer = nextAnswer();
 				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: Number(groupId), message, auto_escape: true }, echo }));
 				const frame = JSON.parse(await answer) as { echo: string; data: unknown };
 				if (frame.echo !== echo) throw new Error('echo mismatch');
@@ -243,17 +237,11 @@ export async function rawHttpLoop(url: string, n: number, body: () => string = G
  */
 export async function rawWsLoop(url: string, n: number): Promise<number> {
 	return await timeRun(n, async () => {
-		const socket = new WebSocket(url);
-		await new Promise((resolve, reject) => {
-			socket.once('open', resolve);
-			socket.once('error', reject);
-		});
-		let waiting: ((text: string) => void) | undefined;
-		socket.on('message', (data) => waiting?.(data.toString()));
+		const { socket, nextAnswer } = await openEchoSocket(url);
 		try {
 			for (let i = 0; i < n; i++) {
 				const echo = `e${i}`;
-				const answer = new Promise<string>((resolve) => (waiting = resolve));
+				const answer = nextAnswer();
 				socket.send(JSON.stringify({ action: 'send_group_msg', params: { group_id: 100001, message: 'hello from the benchmark', auto_escape: true }, echo }));
 				const frame = JSON.parse(await answer) as { echo: string };
 				if (frame.echo !== echo) throw new Error('echo mismatch');
@@ -262,6 +250,21 @@ export async function rawWsLoop(url: string, n: number): Promise<number> {
 			await closeCleanly(socket);
 		}
 	});
+}
+
+/**
+ * A connected `ws` socket and `nextAnswer()`: the text of the next frame it receives (asked for
+ * before the request is sent), as the raw loop and the n8n floor both use it.
+ */
+async function openEchoSocket(url: string): Promise<{ socket: WebSocket; nextAnswer: () => Promise<string> }> {
+	const socket = new WebSocket(url);
+	await new Promise((resolve, reject) => {
+		socket.once('open', resolve);
+		socket.once('error', reject);
+	});
+	let waiting: ((text: string) => void) | undefined;
+	socket.on('message', (data) => waiting?.(data.toString()));
+	return { socket, nextAnswer: () => new Promise<string>((resolve) => (waiting = resolve)) };
 }
 
 /** A WebSocket close handshake, awaited (what the node does at the end of an execution). */

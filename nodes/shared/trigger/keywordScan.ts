@@ -82,25 +82,27 @@ export class KeywordScan {
 
 	/** True when some character of every keyword occurs in the frame in none of its forms. */
 	cannotMatch(frame: Buffer): boolean {
-		for (const chars of this.keywords) {
-			let possible = true;
-			for (const forms of chars) {
-				let found = false;
-				for (const form of forms) {
-					if (frame.indexOf(form) !== -1) {
-						found = true;
-						break;
-					}
-				}
-				if (!found) {
-					possible = false;
-					break;
-				}
-			}
-			if (possible) return false;
-		}
+		for (const chars of this.keywords) if (everyCharOccurs(frame, chars)) return false;
 		return true;
 	}
+}
+
+/**
+ * Whether each character occurs in the frame in one of its forms (a byte for an ASCII form, else
+ * its UTF-8 bytes): the necessary condition of the keyword and regular-expression scans.
+ */
+export function everyCharOccurs(frame: Buffer, chars: ReadonlyArray<ReadonlyArray<number | Buffer>>): boolean {
+	for (const forms of chars) {
+		let found = false;
+		for (const form of forms) {
+			if (frame.indexOf(form) !== -1) {
+				found = true;
+				break;
+			}
+		}
+		if (!found) return false;
+	}
+	return true;
 }
 
 const TEXT_KEY = Buffer.from('"text"', 'latin1');

@@ -1,3 +1,5 @@
+import { everyCharOccurs } from './keywordScan';
+
 /*
  * A necessary condition for a regular expression to match, read from its source: the literal text
  * every match must contain. A message whose frame holds none of the ways a match could be spelled
@@ -306,7 +308,7 @@ export class RegexScan {
 
 	cannotMatch(frame: Buffer, whole: boolean): boolean {
 		for (let t = 0; t < this.literals.length; t++) {
-			if (whole ? this.holdsLiterals(frame, this.literals[t]) : this.holdsChars(frame, this.chars[t])) return false;
+			if (whole ? this.holdsLiterals(frame, this.literals[t]) : everyCharOccurs(frame, this.chars[t])) return false;
 		}
 		return true;
 	}
@@ -315,11 +317,6 @@ export class RegexScan {
 		for (const literal of literals) {
 			if ((this.ignoreCase ? indexOfCaseless(frame, literal) : frame.indexOf(literal)) === -1) return false;
 		}
-		return true;
-	}
-
-	private holdsChars(frame: Buffer, chars: Array<Array<number | Buffer>>): boolean {
-		for (const forms of chars) if (!forms.some((form) => frame.indexOf(form) !== -1)) return false;
 		return true;
 	}
 }
