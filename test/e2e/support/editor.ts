@@ -110,11 +110,23 @@ export async function openEditor(server: N8nServer, chromiumPath: string): Promi
 			await page.locator('[data-test-id="new-credential-type-button"]').click();
 			const dialog = page.locator('[data-test-id="editCredential-modal"]');
 			await dialog.locator('[data-test-id="credential-save-button"]').waitFor();
-			for (const [name, value] of Object.entries(fields)) {
-				const input = dialog.locator(`[data-test-id="parameter-input-${name}"] input`).first();
-				await input.fill(value);
-				await waitUntil(`${typeName} › ${name} to take the value`, async () => ((await input.inputValue()) === value ? true : undefined));
-			}
+			// The form can still be settling when its Save button shows: a field filled then may be reset to
+			// its default (CI saw httpUrl lose its value). Fill every field that does not show its value, and
+			// go on only after a look in which every field already showed it, with nothing filled in that look.
+			const inputs = Object.entries(fields).map(([name, value]) => ({
+				name,
+				value,
+				input: dialog.locator(`[data-test-id="parameter-input-${name}"] input`).first(),
+			}));
+			await waitUntil(`${typeName} › ${Object.keys(fields).join(', ')} to keep their values`, async () => {
+				let settled = true;
+				for (const { value, input } of inputs) {
+					if ((await input.inputValue()) === value) continue;
+					settled = false;
+					await input.fill(value);
+				}
+				return settled ? true : undefined;
+			});
 			await dialog.locator('[data-test-id="credential-save-button"]').click();
 			// saved: the button turns into the "Saved" label, and n8n's connection test has answered
 			await dialog.getByText('Saved', { exact: true }).waitFor();
