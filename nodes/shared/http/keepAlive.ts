@@ -15,6 +15,15 @@ export interface KeepAliveOptions {
 export const DEFAULT_IDLE_MS = 4_000;
 
 /**
+ * TCP keep-alive delay of the pooled sockets: the one axios asks for on every request
+ * (`socket.setKeepAlive(true, 60_000)`). An agent with another delay (Node's default is 1 s) sets
+ * its own back each time a socket returns to the pool, so every request made two `setsockopt`
+ * system calls (about 5% of a request's CPU time in the profile); with the same delay, Node sees
+ * nothing to change and makes none.
+ */
+export const TCP_KEEP_ALIVE_MS = 60_000;
+
+/**
  * The connection pool of one execution: keep-alive agents, so every item reuses the connection
  * (and TLS session) of the item before instead of opening its own. `release()` closes them; they
  * also close themselves after `idleMs` without a request, and are made again on the next one.
@@ -34,11 +43,15 @@ export class KeepAliveAgents {
 	constructor(private readonly options: KeepAliveOptions = {}) {}
 
 	get httpAgent(): HttpAgent {
-		return (this.http ??= new HttpAgent({ keepAlive: true }));
+		return (this.http ??= new HttpAgent({ keepAlive: true, keepAliveMsecs: TCP_KEEP_ALIVE_MS }));
 	}
 
 	get httpsAgent(): HttpsAgent {
-		return (this.https ??= new HttpsAgent({ keepAlive: true, rejectUnauthorized: this.options.rejectUnauthorized !== false }));
+		return (this.https ??= new HttpsAgent({
+			keepAlive: true,
+			keepAliveMsecs: TCP_KEEP_ALIVE_MS,
+			rejectUnauthorized: this.options.rejectUnauthorized !== false,
+		}));
 	}
 
 	/** Runs one request on the pool (counts it as in flight, so an idle release waits for it). */
