@@ -40,6 +40,22 @@ export async function interleave<K extends string>(
 	return Object.fromEntries(names.map((n) => [n, summarise(values[n])])) as unknown as Record<K, Sample>;
 }
 
+/**
+ * The per-round ratios of two variants of the same `interleave` (round r of `a` over round r of
+ * `b`: runs made one right after the other), with their median and range. The median of these pairs
+ * is what a row's verdict reads: a slow phase of the shared machine that falls on one round moves
+ * both sides of that round's pair, where a ratio of the two medians would compare runs made minutes apart.
+ */
+export function pairedRatio(a: Sample, b: Sample): Sample {
+	if (a.values.length !== b.values.length) throw new Error(`pairedRatio: ${a.values.length} rounds beside ${b.values.length}`);
+	return summarise(a.values.map((value, round) => value / b.values[round]));
+}
+
+/** "0.97× (0.88–1.06)": a paired ratio's median and range. */
+export function ratioText(ratio: Sample): string {
+	return `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
+}
+
 /** How a figure compares with its goal: lower is better (costs) or higher is better (rates). */
 export type Direction = 'lower' | 'higher';
 
