@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { paceSend, paceWindow, readBatching, runOrdered, sendFinished, type Clock } from '../../nodes/shared/batch';
+import { realClock } from '../../nodes/shared/batch/clock';
 
 /** A clock whose sleeps advance its own time at once, recording each wait. */
 function manualClock(start = 1_000_000): Clock & { waits: number[] } {
@@ -169,5 +170,27 @@ describe('sendFinished', () => {
 		await clock.sleep(400); // the send takes 400 ms
 		sendFinished(key, 60, { clock }); // next at t+1400
 		assert.equal(await paceSend(key, 60, 0, { clock }), 1000);
+	});
+});
+
+describe('the pacing clock', () => {
+	test('a system clock set back an hour does not hold sends back: the pace reads the monotonic clock', async () => {
+		// The node's own clock (realClock.now); sleeps are only recorded, so a wrong wait shows as a number.
+		const clock: Clock = { now: realClock.now, sleep: async () => undefined };
+		const key = freshKey();
+		const windowKey = freshKey();
+		const realDateNow = Date.now;
+		try {
+			assert.equal(await paceSend(key, 600, 0, { clock }), 0); // 600/min: the next slot 100 ms on
+			assert.equal(await paceWindow(windowKey, 1, 60_000, { clock }), 0);
+			const hourAgo = realDateNow() - 3_600_000;
+			Date.now = () => hourAgo; // time sync (or a resumed VM) sets the system clock back an hour
+			const wait = await paceSend(key, 600, 0, { clock });
+			assert.ok(wait > 0 && wait <= 100, `the second send waits ${wait} ms: the rest of the 100 ms interval`);
+			const windowWait = await paceWindow(windowKey, 1, 60_000, { clock });
+			assert.ok(windowWait > 59_000 && windowWait <= 60_000, `the window's second call waits ${windowWait} ms: the rest of its minute`);
+		} finally {
+			Date.now = realDateNow;
+		}
 	});
 });

@@ -10,6 +10,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FakeHeychat, failed, fakeChannelTree, fakeRoom, ok, type FakeHeychatOptions, type FakeRoom } from '../fakes/heychat';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
+import { realClock } from '../../nodes/shared/batch/clock';
 import { heychatPacing } from '../../nodes/Heychat/transport/pacing';
 import { heychatProperties } from '../../nodes/Heychat/actions/properties';
 import { parseRoomIds, pickTextChannel, readRoomPage, roomViewChannels } from '../../nodes/Heychat/helpers/rooms';
@@ -299,7 +300,8 @@ describe('Send Channel Message to every room the bot is in', () => {
 			for (let i = 1; i < at.length; i++) assert.ok(at[i] - at[i - 1] >= 80, `sends ${at.join(', ')}`);
 			// 1 room list + 3 room views + 3 sends = 7 requests recorded in the bot's window
 			const { key } = heychatPacing({ token: fake.token, apiBaseUrl: fake.url });
-			const now: Clock = { now: () => Date.now(), sleep: async () => undefined };
+			// the node's clock, without sleeping
+			const now: Clock = { now: realClock.now, sleep: async () => undefined };
 			assert.equal(await paceWindow(`${key}:all`, 8, 60_000, { clock: now }), 0);
 			assert.ok((await paceWindow(`${key}:all`, 8, 60_000, { clock: now })) > 50_000);
 		});

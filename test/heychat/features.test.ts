@@ -10,6 +10,7 @@ import { FakeHeychat, failed, ok } from '../fakes/heychat';
 import { activateTrigger } from '../trigger/context';
 import { HeychatTrigger } from '../trigger/nodes';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
+import { realClock } from '../../nodes/shared/batch/clock';
 import { HEYCHAT_LIMITS, heychatPacing } from '../../nodes/Heychat/transport/pacing';
 import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, run } from './setup';
 
@@ -140,7 +141,8 @@ describe("Heychat's documented limits", () => {
 			// Ask the same budgets (as the node computes their key) for one more slot, without waiting:
 			// nine private messages went out within the last minute, so the tenth would wait about a minute.
 			const { key } = heychatPacing({ token: other.token, apiBaseUrl: other.url });
-			const now: Clock = { now: () => Date.now(), sleep: async () => undefined };
+			// the node's clock, without sleeping
+			const now: Clock = { now: realClock.now, sleep: async () => undefined };
 			const privateWait = await paceWindow(`${key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, 60_000, { clock: now });
 			assert.ok(privateWait > 50_000, `the 10th private message would wait ${privateWait} ms`);
 			const requestWait = await paceWindow(`${key}:all`, 9, 60_000, { clock: now });
@@ -156,7 +158,8 @@ describe("Heychat's documented limits", () => {
 			const result = await run(other, send(), { items: textItems(2), credentialOverrides: { withinLimits: false as unknown as string } });
 			assert.equal(result.error, undefined);
 			const { key } = heychatPacing({ token: other.token, apiBaseUrl: other.url });
-			const now: Clock = { now: () => Date.now(), sleep: async () => undefined };
+			// the node's clock, without sleeping
+			const now: Clock = { now: realClock.now, sleep: async () => undefined };
 			assert.equal(await paceWindow(`${key}:all`, 1, 60_000, { clock: now }), 0);
 		} finally {
 			await other.close();

@@ -83,7 +83,8 @@ export async function resolveBackend(
 	credentials: OneBotCredentials,
 	transport: OneBotTransport,
 	logger?: DetectionLogger,
-	now: number = Date.now(),
+	/** ms on the monotonic clock (the cache's age is a duration: a system clock set back must not keep it fresh) */
+	now: number = performance.now(),
 ): Promise<DetectedBackend> {
 	if (setting !== 'auto') return { backend: setting };
 	const key = credentialKey(credentials);

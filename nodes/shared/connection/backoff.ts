@@ -57,7 +57,8 @@ export class Backoff {
 		this.jitter = Math.min(1, Math.max(0, options.jitter ?? DEFAULT_BACKOFF.jitter));
 		this.healthyMs = Math.max(0, options.healthyMs ?? DEFAULT_BACKOFF.healthyMs);
 		this.random = options.random ?? Math.random;
-		this.now = options.now ?? Date.now;
+		// a duration (how long the connection stayed up): the monotonic clock, which time sync never moves
+		this.now = options.now ?? (() => performance.now());
 	}
 
 	/** Number of delays handed out since the last reset. */
