@@ -65,6 +65,7 @@ export interface HeychatCall {
 	/** What the fake answered. */
 	status?: number;
 	responseText?: string;
+	/** When the call arrived: `performance.now()` of this process, for spacing and order, not a date. */
 	at: number;
 }
 
@@ -122,8 +123,9 @@ export interface GatewayConnection {
 	headers: IncomingHttpHeaders;
 	/** Text frames the client sent (PING included). */
 	received: string[];
+	/** When it opened: `performance.now()` of this process, for spacing and order, not a date. */
 	at: number;
-	/** Set when the connection closed (by either side). */
+	/** Set when the connection closed (by either side), `at` as above. */
 	closed?: { code: number; at: number };
 }
 
@@ -509,9 +511,9 @@ export class FakeHeychat {
 
 	/** Resolves when `count` gateway connections have been opened in total. */
 	async waitForGateway(count = 1, timeoutMs = 5000): Promise<GatewayConnection> {
-		const started = Date.now();
+		const started = performance.now();
 		while (this.gatewayConnections.length < count) {
-			if (Date.now() - started > timeoutMs) throw new Error(`no gateway connection within ${timeoutMs} ms`);
+			if (performance.now() - started > timeoutMs) throw new Error(`no gateway connection within ${timeoutMs} ms`);
 			await new Promise((r) => setTimeout(r, 10));
 		}
 		return this.gatewayConnections[count - 1];
@@ -533,9 +535,9 @@ export class FakeHeychat {
 	async waitForGatewayClose(connection?: GatewayConnection, timeoutMs = 5000): Promise<{ code: number; at: number }> {
 		const target = connection ?? this.gatewayConnections[this.gatewayConnections.length - 1];
 		if (!target) throw new Error('no gateway connection');
-		const started = Date.now();
+		const started = performance.now();
 		while (!target.closed) {
-			if (Date.now() - started > timeoutMs) throw new Error(`gateway connection still open after ${timeoutMs} ms`);
+			if (performance.now() - started > timeoutMs) throw new Error(`gateway connection still open after ${timeoutMs} ms`);
 			await new Promise((r) => setTimeout(r, 5));
 		}
 		return target.closed;
@@ -594,7 +596,7 @@ export class FakeHeychat {
 					query: firstValues(url.searchParams),
 					headers: req.headers,
 					received: [],
-					at: Date.now(),
+					at: performance.now(),
 				};
 				this.gatewayConnections.push(connection);
 				ws.on('message', (data, isBinary) => {
@@ -603,7 +605,7 @@ export class FakeHeychat {
 					if (text.toUpperCase() === 'PING' && this.answerPing) ws.send(this.pongText);
 				});
 				ws.on('close', (code) => {
-					connection.closed = { code, at: Date.now() };
+					connection.closed = { code, at: performance.now() };
 					this.onGatewayChange?.();
 				});
 				this.onGatewayConnection?.(connection);
@@ -640,7 +642,7 @@ export class FakeHeychat {
 			contentType,
 			rawBody,
 			authorized: this.tokenMatches(req.headers.token),
-			at: Date.now(),
+			at: performance.now(),
 		};
 		if (contentType?.startsWith('multipart/form-data')) {
 			call.parts = parseMultipart(rawBody, contentType);

@@ -61,6 +61,7 @@ export interface OneBotCall {
 	/** What the fake answered: HTTP status, and the envelope if one was sent. */
 	httpStatus?: number;
 	response?: OneBotEnvelope;
+	/** When the call arrived: `performance.now()` of this process, for spacing and order, not a date. */
 	at: number;
 }
 
@@ -965,7 +966,7 @@ export class FakeOneBot {
 			query,
 			contentType,
 			rawBody,
-			at: Date.now(),
+			at: performance.now(),
 		};
 		this.calls.push(call);
 
@@ -1089,7 +1090,7 @@ export class FakeOneBot {
 			headers: ctx.headers,
 			query: ctx.query,
 			rawBody: text,
-			at: Date.now(),
+			at: performance.now(),
 		};
 		this.calls.push(call);
 		let frame: unknown;

@@ -22,7 +22,7 @@ const here = import.meta.dirname;
 const filters = process.argv.slice(2);
 
 function step(script, args, env = {}) {
-	const started = Date.now();
+	const started = performance.now();
 	const res = spawnSync('bash', [join(here, script), ...args], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,7 +33,7 @@ function step(script, args, env = {}) {
 		console.error(`${script} failed (${res.status ?? res.signal})`);
 		process.exit(1);
 	}
-	console.error(`[e2e] ${script} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.error(`[e2e] ${script} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 	return res.stdout.trim().split('\n').pop();
 }
 
@@ -57,12 +57,12 @@ if (!process.env.N8N_NODE_HOME && !/^(1\.|2\.[0-8]\.)/.test(wanted) && Number(pr
 // The editor screenshots need Chromium (Debian's package, installed with apt-get if missing). Without
 // it (no apt-get, no root) the screenshot test is skipped with the reason, the rest still runs.
 if (files.some((f) => f.includes('editor.e2e')) && !process.env.N8N_E2E_CHROMIUM) {
-	const started = Date.now();
+	const started = performance.now();
 	const res = spawnSync('bash', [join(here, 'install-chromium.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 	const path = res.stdout.trim().split('\n').pop();
 	if (res.status === 0 && path) {
 		process.env.N8N_E2E_CHROMIUM = path;
-		console.error(`[e2e] chromium: ${path} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+		console.error(`[e2e] chromium: ${path} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 	} else {
 		const reason = res.stderr.trim().split('\n').pop() || `install-chromium.sh exited ${res.status}`;
 		process.env.N8N_E2E_CHROMIUM_SKIP = `no Chromium for the editor screenshots: ${reason}`;
@@ -91,7 +91,7 @@ try {
 	const repeat = Math.max(1, Number(process.env.N8N_E2E_REPEAT ?? 1) || 1);
 	const times = [];
 	for (let run = 1; run <= repeat; run++) {
-		const started = Date.now();
+		const started = performance.now();
 		const res = spawnSync(
 			process.execPath,
 			['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
@@ -106,7 +106,7 @@ try {
 			},
 		);
 		status = res.status ?? 1;
-		times.push((Date.now() - started) / 1000);
+		times.push((performance.now() - started) / 1000);
 		if (repeat > 1) {
 			console.error(`[e2e] run ${run}/${repeat}: ${status === 0 ? 'passed' : 'FAILED'} in ${times.at(-1).toFixed(1)} s`);
 		}

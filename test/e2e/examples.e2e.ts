@@ -55,9 +55,9 @@ function commandEvent(name: string, options: unknown[], where: { channelId?: str
 
 /** Resolves when the fake sees a gateway connection close. */
 async function waitForClose(connection: { socket: { readyState: number } }, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = performance.now() + timeoutMs;
 	while (connection.socket.readyState !== 3 /* CLOSED */) {
-		if (Date.now() > deadline) throw new Error('the gateway connection was not closed');
+		if (performance.now() > deadline) throw new Error('the gateway connection was not closed');
 		await new Promise((r) => setTimeout(r, 50));
 	}
 }

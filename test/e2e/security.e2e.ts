@@ -81,9 +81,9 @@ describe('safe defaults in n8n', () => {
 		});
 		await server.activate(id);
 		const url = `${server.baseUrl}/webhook/${webhookId}/onebot`;
-		const deadline = Date.now() + 15_000;
+		const deadline = performance.now() + 15_000;
 		while ((await bot.postEvent(url, privateMessageEvent(SELF_ID, 1, 'probe'))).status !== 401) {
-			assert.ok(Date.now() < deadline, 'the webhook never answered');
+			assert.ok(performance.now() < deadline, 'the webhook never answered');
 			await new Promise((r) => setTimeout(r, 200));
 		}
 		const big = await bot.postEvent(url, privateMessageEvent(SELF_ID, 5, 'x'.repeat(2048)), { secret: SECRET });

@@ -67,18 +67,18 @@ function triggerItem(execution: Execution): Record<string, unknown> {
  * webhook answers (a request with a wrong signature: 401, starts nothing) instead of 404.
  */
 async function waitForWebhook(url: string, timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = performance.now() + timeoutMs;
 	for (;;) {
 		const res = await bot.postEvent(url, privateMessageEvent(SELF_ID, 1, 'probe'), { secret: 'probe-not-the-secret' });
 		if (res.status !== 404) return;
-		if (Date.now() > deadline) throw new Error(`${url} still answers 404 ${timeoutMs} ms after activation`);
+		if (performance.now() > deadline) throw new Error(`${url} still answers 404 ${timeoutMs} ms after activation`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
 
 /** Waits until something listens on 127.0.0.1:port (the reverse-WebSocket server of an activated trigger). */
 async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = performance.now() + timeoutMs;
 	for (;;) {
 		const open = await new Promise<boolean>((resolve) => {
 			const socket = connect(port, '127.0.0.1');
@@ -89,7 +89,7 @@ async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
 			socket.once('error', () => resolve(false));
 		});
 		if (open) return;
-		if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} ${timeoutMs} ms after activation`);
+		if (performance.now() > deadline) throw new Error(`nothing listens on port ${port} ${timeoutMs} ms after activation`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
@@ -128,10 +128,10 @@ describe('OneBot Webhook Trigger (HTTP POST)', () => {
 		await server.expectExecutionCount(id, 1, 500);
 		await server.deactivate(id);
 		// the webhook is gone after deactivation (newer n8n may take a moment)
-		const deadline = Date.now() + 10_000;
+		const deadline = performance.now() + 10_000;
 		let status = 0;
 		while ((status = (await bot.postEvent(url, groupMessageEvent(SELF_ID, 1, 2, 'late'), { secret: 'probe-not-the-secret' })).status) !== 404) {
-			assert.ok(Date.now() < deadline, `the webhook still answers ${status} after deactivation`);
+			assert.ok(performance.now() < deadline, `the webhook still answers ${status} after deactivation`);
 			await new Promise((r) => setTimeout(r, 200));
 		}
 		await server.expectExecutionCount(id, 1, 0);
@@ -282,9 +282,9 @@ describe('Heychat Trigger (gateway)', () => {
 		assert.deepEqual(item.options, { target: 'everyone' });
 
 		await server.deactivate(id);
-		const deadline = Date.now() + 10_000;
+		const deadline = performance.now() + 10_000;
 		while (gateway.socket.readyState !== gateway.socket.CLOSED) {
-			assert.ok(Date.now() < deadline, 'the gateway connection was not closed on deactivation');
+			assert.ok(performance.now() < deadline, 'the gateway connection was not closed on deactivation');
 			await new Promise((r) => setTimeout(r, 50));
 		}
 		assert.ok(!server.log.includes(hey.token), 'bot token in the n8n log');

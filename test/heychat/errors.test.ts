@@ -125,11 +125,11 @@ describe('error mapping', () => {
 describe('HTTP 429 and X-RateLimit-*', () => {
 	test('waits as X-RateLimit-Reset-After says and retries', async () => {
 		fake.rateLimitNext(ROLES, 2, { resetAfter: 0.1 });
-		const started = Date.now();
+		const started = performance.now();
 		const result = await run(fake, listRoles);
 		assert.equal(result.error, undefined, String(result.error?.message));
 		assert.equal(fake.callsTo(ROLES).length, 3);
-		assert.ok(Date.now() - started >= 190, 'waited about 2 × 100 ms');
+		assert.ok(performance.now() - started >= 190, 'waited about 2 × 100 ms');
 		assert.equal(result.output.length, 2);
 	});
 
@@ -153,12 +153,12 @@ describe('HTTP 429 and X-RateLimit-*', () => {
 
 	test('fails at once when asked to wait longer than allowed', async () => {
 		fake.rateLimitNext(ROLES, 1, { resetAfter: 120 });
-		const started = Date.now();
+		const started = performance.now();
 		const result = await run(fake, listRoles);
 		assert.equal(failure(result.error), 'rateLimit');
 		assert.match(String(result.error?.message), /asks to wait 120\.0 s, longer than the 60 s allowed/);
 		assert.equal(fake.callsTo(ROLES).length, 1);
-		assert.ok(Date.now() - started < 2000);
+		assert.ok(performance.now() - started < 2000);
 	});
 
 	test('Rate Limit Retries 0 fails on the first 429', async () => {

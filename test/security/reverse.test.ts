@@ -63,7 +63,7 @@ function client(url: string, options: { token?: string; autoPong?: boolean } = {
 }
 
 function closed(ws: WebSocket): Promise<{ code: number; at: number }> {
-	return new Promise((resolve) => ws.once('close', (code: number) => resolve({ code, at: Date.now() })));
+	return new Promise((resolve) => ws.once('close', (code: number) => resolve({ code, at: performance.now() })));
 }
 
 function opened(ws: WebSocket): Promise<void> {
@@ -200,7 +200,7 @@ describe('reverse WebSocket: silent connections', () => {
 		const silent = client(url, { token: TOKEN, autoPong: false });
 		const silentClosed = closed(silent);
 		await opened(silent);
-		const openedAt = Date.now();
+		const openedAt = performance.now();
 		const live = await fake.connectReverse(url, { token: TOKEN, selfId: 10002 });
 		const { code, at } = await silentClosed;
 		assert.equal(code, 1006, 'terminated');
@@ -209,6 +209,6 @@ describe('reverse WebSocket: silent connections', () => {
 		live.pushEvent(privateMessageEvent(10002, 5, 'still here'));
 		await trigger.waitForEmits(1);
 		await live.close();
-		figure(t, `silent connection dropped after ${at - openedAt} ms (timeout 500 ms, ping 200 ms); live connection kept`);
+		figure(t, `silent connection dropped after ${Math.round(at - openedAt)} ms (timeout 500 ms, ping 200 ms); live connection kept`);
 	});
 });

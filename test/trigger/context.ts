@@ -166,9 +166,9 @@ function recorder(logs: LogEntry[]) {
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
-	const started = Date.now();
+	const started = performance.now();
 	while (!condition()) {
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 5));
 	}
 }

@@ -245,9 +245,9 @@ describe('forward WebSocket: connection life', () => {
 		const trigger = await activate(bot);
 		const dropped = bot.waitForDisconnect(2000);
 		bot.pushEvent(heartbeatEvent(SELF, 40));
-		const started = Date.now();
+		const started = performance.now();
 		await dropped;
-		const silentFor = Date.now() - started;
+		const silentFor = performance.now() - started;
 		assert.ok(silentFor >= 90, `dropped after ${silentFor} ms`);
 		await trigger.waitForLog(/for 100 ms \(heartbeat missed\)/, 'warn');
 		await bot.waitForConnection(1, 2000);
@@ -306,9 +306,9 @@ describe('forward WebSocket: connection life', () => {
 		bot.pushEvent(groupMessageEvent(SELF, 100, 200, 'x'));
 		await trigger.waitForEmits(1);
 		const disconnected = bot.waitForDisconnect(2000);
-		const started = Date.now();
+		const started = performance.now();
 		await trigger.close();
-		assert.ok(Date.now() - started < 600, 'close is bounded');
+		assert.ok(performance.now() - started < 600, 'close is bounded');
 		await disconnected;
 		await delay(20);
 		assert.deepEqual(leakedHandles(before, activeHandles()), {});
@@ -327,9 +327,9 @@ describe('forward WebSocket: connection life', () => {
 		await bot.waitForConnection();
 		bot.dropConnections({ terminate: true });
 		await trigger.waitForLog(/Reconnecting to .* in \d+ ms/, 'info');
-		const started = Date.now();
+		const started = performance.now();
 		await trigger.close();
-		assert.ok(Date.now() - started < 100);
+		assert.ok(performance.now() - started < 100);
 		await delay(20);
 		assert.deepEqual(leakedHandles(before, activeHandles()), {});
 	});
@@ -371,12 +371,12 @@ describe('forward WebSocket: backends that refuse the token after the upgrade (N
 	test('a retcode 1403 frame right after connecting fails the activation as a wrong token', async () => {
 		const server = await napcatStyleServer(TOKEN);
 		try {
-			const started = Date.now();
+			const started = performance.now();
 			await assert.rejects(
 				activateTrigger({ node: node(), credentials: { wsUrl: server.url, accessToken: 'not-the-token' } }),
 				(error: Error) => /Access token wrong/.test(error.message) && error.message.includes(server.url) && !error.message.includes('not-the-token'),
 			);
-			assert.ok(Date.now() - started < 900, 'decided by the frame, not by the wait');
+			assert.ok(performance.now() - started < 900, 'decided by the frame, not by the wait');
 			const trigger = await activateTrigger({ node: node(), credentials: { wsUrl: server.url, accessToken: TOKEN } });
 			triggers.push(trigger);
 			const [item] = await trigger.waitForEmits(1);

@@ -19,7 +19,7 @@ const n8nScripts = join(import.meta.dirname, '..');
 const filters = process.argv.slice(2);
 
 function step(script, args, env = {}) {
-	const started = Date.now();
+	const started = performance.now();
 	const res = spawnSync('bash', [script, ...args], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -27,7 +27,7 @@ function step(script, args, env = {}) {
 		env: { ...process.env, ...env },
 	});
 	if (res.status !== 0) throw new Error(`${relative(root, script)} failed (${res.status ?? res.signal})`);
-	console.error(`[e2e:queue] ${relative(root, script)} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.error(`[e2e:queue] ${relative(root, script)} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 	return res.stdout.trim().split('\n').pop();
 }
 

@@ -121,8 +121,8 @@ export class ClusterProcess {
 		});
 		const ready =
 			this.role === 'main' ? /Editor is now accessible via/ : this.role === 'worker' ? /n8n worker is now ready/ : /Webhook listener waiting for requests/;
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
+		const deadline = performance.now() + timeoutMs;
+		while (performance.now() < deadline) {
 			if (!this.running) throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}):\n${this.output.slice(-4000)}`);
 			if (ready.test(this.output)) {
 				try {
@@ -319,14 +319,14 @@ export class QueueCluster {
 	 */
 	async finishedExecutions(workflowId: string, count: number, timeoutMs = 300_000): Promise<Execution[]> {
 		if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
-		const deadline = Date.now() + timeoutMs;
+		const deadline = performance.now() + timeoutMs;
 		let ids: string[] = [];
 		for (;;) {
 			ids = this.sql(
 				`SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' AND status NOT IN ('running', 'new', 'waiting') ORDER BY id`,
 			);
 			if (ids.length >= count) break;
-			if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${ids.length} of ${count} executions finished after ${timeoutMs} ms`);
+			if (performance.now() > deadline) throw new Error(`workflow ${workflowId}: ${ids.length} of ${count} executions finished after ${timeoutMs} ms`);
 			await sleep(300);
 		}
 		const listed = new Map<string, Execution>();
@@ -351,14 +351,14 @@ export class QueueCluster {
 
 	/** Runs an API call again while main answers 503 (its database ping timed out), for up to 60 s. */
 	private async whenReady<T>(call: () => Promise<T>): Promise<T> {
-		const deadline = Date.now() + 60_000;
+		const deadline = performance.now() + 60_000;
 		for (;;) {
 			const result = await call().then(
 				(value) => ({ value }),
 				(error: Error) => ({ error }),
 			);
 			if ('value' in result) return result.value;
-			if (!/\b503\b/.test(result.error.message) || Date.now() > deadline) {
+			if (!/\b503\b/.test(result.error.message) || performance.now() > deadline) {
 				throw new Error(`main's API: ${result.error.message}`);
 			}
 			await sleep(500);

@@ -482,8 +482,8 @@ export class N8nServer {
 			logStream.end();
 		});
 
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
+		const deadline = performance.now() + timeoutMs;
+		while (performance.now() < deadline) {
 			if (child.exitCode !== null || child.signalCode !== null) {
 				throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}):\n${this.output.slice(-4000)}`);
 			}
@@ -646,9 +646,9 @@ export class N8nServer {
 	 * returns them oldest first.
 	 */
 	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<Execution[]> {
-		const deadline = Date.now() + timeoutMs;
+		const deadline = performance.now() + timeoutMs;
 		let last: Execution[] = [];
-		while (Date.now() < deadline) {
+		while (performance.now() < deadline) {
 			last = (await this.executions(workflowId)).filter((e) => !['running', 'new', 'waiting'].includes(e.status));
 			if (last.length >= count) return last.reverse();
 			await sleep(300);
