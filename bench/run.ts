@@ -76,6 +76,8 @@ async function oneBotHttp(): Promise<Sample> {
 		{
 			node: (n) => oneBotNodeRun({ httpUrl: backend.url, transport: 'http', n }),
 			axios: (n) => rawAxiosLoop(url, n),
+			// A/A: the same raw loop again, to show how far two identical variants' ratio strays here.
+			axiosAgain: (n) => rawAxiosLoop(url, n),
 			http: (n) => rawHttpLoop(url, n),
 		},
 		ROUNDS,
@@ -86,7 +88,7 @@ async function oneBotHttp(): Promise<Sample> {
 		`OneBot Send Group Message over HTTP, ${fmt(ITEMS)} items`,
 		s.node,
 		s.axios,
-		`raw axios ${withRange(s.axios, 'µs')}; raw node:http ${withRange(s.http, 'µs')} (${times(s.node, s.http)} it)`,
+		`raw axios ${withRange(s.axios, 'µs')}; raw node:http ${withRange(s.http, 'µs')} (${times(s.node, s.http)} it); A/A, the raw axios loop beside itself: ${ratioText(pairedRatio(s.axiosAgain, s.axios))}`,
 		1.1,
 	);
 	return s.node;
@@ -101,6 +103,8 @@ async function oneBotWs(): Promise<void> {
 			// prepared on its own (n8n evaluates the expression per item), as in most real workflows.
 			expression: (n) => oneBotNodeRun({ wsUrl: backend.url, transport: 'websocket', n, text: EXPRESSION_TEXT }),
 			ws: (n) => rawWsLoop(backend.url, n),
+			// A/A: the same raw loop again, to show how far two identical variants' ratio strays here.
+			wsAgain: (n) => rawWsLoop(backend.url, n),
 			n8n: (n) => n8nWsFloorRun(backend.url, n),
 			n8nExpression: (n) => n8nWsFloorRun(backend.url, n, EXPRESSION_TEXT),
 		},
@@ -114,7 +118,7 @@ async function oneBotWs(): Promise<void> {
 		`OneBot Send Group Message over WebSocket, ${fmt(ITEMS)} items`,
 		s.node,
 		s.ws,
-		`raw ws (connect, request/echo per item, clean close) ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${times(s.node, s.n8n)} it; it is ${times(s.n8n, s.ws)} raw ws)`,
+		`raw ws (connect, request/echo per item, clean close) ${withRange(s.ws, 'µs')}; n8n floor (a node that reads the same parameters and sends with raw ws) ${withRange(s.n8n, 'µs')} (${times(s.node, s.n8n)} it; it is ${times(s.n8n, s.ws)} raw ws); A/A, the raw loop beside itself: ${ratioText(pairedRatio(s.wsAgain, s.ws))}`,
 		1.1,
 	);
 	costRow(

@@ -19,8 +19,18 @@ export function summarise(values: number[]): Sample {
 }
 
 /**
+ * A full garbage collection (with `node --expose-gc`, as `npm run bench` runs), outside any timed
+ * run: each run then starts on a clean heap instead of paying for what the variant before it left
+ * (a node's 10,000 output items, say), which would tax whichever variant comes next in the round.
+ */
+function collectGarbage(): void {
+	(globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
  * Runs each variant `rounds` times, interleaved (round r starts at variant r mod n), after one
- * warm-up run of each at `warmupSize`. A variant gets the size to run and returns its figure.
+ * warm-up run of each at `warmupSize`, each run after a full garbage collection. A variant gets
+ * the size to run and returns its figure.
  */
 export async function interleave<K extends string>(
 	variants: Record<K, (size: number) => Promise<number>>,
@@ -34,6 +44,7 @@ export async function interleave<K extends string>(
 	for (let round = 0; round < rounds; round++) {
 		for (let k = 0; k < names.length; k++) {
 			const name = names[(round + k) % names.length];
+			collectGarbage();
 			values[name].push(await variants[name](size));
 		}
 	}
