@@ -59,6 +59,27 @@ describe('Backoff', () => {
 		backoff.dropped();
 		assert.equal(backoff.next(), 1000, 'a healthy connection resets it');
 	});
+
+	test('by default measures how long a connection stayed up on the monotonic clock: a system clock set back changes nothing', async () => {
+		// The system clock as time sync can set it: in place before the Backoff is made, however it reads it.
+		const realDateNow = Date.now;
+		let shiftMs = 0;
+		Date.now = () => realDateNow() + shiftMs;
+		try {
+			const backoff = new Backoff({ random: () => 0, healthyMs: 20 });
+			backoff.next();
+			backoff.next();
+			backoff.connected();
+			const startedAt = performance.now();
+			// the connection stays up past the healthy period (20 ms) ...
+			while (performance.now() - startedAt < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+			shiftMs = -3_600_000; // ... while the system clock is set back an hour
+			backoff.dropped();
+			assert.equal(backoff.next(), 1000, 'the connection was healthy: the backoff starts again from the first delay');
+		} finally {
+			Date.now = realDateNow;
+		}
+	});
 });
 
 /** Time that moves only when told: timers run in due order as it passes them. */
