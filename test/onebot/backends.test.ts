@@ -151,6 +151,21 @@ describe('detection', () => {
 		}
 	});
 
+	test('the ten minutes are measured on the monotonic clock: a system clock set forward does not end them', async () => {
+		const { fake } = backends.lagrange;
+		const login = { resource: 'account', operation: 'get_login_info' };
+		assert.equal((await run(fake, login)).error, undefined);
+		const realDateNow = Date.now;
+		const inAnHour = realDateNow() + 3_600_000;
+		Date.now = () => inAnHour; // time sync (or a resumed VM) sets the system clock an hour forward
+		try {
+			assert.equal((await run(fake, login)).error, undefined);
+		} finally {
+			Date.now = realDateNow;
+		}
+		assert.deepEqual(fake.calls.map((c) => c.action), ['get_version_info', 'get_login_info', 'get_login_info']);
+	});
+
 	test('asked again after a connection error', async () => {
 		const { fake } = backends.llonebot;
 		const status = { resource: 'system', operation: 'get_status' };
