@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 // the harness first: it sets n8n-core's environment up before n8n-core loads
 import { binaryItem } from '../harness/n8n';
 import { constructExecutionMetaData, returnJsonArray } from 'n8n-core';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { BIG_ID, byId, run as runOneBot, TOKEN, wireParams } from '../onebot/setup';
 import { run as runHeychat, BIG_CHANNEL, BIG_ROOM, byId as heychatId } from '../heychat/setup';
@@ -265,6 +265,18 @@ describe('output items', () => {
 	});
 });
 
+const HEYCHAT_SEND = '/chatroom/v2/channel_msg/send';
+/** Send Channel Message of `text` to the big room and channel; `extra` adds or replaces parameters. */
+const channelSend = (text: string, extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'message',
+	operation: 'send_channel_message',
+	room_id: heychatId(BIG_ROOM),
+	channel_id: heychatId(BIG_CHANNEL),
+	messageType: 'text',
+	text,
+	...extra,
+});
+
 describe('Heychat: sends with fixed parameters', () => {
 	let fake: FakeHeychat;
 	before(async () => {
@@ -273,23 +285,13 @@ describe('Heychat: sends with fixed parameters', () => {
 	after(async () => {
 		await fake.close();
 	});
-	const SEND = '/chatroom/v2/channel_msg/send';
-	const channelText = (text: string) => ({
-		resource: 'message',
-		operation: 'send_channel_message',
-		room_id: heychatId(BIG_ROOM),
-		channel_id: heychatId(BIG_CHANNEL),
-		messageType: 'text',
-		text,
-	});
-
 	test('4 items: 4 requests, the same message, an ack ID each; the next execution gets other ack IDs', async () => {
-		const before = fake.callsTo(SEND).length;
-		const first = await runHeychat(fake, channelText('a *b*'), { items: items(4) });
+		const before = fake.callsTo(HEYCHAT_SEND).length;
+		const first = await runHeychat(fake, channelSend('a *b*'), { items: items(4) });
 		assert.equal(first.error, undefined, String(first.error?.message));
-		const second = await runHeychat(fake, channelText('a *b*'), { items: items(4) });
+		const second = await runHeychat(fake, channelSend('a *b*'), { items: items(4) });
 		assert.equal(second.error, undefined, String(second.error?.message));
-		const bodies = fake.callsTo(SEND).slice(before).map((c) => c.json as IDataObject);
+		const bodies = fake.callsTo(HEYCHAT_SEND).slice(before).map((c) => c.json as IDataObject);
 		assert.equal(bodies.length, 8);
 		for (const body of bodies) {
 			assert.equal(body.msg, 'a \\*b\\*');
@@ -300,10 +302,10 @@ describe('Heychat: sends with fixed parameters', () => {
 	});
 
 	test('a text refused for the first item is refused for every item, nothing sent', async () => {
-		const before = fake.callsTo(SEND).length;
-		const result = await runHeychat(fake, channelText('   '), { items: items(2), continueOnFail: true });
+		const before = fake.callsTo(HEYCHAT_SEND).length;
+		const result = await runHeychat(fake, channelSend('   '), { items: items(2), continueOnFail: true });
 		assert.equal(result.error, undefined);
-		assert.equal(fake.callsTo(SEND).length, before, 'nothing sent');
+		assert.equal(fake.callsTo(HEYCHAT_SEND).length, before, 'nothing sent');
 		assert.equal(result.output.length, 2);
 		for (const out of result.output) assert.match(String(out.json.error), /Text/);
 	});
@@ -387,22 +389,10 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 	}
 
 	test('a text from an expression: each item its own message (and ack ID)', async () => {
-		const SEND = '/chatroom/v2/channel_msg/send';
-		const before = fake.callsTo(SEND).length;
-		const result = await runHeychat(
-			fake,
-			{
-				resource: 'message',
-				operation: 'send_channel_message',
-				room_id: heychatId(BIG_ROOM),
-				channel_id: heychatId(BIG_CHANNEL),
-				messageType: 'markdown',
-				text: '={{ "m" + $json.i }}',
-			},
-			{ items: items(3) },
-		);
+		const before = fake.callsTo(HEYCHAT_SEND).length;
+		const result = await runHeychat(fake, channelSend('={{ "m" + $json.i }}', { messageType: 'markdown' }), { items: items(3) });
 		assert.equal(result.error, undefined, String(result.error?.message));
-		const bodies = fake.callsTo(SEND).slice(before).map((c) => c.json as IDataObject);
+		const bodies = fake.callsTo(HEYCHAT_SEND).slice(before).map((c) => c.json as IDataObject);
 		assert.deepEqual(bodies.map((b) => b.msg), ['m0', 'm1', 'm2']);
 		assert.equal(new Set(bodies.map((b) => b.heychat_ack_id)).size, 3);
 	});
@@ -422,22 +412,12 @@ describe('Heychat: a body written once, an ack ID per item', () => {
 	});
 
 	test('Options with an expression are read per item (Rate Limit Retries 0, then 1)', async () => {
-		const SEND = '/chatroom/v2/channel_msg/send';
-		fake.rateLimitNext(SEND, 2);
+		fake.rateLimitNext(HEYCHAT_SEND, 2);
 		try {
-			const result = await runHeychat(
-				fake,
-				{
-					resource: 'message',
-					operation: 'send_channel_message',
-					room_id: heychatId(BIG_ROOM),
-					channel_id: heychatId(BIG_CHANNEL),
-					messageType: 'text',
-					text: 'limited',
-					options: { rateLimitRetries: '={{ $json.r }}' },
-				},
-				{ items: [{ json: { r: 0 } }, { json: { r: 1 } }], continueOnFail: true },
-			);
+			const result = await runHeychat(fake, channelSend('limited', { options: { rateLimitRetries: '={{ $json.r }}' } }), {
+				items: [{ json: { r: 0 } }, { json: { r: 1 } }],
+				continueOnFail: true,
+			});
 			assert.equal(result.error, undefined, String(result.error?.message));
 			assert.match(String(result.output[0].json.error), /still limited after 0 retries/);
 			assert.equal(result.output[1].json.error, undefined, String(result.output[1].json.error));
