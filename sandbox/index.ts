@@ -93,7 +93,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	let notify: (event: JsonObject) => void = () => {};
 	const { handlers, fallback } = createOneBotActions({ world, mediaBase, notify: (event) => notify(event) });
-	const onebot = await FakeOneBot.start({
+	// A server that cannot start (its port taken) leaves none of the others listening.
+	const started: Array<{ close(): Promise<void> }> = [page];
+	const starting = async <T extends { close(): Promise<void> }>(start: () => Promise<T>): Promise<T> => {
+		try {
+			const server = await start();
+			started.push(server);
+			return server;
+		} catch (error) {
+			await Promise.allSettled(started.map((server) => server.close()));
+			throw error;
+		}
+	};
+	const onebot = await starting(() => FakeOneBot.start({
 		host,
 		port: options.onebotPort ?? (port ? port + 1 : 0),
 		accessToken: options.onebotToken || undefined,
@@ -101,14 +113,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		handlers,
 		fallback,
 		unknownAction: 'retcode1404',
-	});
-	const heychat = await FakeHeychat.start({
+	}));
+	const heychat = await starting(() => FakeHeychat.start({
 		host,
 		port: options.heychatPort ?? (port ? port + 2 : 0),
 		token: options.heychatToken || 'sandbox',
 		acceptAnyToken: !options.heychatToken,
 		route: createHeychatRoute({ world, mediaBase }),
-	});
+	}));
 	let consumersChanged = () => {};
 	const consumers = new OneBotConsumers(onebot, {
 		reverseUrls: options.onebotReverseUrls,

@@ -35,6 +35,8 @@ const colour = (e: unknown) => (globalThis as unknown as { getComputedStyle(e: u
 
 describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set CHROMIUM_PATH or install Debian chromium)' }, () => {
 	let sandbox: Sandbox;
+	/** Whether `sandbox` still has to be closed (after() closes it once). */
+	let sandboxOpen = false;
 	let context: BrowserContext;
 	let page: Page;
 	let profile: string;
@@ -42,6 +44,7 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 
 	before(async () => {
 		sandbox = await startSandbox({ port: 0 });
+		sandboxOpen = true;
 		const { chromium } = await import('playwright-core');
 		profile = mkdtempSync(join(tmpdir(), 'sandbox-page-chromium-'));
 		context = await chromium.launchPersistentContext(profile, {
@@ -62,7 +65,7 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 
 	after(async () => {
 		await context?.close();
-		await sandbox?.close();
+		if (sandboxOpen) await sandbox.close();
 		if (profile) rmSync(profile, { recursive: true, force: true });
 	});
 
@@ -192,10 +195,15 @@ describe('chat page in Chromium', { skip: CHROMIUM ? false : 'no Chromium (set C
 	});
 
 	test('the page reconnects to a restarted sandbox and re-renders from the new snapshot', async () => {
-		const port = Number(new URL(sandbox.urls.page).port);
+		// The same three ports as before (page, OneBot, Heychat): with only the page's, the others
+		// would be port + 1 and port + 2, which any socket on this machine may hold.
+		const port = (url: string) => Number(new URL(url).port);
+		const ports = { port: port(sandbox.urls.page), onebotPort: port(sandbox.urls.onebotHttp), heychatPort: port(sandbox.urls.heychatApi) };
+		sandboxOpen = false;
 		await sandbox.close();
 		await page.locator('[data-testid="connection"][data-state="closed"]').waitFor();
-		sandbox = await startSandbox({ port });
+		sandbox = await startSandbox(ports);
+		sandboxOpen = true;
 		await page.locator('[data-testid="connection"][data-state="open"]').waitFor({ timeout: 20000 });
 		await sandbox.say({ kind: 'message', chatId: GENERAL, userId: '30002', text: 'after the restart' });
 		await page.locator('[data-testid="message"]', { hasText: 'after the restart' }).waitFor();
