@@ -96,14 +96,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	// A server that cannot start (its port taken) leaves none of the others listening.
 	const started: Array<{ close(): Promise<void> }> = [page];
 	const starting = async <T extends { close(): Promise<void> }>(start: () => Promise<T>): Promise<T> => {
-		try {
-			const server = await start();
-			started.push(server);
-			return server;
-		} catch (error) {
-			await Promise.allSettled(started.map((server) => server.close()));
-			throw error;
-		}
+		const server = await start().catch(async (error: unknown) => {
+			await Promise.allSettled(started.map((running) => running.close()));
+			return await Promise.reject(error as Error);
+		});
+		started.push(server);
+		return server;
 	};
 	const onebot = await starting(() => FakeOneBot.start({
 		host,
