@@ -76,6 +76,19 @@ function isNapCatUnsupported(response: OneBotResponse): boolean {
 	return /不支持的\s*api|API_NOT_FOUND|API不存在/i.test(text);
 }
 
+/**
+ * NapCat and LLOneBot accept a forward WebSocket upgrade whatever the token, then refuse a wrong
+ * (or missing) one with `{"status":"failed","retcode":1403|1401}` without echo and close. The HTTP
+ * status that refusal stands for, or undefined for any other frame (an answer, an event).
+ */
+export function tokenRefusal(frame: object): 401 | 403 | undefined {
+	if ('echo' in frame || 'post_type' in frame) return undefined;
+	const { status, retcode } = frame as { status?: unknown; retcode?: unknown };
+	if (status !== 'failed') return undefined;
+	const code = Number(retcode);
+	return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
+}
+
 export function authMessage(httpCode: number): string {
 	return httpCode === 401
 		? 'Access token missing: the backend requires an access token (HTTP 401). Set it in the OneBot credential.'
