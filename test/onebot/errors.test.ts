@@ -261,6 +261,13 @@ describe('failed and async answers', () => {
 		assert.match(result.error.message, /get_status failed \(retcode 102\): not logged in/);
 	});
 
+	test('status "failed" with retcode 1 is a failure, not a queued call', async () => {
+		fake.setHandler('send_private_msg', () => ({ status: 'failed', retcode: 1, data: null, msg: 'SEND_FAILED', wording: 'send failed' }));
+		const result = await run(fake, sendPrivate('lost'));
+		assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
+		assert.equal(result.error.message, 'send_private_msg failed (retcode 1): send failed / SEND_FAILED');
+	});
+
 	test('status "async" is reported as queued, not as data', async () => {
 		fake.respondAsync('send_private_msg');
 		const result = await run(fake, sendPrivate('later'));

@@ -47,7 +47,8 @@ export function checkEnvelope(action: string, url: string, body: unknown): OneBo
 	}
 	const response = body as OneBotResponse;
 	const retcode = Number(response.retcode ?? 0);
-	if (response.status === 'async' || retcode === 1) return { ...response, status: 'async' };
+	// async: status "async" (retcode 1); retcode 1 alone only without a status ("failed" with 1 is a failure)
+	if (response.status === 'async' || (retcode === 1 && response.status === undefined)) return { ...response, status: 'async' };
 	if (retcode === 404 || retcode === 1404 || isNapCatUnsupported(response)) {
 		throw new OneBotCallError('unsupported', `This backend does not support action "${action}"`, {
 			action,
