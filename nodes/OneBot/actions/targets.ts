@@ -91,13 +91,24 @@ export async function resolveTargets(
 	}
 	const except = new Set(parseIds(EXCEPT_LIST, ctx.getNodeParameter(EXCEPT_LIST, itemIndex, '')).map(String));
 	const response = await transport.call(spec.listAction, {});
-	const list = Array.isArray(response.data) ? (response.data as IDataObject[]) : [];
+	if (!Array.isArray(response.data)) {
+		throw new InputError(TARGET_MODE, `${spec.listAction} did not answer with a list of ${spec.plural}: no ${spec.noun} to send to`);
+	}
+	const list = response.data as IDataObject[];
 	const ids: Array<number | bigint> = [];
+	const listed = new Set<string>();
 	for (const entry of list) {
 		const raw = entry?.[spec.listId];
 		if (raw === undefined || raw === null) continue;
 		const id = toInt64(spec.listId, raw);
+		listed.add(String(id));
 		if (!except.has(String(id))) ids.push(id);
+	}
+	// Nothing to send is not a success: the item would leave no trace in the output.
+	if (ids.length === 0) {
+		throw listed.size === 0
+			? new InputError(TARGET_MODE, `No ${spec.noun} to send to: ${spec.listAction} lists no ${spec.plural} the bot is in`)
+			: new InputError(EXCEPT_LIST, `No ${spec.noun} to send to: "${EXCEPT_LIST}" leaves out every ${spec.noun} the bot is in (${listed.size})`);
 	}
 	return unique(ids);
 }
