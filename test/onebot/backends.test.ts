@@ -267,6 +267,19 @@ describe('nothing is sent that the backend would drop or ignore', () => {
 		assert.equal(result.error, undefined, String(result.error?.message));
 	});
 
+	test('download_file: base64 alone is enough on NapCat and LLOneBot (they read url or base64); neither is refused', async () => {
+		const base64 = { resource: 'media', operation: 'download_file', additionalFields: { base64: 'aGVsbG8=', name: 'hello.txt' } };
+		const napcat = await run(backends.napcat.fake, base64);
+		assert.equal(napcat.error, undefined, String(napcat.error?.message));
+		assert.deepEqual(wireParams(backends.napcat.fake.lastCall('download_file')!), { base64: 'aGVsbG8=', name: 'hello.txt' });
+		const llonebot = await run(backends.llonebot.fake, { ...base64, additionalFields: { base64: 'aGVsbG8=' } });
+		assert.equal(llonebot.error, undefined, String(llonebot.error?.message));
+		assert.deepEqual(wireParams(backends.llonebot.fake.lastCall('download_file')!), { base64: 'aGVsbG8=' });
+		backends.napcat.fake.reset();
+		await refused('napcat', { resource: 'media', operation: 'download_file' }, /^Download File needs "url" \(the file to download\) or, on NapCat and LLOneBot, "base64"/);
+		await refused('gocqhttp', { resource: 'media', operation: 'download_file', additionalFields: { base64: 'aGVsbG8=' } }, /^go-cqhttp ignores "Base64" \(base64\)/);
+	});
+
 	test('an action the backend does not have', async () => {
 		await refused('gocqhttp', { resource: 'credential', operation: 'get_cookies', additionalFields: { domain: 'qun.qq.com' } }, /^go-cqhttp has no "Get Cookies" action \(get_cookies\): it would not run\. Backends that have it: NapCat, LLOneBot, Lagrange\./);
 	});
