@@ -248,6 +248,10 @@ describe('Send Group Message to many groups', () => {
 		const bad = await run(bot, sendGroup({ targetMode: 'list', targetIds: '1, general', text: 'x' }));
 		assert.match(String(bad.error?.message), /targetIds\[1\]/);
 		assert.equal(bot.calls.length, from);
+		// a group number is at least 1, in a list as in the one-group field
+		const negative = await run(bot, sendGroup({ targetMode: 'list', targetIds: '100001, -100002', text: 'x' }));
+		assert.equal(String(negative.error?.message), '"targetIds[1]" must be a positive integer (1 or more), got "-100002"');
+		assert.equal(bot.calls.length, from);
 	});
 });
 

@@ -12,7 +12,8 @@ import {
 	type TargetMode,
 	type TargetModeSpec,
 } from '../../shared/targets';
-import { InputError, parseJson, toInt64 } from '../../shared/validation';
+import { checkBounds, InputError, parseJson, toInt64, type NumericBounds } from '../../shared/validation';
+import { findOperation } from '../catalog';
 import type { OneBotTransport } from '../transport/types';
 
 /** Operations that can send to many chats: the parameter that names the chat and how to list them all. */
@@ -62,11 +63,17 @@ export function itemTargetMode(ctx: IExecuteFunctions, itemIndex: number, operat
 	return readTargetMode(itemParameter(ctx, TARGET_MODE, itemIndex, 'one'));
 }
 
-function parseIds(field: string, value: unknown): Array<number | bigint> {
+function parseIds(field: string, value: unknown, bounds?: NumericBounds): Array<number | bigint> {
 	const json = typeof value === 'string' && value.trim().startsWith('[') ? parseJson(field, value) : undefined;
 	if (json !== undefined && !Array.isArray(json)) throw new InputError(field, `"${field}" must be a JSON array`);
 	const entries = Array.isArray(json) ? (json as unknown[]) : splitList(value);
-	return entries.map((entry, i) => toInt64(`${field}[${i}]`, entry));
+	return entries.map((entry, i) => checkBounds(`${field}[${i}]`, toInt64(`${field}[${i}]`, entry), bounds, entry));
+}
+
+/** The bounds of the chat parameter in the catalog (a group number is at least 1), checked for every listed id too. */
+function idBounds(spec: OneBotFanOutSpec): NumericBounds | undefined {
+	const param = findOperation(spec.operation)?.params.find((p) => p.name === spec.param);
+	return param && (param.min !== undefined || param.max !== undefined) ? { min: param.min, max: param.max } : undefined;
 }
 
 /**
@@ -85,7 +92,7 @@ export async function resolveTargets(
 		return ids.filter((id) => !seen.has(String(id)) && Boolean(seen.add(String(id))));
 	};
 	if (mode === 'list') {
-		const ids = unique(parseIds(TARGET_LIST, ctx.getNodeParameter(TARGET_LIST, itemIndex, '')));
+		const ids = unique(parseIds(TARGET_LIST, ctx.getNodeParameter(TARGET_LIST, itemIndex, ''), idBounds(spec)));
 		if (ids.length === 0) throw new InputError(TARGET_LIST, `"${TARGET_LIST}": list at least one ${spec.noun}`);
 		return ids;
 	}
