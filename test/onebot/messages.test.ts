@@ -382,6 +382,14 @@ describe('file uploads', () => {
 		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: '/data/files/年报 2024.pdf', name: '年报 2024.pdf' });
 	});
 
+	test('a file:// URI as the path (the field accepts one): uploads get the plain path go-cqhttp and Lagrange open', async () => {
+		await sendOne(groupUpload({ fileSource: 'path', filePath: 'file:///data/files/%E5%B9%B4%E6%8A%A5%202024.pdf' }));
+		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: '/data/files/年报 2024.pdf', name: '年报 2024.pdf' });
+		fake.reset();
+		await sendOne(groupUpload({ fileSource: 'path', filePath: 'file:///C:/bot/files/a.txt' }));
+		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: 'C:/bot/files/a.txt', name: 'a.txt' });
+	});
+
 	test('upload_private_file from a Windows path and from base64 text', async () => {
 		await sendOne({ resource: 'privateFile', operation: 'upload_private_file', user_id: byId('20001'), fileSource: 'path', filePath: 'C:\\bot\\files\\a.txt' });
 		assert.deepEqual(wireParams(fake.calls[0]), { user_id: 20001, file: 'C:\\bot\\files\\a.txt', name: 'a.txt' });
