@@ -179,6 +179,21 @@ describe('detection', () => {
 		assert.deepEqual(fake.calls.map((c) => c.action), ['get_version_info', 'get_status']);
 	});
 
+	test("a failed detection whose answer echoes the token: n8n's log does not get the token", async () => {
+		plain.setHandler('get_version_info', () => failed(100, `bad token ${TOKEN}`, `access_token=${TOKEN} rejected`));
+		const credentials = toOneBotCredentials(credentialData(plain));
+		const transport = createTransport('http', credentials, { timeoutMs: 5000 });
+		const warnings: string[] = [];
+		try {
+			assert.deepEqual(await resolveBackend('auto', credentials, transport, { warn: (message: string) => warnings.push(message) }, 0), { backend: 'other' });
+			assert.equal(warnings.length, 1, warnings.join('\n'));
+			assert.match(warnings[0], /could not detect the backend \(get_version_info: get_version_info failed \(retcode 100\): access_token=\*\*\* rejected \/ bad token \*\*\*\)/);
+			assert.ok(!warnings[0].includes(TOKEN), warnings[0]);
+		} finally {
+			await transport.close();
+		}
+	});
+
 	test('a failed detection falls back to Other (sent as entered) and is logged once', async () => {
 		plain.setHandler('get_version_info', () => failed(1404, 'API_NOT_FOUND'));
 		const credentials = toOneBotCredentials(credentialData(plain));
