@@ -313,6 +313,20 @@ describe('network failures name the URL', () => {
 		}
 	});
 
+	test('a password in the URL (http://user:password@host, basic auth through a proxy) is not in the error', async () => {
+		const port = await freePort();
+		const secret = 'Pr0xy-pa55word-9d2e';
+		for (const overrides of [{ httpUrl: `http://bot:${secret}@127.0.0.1:${port}` }, { wsUrl: `ws://bot:${secret}@127.0.0.1:${port}` }]) {
+			const parameters = 'wsUrl' in overrides ? { ...status, options: { transport: 'websocket' } } : status;
+			const result = await run(fake, parameters, { credentialOverrides: overrides });
+			assert.ok(result.error instanceof NodeApiError, String(result.error));
+			assert.match(result.error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+			assert.ok(!errorText(result).includes(secret), errorText(result));
+			const continued = await run(fake, parameters, { credentialOverrides: overrides, continueOnFail: true });
+			assert.ok(!JSON.stringify(continued.output).includes(secret), JSON.stringify(continued.output));
+		}
+	});
+
 	test('an HTTP API URL that is not http(s)', async () => {
 		const result = await run(fake, status, { credentialOverrides: { httpUrl: '127.0.0.1:3000' } });
 		assert.match(String(result.error?.message), /HTTP API URL must start with http:\/\/ or https:\/\/, got "127\.0\.0\.1:3000"/);
