@@ -8,6 +8,7 @@ import { redact } from '../../shared/redact';
 import { parseJsonLossless } from '../../shared/json';
 import { jsonBody, type StreamedBody } from '../../shared/upload/streamedJson';
 import { paramsBody } from './bodyText';
+import { isStreamPacket, withStreamed } from './stream';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -18,6 +19,8 @@ interface Pending {
 	reject: (error: Error) => void;
 	/** performance.now() after which the call has timed out. */
 	deadline: number;
+	/** A NapCat stream action's packets so far (see stream.ts). */
+	packets?: unknown[];
 }
 
 /**
@@ -163,9 +166,14 @@ export class WebSocketTransport implements OneBotTransport {
 		if (typeof echo !== 'string') return;
 		const entry = this.pending.get(echo);
 		if (!entry) return;
+		// a stream action's packet: the answer is the envelope after the last one
+		if (isStreamPacket(frame)) {
+			(entry.packets ??= []).push(frame);
+			return;
+		}
 		this.pending.delete(echo);
 		try {
-			entry.resolve(checkEnvelope(entry.action, this.url, frame));
+			entry.resolve(checkEnvelope(entry.action, this.url, withStreamed(entry.packets ?? [], frame)));
 		} catch (error) {
 			entry.reject(error as Error);
 		}
