@@ -8,8 +8,9 @@
  *   is masked only where it stands as a whole value: the whole text, a `token`/`access_token`/
  *   `secret` header, query or JSON field, an `Authorization` header, or a word of its own
  *   (delimited by spaces, quotes or punctuation on both sides).
- * - Whatever the secret, `access_token=` query values and `Authorization: Bearer|Token|Basic`
- *   values are always masked (they are credentials by their place).
+ * - Whatever the secret, `access_token=` query values, `Authorization: Bearer|Token|Basic` values
+ *   and the password of a URL's `user:password@` (or a lone `user@`) are always masked (they are
+ *   credentials by their place).
  *
  * Redaction is the second line of defence: the transports never put request headers or URLs with
  * credentials into errors in the first place.
@@ -18,6 +19,9 @@
 import { setOwn } from './json';
 
 export const MASK = '***';
+
+/** `scheme://userinfo@` of a URL: its password (or a lone user name, which may be a token) is a credential by its place. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
 
 /** Secrets at least this long are masked wherever they occur. */
 export const MIN_SUBSTRING_LENGTH = 8;
@@ -56,6 +60,10 @@ export function redact(text: string, secrets: Array<string | undefined>): string
 		if (secret.length >= MIN_SUBSTRING_LENGTH) out = out.split(secret).join(MASK);
 	}
 	out = out
+		.replace(URL_USERINFO, (_whole: string, scheme: string, info: string) => {
+			const colon = info.indexOf(':');
+			return `${scheme}${colon === -1 ? MASK : `${info.slice(0, colon)}:${MASK}`}@`;
+		})
 		.replace(/(access_token=)[^&\s"'#]+/gi, `$1${MASK}`)
 		.replace(/(authorization["']?\s*[:=]\s*["']?(?:bearer|token|basic)\s+)[^\s"',}]+/gi, `$1${MASK}`);
 	if (list.length === 0) return out;

@@ -179,6 +179,21 @@ describe('detection', () => {
 		assert.deepEqual(fake.calls.map((c) => c.action), ['get_version_info', 'get_status']);
 	});
 
+	test("a failed detection whose answer echoes the token: n8n's log does not get the token", async () => {
+		plain.setHandler('get_version_info', () => failed(100, `bad token ${TOKEN}`, `access_token=${TOKEN} rejected`));
+		const credentials = toOneBotCredentials(credentialData(plain));
+		const transport = createTransport('http', credentials, { timeoutMs: 5000 });
+		const warnings: string[] = [];
+		try {
+			assert.deepEqual(await resolveBackend('auto', credentials, transport, { warn: (message: string) => warnings.push(message) }, 0), { backend: 'other' });
+			assert.equal(warnings.length, 1, warnings.join('\n'));
+			assert.match(warnings[0], /could not detect the backend \(get_version_info: get_version_info failed \(retcode 100\): access_token=\*\*\* rejected \/ bad token \*\*\*\)/);
+			assert.ok(!warnings[0].includes(TOKEN), warnings[0]);
+		} finally {
+			await transport.close();
+		}
+	});
+
 	test('a failed detection falls back to Other (sent as entered) and is logged once', async () => {
 		plain.setHandler('get_version_info', () => failed(1404, 'API_NOT_FOUND'));
 		const credentials = toOneBotCredentials(credentialData(plain));
@@ -265,6 +280,19 @@ describe('nothing is sent that the backend would drop or ignore', () => {
 		await refused('llonebot', cookies, /^LLOneBot requires "Domain" \(domain\)/);
 		const result = await run(backends.lagrange.fake, cookies);
 		assert.equal(result.error, undefined, String(result.error?.message));
+	});
+
+	test('download_file: base64 alone is enough on NapCat and LLOneBot (they read url or base64); neither is refused', async () => {
+		const base64 = { resource: 'media', operation: 'download_file', additionalFields: { base64: 'aGVsbG8=', name: 'hello.txt' } };
+		const napcat = await run(backends.napcat.fake, base64);
+		assert.equal(napcat.error, undefined, String(napcat.error?.message));
+		assert.deepEqual(wireParams(backends.napcat.fake.lastCall('download_file')!), { base64: 'aGVsbG8=', name: 'hello.txt' });
+		const llonebot = await run(backends.llonebot.fake, { ...base64, additionalFields: { base64: 'aGVsbG8=' } });
+		assert.equal(llonebot.error, undefined, String(llonebot.error?.message));
+		assert.deepEqual(wireParams(backends.llonebot.fake.lastCall('download_file')!), { base64: 'aGVsbG8=' });
+		backends.napcat.fake.reset();
+		await refused('napcat', { resource: 'media', operation: 'download_file' }, /^Download File needs "url" \(the file to download\) or, on NapCat and LLOneBot, "base64"/);
+		await refused('gocqhttp', { resource: 'media', operation: 'download_file', additionalFields: { base64: 'aGVsbG8=' } }, /^go-cqhttp ignores "Base64" \(base64\)/);
 	});
 
 	test('an action the backend does not have', async () => {

@@ -261,6 +261,13 @@ describe('failed and async answers', () => {
 		assert.match(result.error.message, /get_status failed \(retcode 102\): not logged in/);
 	});
 
+	test('status "failed" with retcode 1 is a failure, not a queued call', async () => {
+		fake.setHandler('send_private_msg', () => ({ status: 'failed', retcode: 1, data: null, msg: 'SEND_FAILED', wording: 'send failed' }));
+		const result = await run(fake, sendPrivate('lost'));
+		assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
+		assert.equal(result.error.message, 'send_private_msg failed (retcode 1): send failed / SEND_FAILED');
+	});
+
 	test('status "async" is reported as queued, not as data', async () => {
 		fake.respondAsync('send_private_msg');
 		const result = await run(fake, sendPrivate('later'));
@@ -303,6 +310,20 @@ describe('network failures name the URL', () => {
 		} finally {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
+	test('a password in the URL (http://user:password@host, basic auth through a proxy) is not in the error', async () => {
+		const port = await freePort();
+		const secret = 'Pr0xy-pa55word-9d2e';
+		for (const overrides of [{ httpUrl: `http://bot:${secret}@127.0.0.1:${port}` }, { wsUrl: `ws://bot:${secret}@127.0.0.1:${port}` }]) {
+			const parameters = 'wsUrl' in overrides ? { ...status, options: { transport: 'websocket' } } : status;
+			const result = await run(fake, parameters, { credentialOverrides: overrides });
+			assert.ok(result.error instanceof NodeApiError, String(result.error));
+			assert.match(result.error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+			assert.ok(!errorText(result).includes(secret), errorText(result));
+			const continued = await run(fake, parameters, { credentialOverrides: overrides, continueOnFail: true });
+			assert.ok(!JSON.stringify(continued.output).includes(secret), JSON.stringify(continued.output));
 		}
 	});
 

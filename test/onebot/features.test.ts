@@ -223,6 +223,21 @@ describe('Send Group Message to many groups', () => {
 		assert.deepEqual(result.output.map((o) => o.json.group_id), FAKE_GROUPS.slice(1).map((g) => g.group_id));
 	});
 
+	test('every group excepted, or a bot in no group: an error saying so, not an empty output', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const all = FAKE_GROUPS.map((g) => g.group_id).join(', ');
+		const excepted = await run(bot, sendGroup({ targetMode: 'all', exceptIds: all, text: 'hi all' }));
+		assert.ok(excepted.error, `no error; output ${JSON.stringify(excepted.output.map((o) => o.json))}`);
+		assert.match(String(excepted.error.message), /no group to send to/i);
+		assert.match(String(excepted.error.message), new RegExp(`leaves out every group the bot is in \\(${FAKE_GROUPS.length}\\)`));
+		bot.setHandler('get_group_list', () => []);
+		const none = await run(bot, sendGroup({ targetMode: 'all', text: 'hi all' }));
+		bot.resetBehaviour();
+		assert.match(String(none.error?.message), /no group to send to/i);
+		assert.equal(sent('send_group_msg', from).length, 0);
+	});
+
 	test('every target failing fails the node (nothing was sent); a bad list fails before anything is sent', async () => {
 		bot.resetBehaviour();
 		bot.fail('send_group_msg', 140, 'NOT_IN_GROUP');
@@ -232,6 +247,10 @@ describe('Send Group Message to many groups', () => {
 		const from = bot.calls.length;
 		const bad = await run(bot, sendGroup({ targetMode: 'list', targetIds: '1, general', text: 'x' }));
 		assert.match(String(bad.error?.message), /targetIds\[1\]/);
+		assert.equal(bot.calls.length, from);
+		// a group number is at least 1, in a list as in the one-group field
+		const negative = await run(bot, sendGroup({ targetMode: 'list', targetIds: '100001, -100002', text: 'x' }));
+		assert.equal(String(negative.error?.message), '"targetIds[1]" must be a positive integer (1 or more), got "-100002"');
 		assert.equal(bot.calls.length, from);
 	});
 });

@@ -191,6 +191,21 @@ describe('message formats', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('send_forward_msg without the id its target needs: a field error, nothing sent (as Send Message)', async () => {
+		const node = { forwardSource: 'list', forwardNodes: { node: [{ name: 'Bot', uin: '10001', content: 'hi' }] } };
+		const cases: Array<[Record<string, unknown>, RegExp, INodeExecutionData[] | undefined]> = [
+			[node, /^Send Forward Message needs a target: set "user_id" \(private\) or "group_id" \(group\)/, undefined],
+			[{ ...node, message_type: 'group', user_id: byId('20001') }, /^"group_id" is required when "message_type" is "group"/, undefined],
+			[{ forwardSource: 'items' }, /^Send Forward Message needs a target/, [{ json: { name: 'A', uin: '10001', content: 'x' } }]],
+		];
+		for (const [targets, expected, items] of cases) {
+			const result = await run(fake, { resource: 'message', operation: 'send_forward_msg', ...(targets as INodeParameters) }, items ? { items } : {});
+			assert.ok(result.error instanceof NodeOperationError, `${JSON.stringify(targets)}: ${String(result.error)}`);
+			assert.match(result.error.message, expected);
+		}
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('send_msg with only a user id (no message type): sent as is, the backend decides', async () => {
 		await sendOne({ resource: 'message', operation: 'send_msg', user_id: '20001', messageFormat: 'text', text: 'hi' });
 		assert.deepEqual(wireParams(fake.calls[0]), { user_id: 20001, message: 'hi', auto_escape: true });
@@ -380,6 +395,14 @@ describe('file uploads', () => {
 	test('upload_group_file from a path on the backend: the plain path, name from it', async () => {
 		await sendOne(groupUpload({ fileSource: 'path', filePath: '/data/files/年报 2024.pdf' }));
 		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: '/data/files/年报 2024.pdf', name: '年报 2024.pdf' });
+	});
+
+	test('a file:// URI as the path (the field accepts one): uploads get the plain path go-cqhttp and Lagrange open', async () => {
+		await sendOne(groupUpload({ fileSource: 'path', filePath: 'file:///data/files/%E5%B9%B4%E6%8A%A5%202024.pdf' }));
+		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: '/data/files/年报 2024.pdf', name: '年报 2024.pdf' });
+		fake.reset();
+		await sendOne(groupUpload({ fileSource: 'path', filePath: 'file:///C:/bot/files/a.txt' }));
+		assert.deepEqual(wireParams(fake.calls[0]), { group_id: 100001, file: 'C:/bot/files/a.txt', name: 'a.txt' });
 	});
 
 	test('upload_private_file from a Windows path and from base64 text', async () => {

@@ -192,7 +192,7 @@ function answerFor(op: Op): { data: unknown; items: IDataObject[] } {
 	return { data, items: [data] };
 }
 
-const SENDS_NOTHING_WITHOUT_OPTIONAL = new Set(['send_msg']);
+const SENDS_NOTHING_WITHOUT_OPTIONAL = new Set(['send_msg', 'send_forward_msg', 'download_file']);
 
 let fake: FakeOneBot;
 before(async () => {
@@ -215,8 +215,10 @@ describe('every catalog operation reaches the backend as the catalog says', () =
 		for (const withOptional of [false, true]) {
 			const hasOptional = op.params.some((p) => !p.required && !(HANDLER_OWN[op.handler ?? ''] ?? []).includes(p.name));
 			if (withOptional && !hasOptional) continue;
-			// send_msg has no required field but needs a target (user or group, optional each): its
-			// "nothing optional" form is refused before sending (test/onebot/messages.test.ts).
+			// send_msg and send_forward_msg have no required target but need one (user or group,
+			// optional each), and download_file a url or base64: their "nothing optional" forms are
+			// refused before sending
+			// (test/onebot/messages.test.ts, test/onebot/backends.test.ts).
 			if (!withOptional && SENDS_NOTHING_WITHOUT_OPTIONAL.has(op.value)) continue;
 			const label = `${op.resource} › ${op.value}${op.handler ? ` [${op.handler}]` : ''} (${withOptional ? 'with Additional Fields' : 'required fields'})`;
 			test(label, async () => {

@@ -8,6 +8,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 
 import { NodeApiError, type INodeParameters } from 'n8n-workflow';
+import { WebSocketServer } from 'ws';
 
 import { FakeOneBot, groupMessageEvent, type OneBotCall } from '../fakes/onebot';
 
@@ -134,6 +135,30 @@ describe('WebSocket failures', () => {
 		assert.ok(!errorText(wrong).includes(TOKEN), errorText(wrong));
 		assert.deepEqual(fake.calls, []);
 		assert.equal(fake.connections(), 0);
+	});
+
+	test('NapCat/LLOneBot accept the upgrade, then refuse the token with a retcode 1403 frame and close: "Access token wrong"', async () => {
+		// NapCat's forward WebSocket (network/websocket-server.ts) checks the token after the upgrade:
+		// {"status":"failed","retcode":1403,"message":"token验证失败"} without echo, then a close.
+		const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+		await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+		const frames: string[] = [];
+		wss.on('connection', (socket) => {
+			socket.on('message', (data) => frames.push(String(data)));
+			socket.send(JSON.stringify({ status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败' }));
+			setTimeout(() => socket.close(), 50);
+		});
+		const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+		try {
+			const result = await run(fake, status, { credentialOverrides: { wsUrl: url, accessToken: `${TOKEN}-stale` } });
+			assert.ok(result.error instanceof NodeApiError, String(result.error));
+			assert.match(result.error.message, /^Access token wrong/);
+			assert.equal((result.error.errorResponse as { kind?: string }).kind, 'auth');
+			assert.ok(!errorText(result).includes(TOKEN), errorText(result));
+		} finally {
+			for (const client of wss.clients) client.terminate();
+			await new Promise<void>((resolve) => wss.close(() => resolve()));
+		}
 	});
 
 	test('an unknown action (retcode 1404 over WebSocket) → "does not support action X" with its backends', async () => {

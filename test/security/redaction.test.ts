@@ -64,6 +64,14 @@ describe('redact()', () => {
 		figure(`${JSON.stringify(text)} → ${JSON.stringify(out)}`);
 	});
 
+	test("a URL's user:password@ is masked whatever the secrets (the user stays, a lone user@ is masked)", () => {
+		assert.equal(
+			redact('Could not reach http://bot:pa55@127.0.0.1:3000/get_status and ws://TOKEN@host:3001/', []),
+			'Could not reach http://bot:***@127.0.0.1:3000/get_status and ws://***@host:3001/',
+		);
+		assert.equal(redact('see https://example.com/@user and a@b.c', []), 'see https://example.com/@user and a@b.c', 'an @ in a path or an e-mail address stays');
+	});
+
 	test('a long token is masked wherever it occurs, inside other text too', () => {
 		const token = TOKENS[2];
 		assert.equal(redact(`x${token}y and ${token}`, [token]), 'x***y and ***');

@@ -29,3 +29,44 @@ export function responseToItems(op: OneBotOperationSpec | undefined, action: str
 	if (Array.isArray(data)) return [{ data: data as IDataObject[] }];
 	return [asObject(data)];
 }
+
+/** One packet of a NapCat stream answer (its `data`). */
+interface StreamPacketData {
+	data_type?: unknown;
+	index?: unknown;
+	data?: unknown;
+	file_name?: unknown;
+	[key: string]: unknown;
+}
+
+/** A streamed file: its name and bytes, the chunks in index order. */
+export interface StreamedFile {
+	fileName?: string;
+	data: Buffer;
+}
+
+/**
+ * The item of a NapCat stream answer (see transport/stream.ts): the file info and the final
+ * answer's fields, other chunks' data as `chunks`, and the file chunks put together (`file`), to
+ * go out as the item's binary. Undefined for any other answer.
+ */
+export function streamedResult(response: OneBotResponse): { json: IDataObject; file?: StreamedFile } | undefined {
+	if (!response.streamed) return undefined;
+	const packets = response.streamed.filter((p): p is StreamPacketData => p !== null && typeof p === 'object');
+	const info = packets.find((p) => p.data_type === 'file_info');
+	const fileChunks = packets.filter((p) => p.data_type === 'file_chunk' && typeof p.data === 'string');
+	const others = packets.filter((p) => p !== info && !fileChunks.includes(p));
+	const strip = (data: unknown): IDataObject => {
+		if (data === null || typeof data !== 'object' || Array.isArray(data)) return data === undefined || data === null ? {} : { data: data as IDataObject[string] };
+		const rest: IDataObject = { ...(data as IDataObject) };
+		delete rest.type;
+		return rest;
+	};
+	const json: IDataObject = { ...strip(info), ...strip(response.data) };
+	if (others.length > 0) json.chunks = others.map((p) => p.data as IDataObject[string]);
+	if (fileChunks.length === 0 && !info) return { json };
+	const ordered = [...fileChunks].sort((a, b) => Number(a.index) - Number(b.index));
+	const data = Buffer.concat(ordered.map((p) => Buffer.from(p.data as string, 'base64')));
+	const fileName = typeof info?.file_name === 'string' && info.file_name !== '' ? info.file_name : undefined;
+	return { json, file: { fileName, data } };
+}

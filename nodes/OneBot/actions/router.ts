@@ -22,7 +22,7 @@ import { sendToTargets } from '../../shared/targets';
 import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
 import type { OperationHandler, PreparedCall } from './handlers/types';
-import { responseToItems } from './output';
+import { responseToItems, streamedResult } from './output';
 import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
 import { nodeHoldsExpression } from '../../shared/itemParameters';
@@ -146,11 +146,30 @@ async function runFanOut(
 	return outcomes.map((o) => o.json);
 }
 
+/**
+ * The items of an answer (responseToItems); a NapCat stream answer (transport/stream.ts) gives one
+ * item, its file put together from the chunks as the item's binary `data`.
+ */
+function itemsOf(
+	ctx: IExecuteFunctions,
+	op: OneBotOperationSpec | undefined,
+	action: string,
+	response: OneBotResponse,
+): IDataObject[] | Promise<IDataObject[]> {
+	const streamed = streamedResult(response);
+	if (!streamed) return responseToItems(op, action, response);
+	const { json, file } = streamed;
+	if (!file) return [json];
+	return ctx.helpers
+		.prepareBinaryData(file.data, file.fileName)
+		.then((binary) => [{ json, binary: { data: binary } } as unknown as IDataObject]);
+}
+
 /** Prepares, sends and shapes the call of one item (or its calls, one per target). */
 export function runItem(this: IExecuteFunctions, run: OneBotRun, itemIndex: number): Promise<IDataObject[]> {
 	const same = run.sameCall;
 	// the call every item makes alike: straight to the wire
-	if (same) return send(run, same.action, same.params).then((response) => responseToItems(run.sameOp, same.action, response));
+	if (same) return send(run, same.action, same.params).then((response) => itemsOf(this, run.sameOp, same.action, response));
 	const backend = run.resolved;
 	const prepareNow = run.handler.prepareNow;
 	if (backend && prepareNow) {
@@ -189,7 +208,7 @@ function sendPrepared(
 		run.sameCall = sameCallFor(call);
 		run.sameOp = op;
 	}
-	return send(run, call.action, call.params).then((response) => responseToItems(op, call.action, response));
+	return send(run, call.action, call.params).then((response) => itemsOf(this, op, call.action, response));
 }
 
 /** The single call of a batch operation. */

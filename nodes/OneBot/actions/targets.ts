@@ -12,7 +12,8 @@ import {
 	type TargetMode,
 	type TargetModeSpec,
 } from '../../shared/targets';
-import { InputError, parseJson, toInt64 } from '../../shared/validation';
+import { checkBounds, InputError, parseJson, toInt64, type NumericBounds } from '../../shared/validation';
+import { findOperation } from '../catalog';
 import type { OneBotTransport } from '../transport/types';
 
 /** Operations that can send to many chats: the parameter that names the chat and how to list them all. */
@@ -62,11 +63,17 @@ export function itemTargetMode(ctx: IExecuteFunctions, itemIndex: number, operat
 	return readTargetMode(itemParameter(ctx, TARGET_MODE, itemIndex, 'one'));
 }
 
-function parseIds(field: string, value: unknown): Array<number | bigint> {
+function parseIds(field: string, value: unknown, bounds?: NumericBounds): Array<number | bigint> {
 	const json = typeof value === 'string' && value.trim().startsWith('[') ? parseJson(field, value) : undefined;
 	if (json !== undefined && !Array.isArray(json)) throw new InputError(field, `"${field}" must be a JSON array`);
 	const entries = Array.isArray(json) ? (json as unknown[]) : splitList(value);
-	return entries.map((entry, i) => toInt64(`${field}[${i}]`, entry));
+	return entries.map((entry, i) => checkBounds(`${field}[${i}]`, toInt64(`${field}[${i}]`, entry), bounds, entry));
+}
+
+/** The bounds of the chat parameter in the catalog (a group number is at least 1), checked for every listed id too. */
+function idBounds(spec: OneBotFanOutSpec): NumericBounds | undefined {
+	const param = findOperation(spec.operation)?.params.find((p) => p.name === spec.param);
+	return param && (param.min !== undefined || param.max !== undefined) ? { min: param.min, max: param.max } : undefined;
 }
 
 /**
@@ -85,19 +92,30 @@ export async function resolveTargets(
 		return ids.filter((id) => !seen.has(String(id)) && Boolean(seen.add(String(id))));
 	};
 	if (mode === 'list') {
-		const ids = unique(parseIds(TARGET_LIST, ctx.getNodeParameter(TARGET_LIST, itemIndex, '')));
+		const ids = unique(parseIds(TARGET_LIST, ctx.getNodeParameter(TARGET_LIST, itemIndex, ''), idBounds(spec)));
 		if (ids.length === 0) throw new InputError(TARGET_LIST, `"${TARGET_LIST}": list at least one ${spec.noun}`);
 		return ids;
 	}
 	const except = new Set(parseIds(EXCEPT_LIST, ctx.getNodeParameter(EXCEPT_LIST, itemIndex, '')).map(String));
 	const response = await transport.call(spec.listAction, {});
-	const list = Array.isArray(response.data) ? (response.data as IDataObject[]) : [];
+	if (!Array.isArray(response.data)) {
+		throw new InputError(TARGET_MODE, `${spec.listAction} did not answer with a list of ${spec.plural}: no ${spec.noun} to send to`);
+	}
+	const list = response.data as IDataObject[];
 	const ids: Array<number | bigint> = [];
+	const listed = new Set<string>();
 	for (const entry of list) {
 		const raw = entry?.[spec.listId];
 		if (raw === undefined || raw === null) continue;
 		const id = toInt64(spec.listId, raw);
+		listed.add(String(id));
 		if (!except.has(String(id))) ids.push(id);
+	}
+	// Nothing to send is not a success: the item would leave no trace in the output.
+	if (ids.length === 0) {
+		throw listed.size === 0
+			? new InputError(TARGET_MODE, `No ${spec.noun} to send to: ${spec.listAction} lists no ${spec.plural} the bot is in`)
+			: new InputError(EXCEPT_LIST, `No ${spec.noun} to send to: "${EXCEPT_LIST}" leaves out every ${spec.noun} the bot is in (${listed.size})`);
 	}
 	return unique(ids);
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import type { OneBotCredentials } from '../transport/auth';
 import { OneBotCallError } from '../transport/errors';
+import { redact } from '../../shared/redact';
 import type { OneBotTransport } from '../transport/types';
 import { backendInfo, KNOWN_BACKENDS, type Backend, type BackendSetting, type KnownBackend } from './data';
 
@@ -93,7 +94,7 @@ export async function resolveBackend(
 		if (entry.result) return entry.result;
 		if (entry.pending) return await entry.pending;
 	}
-	const pending = detect(key, transport, logger);
+	const pending = detect(key, transport, logger, credentials.accessToken);
 	// detect() never rejects: every failure is an answer (Other).
 	cache.set(key, { at: now, pending: pending.then((d) => d.detected) });
 	const { detected, remember } = await pending;
@@ -105,13 +106,15 @@ export async function resolveBackend(
 async function detect(
 	key: string,
 	transport: OneBotTransport,
-	logger?: DetectionLogger,
+	logger: DetectionLogger | undefined,
+	/** The credential's token: the backend's own words in a failed answer may echo it (never logged). */
+	token: string,
 ): Promise<{ detected: DetectedBackend; remember: boolean }> {
 	try {
 		const response = await transport.call('get_version_info', {});
 		const detected = identifyBackend(response.data);
 		if (detected.backend === 'other') {
-			logOnce(key, logger, `OneBot: the backend reports app "${detected.appName ?? 'unknown'}", which is none of NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp: everything is sent as entered (Backend: Other). Set the credential's Backend field to choose one.`);
+			logOnce(key, logger, `OneBot: the backend reports app "${redact(detected.appName ?? 'unknown', [token])}", which is none of NapCat, LLOneBot, Lagrange.OneBot, go-cqhttp: everything is sent as entered (Backend: Other). Set the credential's Backend field to choose one.`);
 		}
 		return { detected, remember: true };
 	} catch (error) {
@@ -123,7 +126,7 @@ async function detect(
 		logOnce(
 			key,
 			logger,
-			`OneBot: could not detect the backend (get_version_info: ${(error as Error).message}); everything is sent as entered (Backend: Other). Set the credential's Backend field to choose one.`,
+			`OneBot: could not detect the backend (get_version_info: ${redact((error as Error).message, [token])}); everything is sent as entered (Backend: Other). Set the credential's Backend field to choose one.`,
 		);
 		return { detected: { backend: 'other' }, remember: !connection };
 	}

@@ -252,6 +252,26 @@ export function pathToFileUri(path: string): string | undefined {
 }
 
 /**
+ * The plain path of a path on the backend's machine: a `file://` URI (as pathToFileUri writes it,
+ * percent-encoding decoded) becomes `/dir/file`, `C:/dir/file` or `\\server\share\file`; any
+ * other path is returned trimmed, as it is.
+ */
+export function fileUriToPath(path: string): string {
+	const p = path.trim();
+	const match = /^file:\/\/([^/]*)(\/.*)?$/i.exec(p);
+	if (!match) return p;
+	const [, host, rest = ''] = match;
+	let decoded = rest;
+	try {
+		decoded = decodeURIComponent(rest);
+	} catch {
+		// not percent-encoded text: kept as written
+	}
+	if (host !== '' && host.toLowerCase() !== 'localhost') return `\\\\${host}${decoded.replace(/\//g, '\\')}`;
+	return /^\/[A-Za-z]:([\\/]|$)/.test(decoded) ? decoded.slice(1) : decoded;
+}
+
+/**
  * Cleans base64 text: strips a `data:...;base64,` or `base64://` prefix and whitespace, accepts the
  * URL-safe alphabet and missing padding, and returns standard padded base64 (or undefined).
  */

@@ -47,7 +47,8 @@ export function checkEnvelope(action: string, url: string, body: unknown): OneBo
 	}
 	const response = body as OneBotResponse;
 	const retcode = Number(response.retcode ?? 0);
-	if (response.status === 'async' || retcode === 1) return { ...response, status: 'async' };
+	// async: status "async" (retcode 1); retcode 1 alone only without a status ("failed" with 1 is a failure)
+	if (response.status === 'async' || (retcode === 1 && response.status === undefined)) return { ...response, status: 'async' };
 	if (retcode === 404 || retcode === 1404 || isNapCatUnsupported(response)) {
 		throw new OneBotCallError('unsupported', `This backend does not support action "${action}"`, {
 			action,
@@ -74,6 +75,19 @@ function isNapCatUnsupported(response: OneBotResponse): boolean {
 	if (!response.message && !response.wording && !response.msg) return false;
 	const text = `${response.message ?? ''} ${response.wording ?? ''} ${response.msg ?? ''}`;
 	return /不支持的\s*api|API_NOT_FOUND|API不存在/i.test(text);
+}
+
+/**
+ * NapCat and LLOneBot accept a forward WebSocket upgrade whatever the token, then refuse a wrong
+ * (or missing) one with `{"status":"failed","retcode":1403|1401}` without echo and close. The HTTP
+ * status that refusal stands for, or undefined for any other frame (an answer, an event).
+ */
+export function tokenRefusal(frame: object): 401 | 403 | undefined {
+	if ('echo' in frame || 'post_type' in frame) return undefined;
+	const { status, retcode } = frame as { status?: unknown; retcode?: unknown };
+	if (status !== 'failed') return undefined;
+	const code = Number(retcode);
+	return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
 }
 
 export function authMessage(httpCode: number): string {

@@ -8,6 +8,7 @@ import { redact } from '../../shared/redact';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless } from '../../shared/json';
 import { paramsBody } from './bodyText';
+import { parseStreamBody } from './stream';
 
 /**
  * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
@@ -85,7 +86,8 @@ export class HttpTransport implements OneBotTransport {
 		try {
 			body = text === '' ? null : parseJsonLossless(text);
 		} catch {
-			body = undefined;
+			// NapCat's stream actions: several envelopes, one after the other
+			body = parseStreamBody(text);
 		}
 		if (status < 200 || status >= 300) {
 			if (body && typeof body === 'object' && 'retcode' in body) return checkEnvelope(action, url, body);
@@ -94,6 +96,12 @@ export class HttpTransport implements OneBotTransport {
 				url,
 				httpCode: status,
 				cause: this.clean(text.slice(0, 300)),
+			});
+		}
+		if (body !== null && typeof body === 'object' && 'incomplete' in body) {
+			throw new OneBotCallError('protocol', `The backend at ${url} ended its stream answer to ${action} before the last packet`, {
+				action,
+				url,
 			});
 		}
 		return checkEnvelope(action, url, body);

@@ -7,6 +7,8 @@ export interface OneBotResponse {
 	wording?: string;
 	message?: string;
 	echo?: unknown;
+	/** A NapCat stream action's packets (their `data`) before this final answer (see stream.ts). */
+	streamed?: unknown[];
 }
 
 /** One way to call actions. Both transports implement it; one instance serves a whole execution. */

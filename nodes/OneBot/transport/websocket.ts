@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 
 import { oneBotAuth, withQuery, type OneBotCredentials } from './auth';
-import { authMessage, checkEnvelope, OneBotCallError } from './errors';
+import { authMessage, checkEnvelope, OneBotCallError, tokenRefusal } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
 import { parseJsonLossless } from '../../shared/json';
 import { jsonBody, type StreamedBody } from '../../shared/upload/streamedJson';
 import { paramsBody } from './bodyText';
+import { isStreamPacket, withStreamed } from './stream';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -18,6 +19,8 @@ interface Pending {
 	reject: (error: Error) => void;
 	/** performance.now() after which the call has timed out. */
 	deadline: number;
+	/** A NapCat stream action's packets so far (see stream.ts). */
+	packets?: unknown[];
 }
 
 /**
@@ -28,6 +31,7 @@ export async function openOneBotSocket(
 	credentials: OneBotCredentials,
 	url: string,
 	timeoutMs: number,
+	onFrame?: (data: WebSocket.RawData) => void,
 ): Promise<WebSocket> {
 	if (!/^wss?:\/\//i.test(url)) {
 		throw new OneBotCallError('protocol', `The WebSocket URL must start with ws:// or wss://, got "${url}"`, {
@@ -42,6 +46,8 @@ export async function openOneBotSocket(
 		maxPayload: MAX_FRAME_BYTES,
 		rejectUnauthorized: !credentials.allowUnauthorizedCerts,
 	});
+	// Attached before the upgrade completes: a frame that comes with it (NapCat's token refusal) is not lost.
+	if (onFrame) socket.on('message', onFrame);
 	return await new Promise<WebSocket>((resolve, reject) => {
 		const fail = (error: OneBotCallError) => {
 			socket.removeAllListeners();
@@ -103,6 +109,9 @@ export class WebSocketTransport implements OneBotTransport {
 
 	private calls = 0;
 
+	/** Set when the backend refused the token after the upgrade (see refuse). */
+	private refusal: OneBotCallError | undefined;
+
 	/** A message sent in fragments holds the socket until its last fragment: others wait for it. */
 	private fragmenting: Promise<void> | undefined;
 
@@ -125,10 +134,9 @@ export class WebSocketTransport implements OneBotTransport {
 	private async connect(): Promise<WebSocket> {
 		if (this.socket && this.socket.readyState === WebSocket.OPEN) return this.socket;
 		if (!this.connecting) {
-			this.connecting = openOneBotSocket(this.credentials, this.url, this.options.timeoutMs)
+			this.connecting = openOneBotSocket(this.credentials, this.url, this.options.timeoutMs, (data) => this.onFrame(data))
 				.then((socket) => {
 					this.socket = socket;
-					socket.on('message', (data) => this.onFrame(data));
 					socket.on('close', (code) => this.failAll(`the connection closed (code ${code})`));
 					socket.on('error', (error) => this.failAll(redact(error.message, [this.credentials.accessToken])));
 					return socket;
@@ -147,16 +155,37 @@ export class WebSocketTransport implements OneBotTransport {
 		} catch {
 			return; // not JSON: not an answer to us
 		}
-		if (frame === null || typeof frame !== 'object' || !('echo' in frame)) return; // an event
+		if (frame === null || typeof frame !== 'object') return;
+		if (!('echo' in frame)) {
+			// an event, or the token refused after the upgrade (NapCat, LLOneBot), then a close
+			const refused = tokenRefusal(frame);
+			if (refused) this.refuse(refused);
+			return;
+		}
 		const echo = (frame as { echo: unknown }).echo;
 		if (typeof echo !== 'string') return;
 		const entry = this.pending.get(echo);
 		if (!entry) return;
+		// a stream action's packet: the answer is the envelope after the last one
+		if (isStreamPacket(frame)) {
+			(entry.packets ??= []).push(frame);
+			return;
+		}
 		this.pending.delete(echo);
 		try {
-			entry.resolve(checkEnvelope(entry.action, this.url, frame));
+			entry.resolve(checkEnvelope(entry.action, this.url, withStreamed(entry.packets ?? [], frame)));
 		} catch (error) {
 			entry.reject(error as Error);
+		}
+	}
+
+	/** The backend refused the token: every call in flight and every later one fails with it. */
+	private refuse(httpCode: 401 | 403): void {
+		this.refusal = new OneBotCallError('auth', authMessage(httpCode), { action: '', url: this.url, httpCode });
+		this.stopTimer();
+		for (const [echo, entry] of this.pending) {
+			this.pending.delete(echo);
+			entry.reject(new OneBotCallError('auth', authMessage(httpCode), { action: entry.action, url: this.url, httpCode }));
 		}
 	}
 
@@ -236,6 +265,7 @@ export class WebSocketTransport implements OneBotTransport {
 	}
 
 	private callOn(socket: WebSocket, action: string, params: Record<string, unknown>): Promise<OneBotResponse> {
+		if (this.refusal) return Promise.reject(this.refusal);
 		const echo = `${this.echoPrefix}${++this.calls}`;
 		let frame: string | StreamedBody;
 		try {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OneBotOperationSpec } from '../../catalog';
 import { parseCQString } from '../../message/cqcode';
 import { InputError, requirePresent, toInt64 } from '../../../shared/validation';
+import { checkSendMsgTarget } from './message';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
 interface NodeInput {
@@ -33,6 +34,11 @@ export function buildForwardNode(input: NodeInput, field: string): IDataObject {
 }
 
 const OWN: readonly string[] = ['messages', 'message'];
+
+/** send_forward_msg names its chat like send_msg: by message_type, user_id or group_id. */
+function checkTarget(op: OneBotOperationSpec, params: IDataObject): void {
+	if (op.value === 'send_forward_msg') checkSendMsgTarget(params, op.name);
+}
 
 /**
  * send_group_forward_msg / send_private_forward_msg / send_forward_msg: the `messages` array of
@@ -127,6 +133,7 @@ export const forwardHandler: OperationHandler = {
 	},
 	async prepare(this: IExecuteFunctions, itemIndex: number, op: OneBotOperationSpec): Promise<PreparedCall> {
 		const params = readCatalogParams(this, itemIndex, op, OWN);
+		checkTarget(op, params);
 		const list = this.getNodeParameter('forwardNodes.node', itemIndex, []) as NodeInput[];
 		if (list.length === 0) throw new InputError('forwardNodes', '"Messages" must contain at least one message');
 		params.messages = list.map((entry, i) => buildForwardNode(entry, `forwardNodes[${i}]`));
@@ -134,6 +141,7 @@ export const forwardHandler: OperationHandler = {
 	},
 	async prepareBatch(this: IExecuteFunctions, op: OneBotOperationSpec, itemCount: number): Promise<PreparedCall> {
 		const params = readCatalogParams(this, 0, op, OWN);
+		checkTarget(op, params);
 		const nodes: IDataObject[] = [];
 		for (let i = 0; i < itemCount; i++) {
 			nodes.push(

@@ -48,7 +48,7 @@ function readTarget(ctx: IExecuteFunctions, itemIndex: number, op: OneBotOperati
 	const spec = mode === 'one' ? undefined : fanOutSpec(op.value);
 	// Many chats: the chat field is hidden; the router sets it for each target.
 	const params = readCatalogParams(ctx, itemIndex, op, spec ? [...OWN, spec.param] : OWN);
-	if (op.value === 'send_msg') checkSendMsgTarget(params);
+	if (op.value === 'send_msg') checkSendMsgTarget(params, op.name);
 	return { params, mode, spec };
 }
 
@@ -67,10 +67,11 @@ function messageGetter(ctx: IExecuteFunctions, itemIndex: number): (name: string
 }
 
 /**
- * `send_msg` picks the chat by `message_type`, or else by which id is given: the id the type needs
- * must be set, and without a type at least one of them. Checked before anything is sent.
+ * `send_msg` (and `send_forward_msg`) pick the chat by `message_type`, or else by which id is
+ * given: the id the type needs must be set, and without a type at least one of them. Checked
+ * before anything is sent. `operation` is the operation's name, for the message.
  */
-function checkSendMsgTarget(params: Record<string, unknown>): void {
+export function checkSendMsgTarget(params: Record<string, unknown>, operation: string): void {
 	const has = (key: string) => params[key] !== undefined && params[key] !== '';
 	const type = params.message_type;
 	if (type === 'group' && !has('group_id')) {
@@ -80,6 +81,6 @@ function checkSendMsgTarget(params: Record<string, unknown>): void {
 		throw new InputError('user_id', '"user_id" is required when "message_type" is "private"');
 	}
 	if (!has('group_id') && !has('user_id')) {
-		throw new InputError('user_id', 'Send Message needs a target: set "user_id" (private) or "group_id" (group)');
+		throw new InputError('user_id', `${operation} needs a target: set "user_id" (private) or "group_id" (group)`);
 	}
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../../catalog';
-import { resolveMediaFile } from '../../message/segmentBuilder';
+import { fileUriToPath, resolveMediaFile } from '../../message/segmentBuilder';
 import { binaryResolver, openUploadBinary } from './binary';
 import { Base64Value } from '../../../shared/upload/streamedJson';
 import { InputError } from '../../../shared/validation';
@@ -101,8 +101,9 @@ export const uploadHandler: OperationHandler = {
 		} else {
 			media = await resolveMediaFile(input, binaryResolver(this, itemIndex), UPLOAD_FIELDS);
 		}
-		// Upload actions take a plain local path (go-cqhttp reads it with os.Open), not a file:// URI.
-		params.file = (source === 'path' ? String(input.path).trim() : media.file) as never;
+		// Upload actions take a plain local path (go-cqhttp reads it with os.Open, Lagrange opens it as a
+		// file), not a file:// URI: one typed as the path is turned back into the path it names.
+		params.file = (source === 'path' ? fileUriToPath(String(input.path)) : media.file) as never;
 		const nameParam = op.params.find((p) => p.name === 'name');
 		if (nameParam) {
 			const given = String(this.getNodeParameter('fileName', itemIndex, '')).trim();

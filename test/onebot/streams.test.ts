@@ -1,0 +1,107 @@
+// NapCat's stream actions (download_file_stream, download_file_image_stream,
+// download_file_record_stream, test_download_stream): NapCat answers one call with several
+// envelopes carrying `stream: "stream-action"` (packages/napcat-onebot/action/OneBotAction.ts):
+// a file_info packet, the file in base64 chunks, then the final `type: "response"` packet (or a
+// failed one). Over HTTP they are written one after the other, each followed by "\r\n\r\n"
+// (network/http-server.ts); over the forward WebSocket each is a frame with the call's echo
+// (network/websocket-server.ts). A server speaking exactly that stands in for NapCat here.
+import { run } from './setup';
+
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+
+import { NodeApiError, type INodeParameters } from 'n8n-workflow';
+import { WebSocketServer } from 'ws';
+
+import { FakeOneBot } from '../fakes/onebot';
+
+const FILE = Buffer.from('The quarterly report, streamed in three chunks by NapCat.');
+const CHUNK = 20;
+
+/** The envelopes NapCat sends for one download_file_stream call. */
+function streamPackets(echo: unknown, fail: boolean): object[] {
+	const envelope = (data: object, status = 'ok', retcode = 0, message = '') => ({ status, retcode, data, message, wording: message, echo, stream: 'stream-action' });
+	const packets: object[] = [envelope({ type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK })];
+	let index = 0;
+	for (let at = 0; at < FILE.length; at += CHUNK) {
+		const chunk = FILE.subarray(at, at + CHUNK);
+		if (fail && index === 1) {
+			packets.push(envelope({ type: 'error', data_type: 'error' }, 'failed', 200, 'Download failed: disk error'));
+			return packets;
+		}
+		packets.push(envelope({ type: 'stream', data_type: 'file_chunk', index, data: chunk.toString('base64'), size: chunk.length, progress: 0, base64_size: 0 }));
+		index++;
+	}
+	packets.push(envelope({ type: 'response', data_type: 'file_complete', total_chunks: index, total_bytes: FILE.length, message: 'Download completed' }));
+	return packets;
+}
+
+let http: Server;
+let wss: WebSocketServer;
+let httpUrl: string;
+let wsUrl: string;
+let fake: FakeOneBot;
+
+before(async () => {
+	fake = await FakeOneBot.start();
+	http = createServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			const params = JSON.parse(body || '{}') as { file?: string };
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			for (const packet of streamPackets(null, params.file === 'broken')) res.write(`${JSON.stringify(packet)}\r\n\r\n`);
+			res.end();
+		});
+	});
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	httpUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+	wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+	await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+	wss.on('connection', (socket) => {
+		socket.on('message', (raw) => {
+			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string } };
+			for (const packet of streamPackets(echo, params.file === 'broken')) socket.send(JSON.stringify(packet));
+		});
+	});
+	wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+});
+after(async () => {
+	for (const client of wss.clients) client.terminate();
+	await new Promise<void>((resolve) => wss.close(() => resolve()));
+	http.closeAllConnections();
+	await new Promise<void>((resolve) => http.close(() => resolve()));
+	await fake.close();
+});
+
+const download = (file: string, transport: string): INodeParameters => ({
+	resource: 'stream',
+	operation: 'download_file_stream',
+	additionalFields: { file },
+	options: { transport },
+});
+
+describe('NapCat stream downloads', () => {
+	for (const transport of ['http', 'websocket']) {
+		test(`${transport}: every chunk is collected; one item with the file as binary and the final answer`, async () => {
+			const result = await run(fake, download('/tmp/report.txt', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.equal(result.output.length, 1);
+			const [item] = result.output;
+			assert.equal(item.json.file_name, 'report.txt');
+			assert.equal(item.json.total_bytes, FILE.length);
+			assert.equal(item.json.data_type, 'file_complete');
+			assert.ok(item.binary?.data, `binary: ${JSON.stringify(item.json)}`);
+			assert.equal(item.binary.data.fileName, 'report.txt');
+			assert.deepEqual(Buffer.from(item.binary.data.data, 'base64'), FILE);
+		});
+
+		test(`${transport}: a stream that fails midway is an error with NapCat's message, not a success`, async () => {
+			const result = await run(fake, download('broken', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
+			assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
+			assert.match(result.error.message, /download_file_stream failed \(retcode 200\): Download failed: disk error/);
+		});
+	}
+});
