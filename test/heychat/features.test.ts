@@ -267,6 +267,14 @@ describe('Reply', () => {
 		assert.equal(bodies(SEND).length, 0);
 	});
 
+	test('a reaction without room_id (as Heychat documents 5003): an error naming roomId, no private message to the reactor', async () => {
+		// the trigger's item for the documented 5003 example: channel, user and message, no room
+		const item = { eventType: '5003', typeName: 'reaction', channelId: BIG_CHANNEL, userId: '8829926', msgId: BIG_MSG, added: true };
+		const result = await run(fake, reply(), { items: [{ json: item }] });
+		assert.match(String(result.error?.message), /roomId/);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('an item that did not come from the trigger: an error saying what is missing, nothing sent', async () => {
 		const result = await run(fake, reply(), { items: [{ json: { text: 'hello' } }] });
 		assert.match(String(result.error?.message), /no roomId and channelId and no userId/);

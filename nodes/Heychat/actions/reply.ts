@@ -47,6 +47,14 @@ export function heychatReplyPlace(json: IDataObject): HeychatReplyPlace {
 		msgId: idOf(fields.msgId),
 	};
 	if (place.roomId && place.channelId) return { kind: 'channel', ...place };
+	// An event in a channel whose room is not known (Heychat's documented reaction event has no
+	// room_id) happened in a channel: answering it with a private message to its user is not a reply.
+	if (place.channelId) {
+		throw new InputError(
+			'roomId',
+			`The input item has a channelId but no roomId, so the reply cannot be sent to its channel (Heychat's reaction events may leave room_id out). Use Send Channel Message with the room set, or answer the user with Send Private Message.`,
+		);
+	}
 	if (place.userId) return { kind: 'private', ...place };
 	const missing = place.roomId ? 'channelId' : 'roomId';
 	throw new InputError(missing, `The input item has no ${place.roomId ? 'channelId' : 'roomId and channelId'} and no userId. ${FROM_TRIGGER}`);
