@@ -275,6 +275,17 @@ describe('Reply', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('a private reply with Markdown With Mentions: an error naming the message type before anything is sent (DMs take msg_type 3 or 4)', async () => {
+		const item = { type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true };
+		const result = await run(
+			fake,
+			{ ...reply(), messageType: 'markdownMentions', mentions: { users: '72053518' } },
+			{ items: [{ json: item }] },
+		);
+		assert.match(String(result.error?.message), /Private messages can only be/);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('an item that did not come from the trigger: an error saying what is missing, nothing sent', async () => {
 		const result = await run(fake, reply(), { items: [{ json: { text: 'hello' } }] });
 		assert.match(String(result.error?.message), /no roomId and channelId and no userId/);

@@ -558,6 +558,10 @@ export async function buildMessage(
 	if (!['text', 'markdown', 'markdownMentions'].includes(type)) {
 		throw new InputError('messageType', `Unknown message type "${String(type)}"`);
 	}
+	// private messages take msg_type 3 and 4 only (heychat-api §5.1): no mentions (a Reply to a member event)
+	if (privateMessage && type === 'markdownMentions') {
+		throw new InputError('messageType', 'Private messages can only be text, markdown or an image (no mentions)');
+	}
 
 	const raw = itemParameter(this, 'text', itemIndex, '');
 	const text = typeof raw === 'string' ? raw : String(raw ?? '');
