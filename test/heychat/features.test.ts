@@ -121,6 +121,53 @@ describe('Send Rate', () => {
 	});
 });
 
+describe('Stopping the execution', () => {
+	test('a send waiting for its Send Rate slot is not sent once the execution is stopped', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			let cancel: (() => void) | undefined;
+			// stop the execution while the first message is being answered: the others wait for their slot
+			other.on(SEND, () => {
+				cancel?.();
+				return undefined;
+			}, 1);
+			const result = await run(other, send(), {
+				items: textItems(4),
+				credentialOverrides: { sendRate: '600' },
+				onStarted: (stop) => (cancel = stop),
+			});
+			assert.ok(cancel, 'the run started');
+			assert.equal(other.callsTo(SEND).length, 1, 'nothing is sent after the stop');
+			assert.equal(result.output.length, 0);
+		} finally {
+			await other.close();
+		}
+	});
+
+	test('a private message waiting for the 9-per-minute budget is not sent once the execution is stopped, and the wait ends at once', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			let cancel: (() => void) | undefined;
+			// the 9th private message is being answered: the 10th would wait about a minute for its slot
+			other.on(PRIVATE, () => {
+				if (other.callsTo(PRIVATE).length === 9) setImmediate(() => cancel?.());
+				return undefined;
+			});
+			const started = performance.now();
+			await run(
+				other,
+				{ resource: 'message', operation: 'send_private_message', to_user_id: '={{ 1000 + $itemIndex }}', messageType: 'text', text: 'hi' },
+				{ items: textItems(10), onStarted: (stop) => (cancel = stop) },
+			);
+			assert.equal(other.callsTo(PRIVATE).length, 9, 'the 10th private message is not sent');
+			const took = performance.now() - started;
+			assert.ok(took < 30_000, `the stopped execution ended after ${Math.round(took)} ms, not after the minute-long wait`);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
 describe("Heychat's documented limits", () => {
 	test('every request and every private message takes a slot of the bot\'s shared per-minute budget', async () => {
 		const other = await FakeHeychat.start();

@@ -4,7 +4,15 @@ import { setOwn, stringifyWithBigInt } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { findOperation, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
-import { getHeychatCredentials, heychatRequest, type HeychatCall, type HeychatResult } from '../transport';
+import { AbortedError } from '../../shared/connection/abort';
+import {
+	executionCancelSignal,
+	getHeychatCredentials,
+	heychatRequest,
+	stoppedError,
+	type HeychatCall,
+	type HeychatResult,
+} from '../transport';
 import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
 import { callOptions } from './common';
@@ -187,7 +195,15 @@ export function sendPost(
 	const { operation, method, host, path } = post.request;
 	const request: HeychatCall = { operation, method, host, path, body, bodyText: post.bodyText(ackId) };
 	const sent = post.paced
-		? pacedHeychatSend(post.pacing, post.operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		? pacedHeychatSend(
+				post.pacing,
+				post.operation,
+				async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)),
+				executionCancelSignal(this),
+			).catch((error: unknown) => {
+				// stopped while waiting for its slot: not sent
+				throw error instanceof AbortedError ? stoppedError(this, post.operation, itemIndex) : error;
+			})
 		: heychatRequest.call(this, request, callOptions.call(this, itemIndex));
 	return sent.then((response) => postOutput(post.built, ackId, response));
 }
