@@ -248,6 +248,12 @@ describe('Send Channel Message to a list of channels', () => {
 		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
 	});
 
+	test('ids that reached the list as numbers beyond 2^53 (digits already lost) fail naming the field; nothing is sent to a rounded id', async () => {
+		const result = await run(fake, send({ targetMode: 'list', targetIds: `={{ [{ room_id: ${BIG_ROOM}, channel_id: ${BIG_CHANNEL} }] }}`, text: 'x' }));
+		assert.match(String(result.error?.message), /targetIds.*entry 1.*precision/);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('a JSON array of {room_id, channel_id} works; a bad entry fails before anything is sent', async () => {
 		const good = await run(fake, send({ targetMode: 'list', targetIds: JSON.stringify([{ room_id: BIG_ROOM, channel_id: BIG_CHANNEL }]), text: 'x' }));
 		assert.equal(good.error, undefined);

@@ -163,6 +163,10 @@ export function parseChannelTargets(value: unknown): ChannelTarget[] {
 		} else {
 			[room, channel] = String(entry).split(/[/:]/).map((part) => part.trim());
 		}
+		// a number beyond 2^53 has already lost its last digits: sending its text would address another id
+		if ([room, channel].some((id) => typeof id === 'number' && !Number.isSafeInteger(id))) {
+			throw new InputError(field, `"${field}" entry ${i + 1} holds an ID as a number beyond 2^53, which lost precision (${String(room)}/${String(channel)}); pass room and channel IDs as strings`);
+		}
 		const ids = [room, channel].map((id) => (typeof id === 'number' || typeof id === 'bigint' ? String(id) : id));
 		if (!ids.every((id) => typeof id === 'string' && /^\d+$/.test(id))) {
 			throw new InputError(field, `"${field}" entry ${i + 1} must be a room ID and a channel ID, e.g. 3663316788315193344/3665944781964836864, got ${JSON.stringify(entry)}`);
