@@ -339,6 +339,13 @@ describe('Reply', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('an item whose ids are numbers beyond 2^53 (digits already lost): an error naming the field, nothing sent to a rounded id', async () => {
+		const item = { roomId: Number(BIG_ROOM), channelId: Number(BIG_CHANNEL), userId: 43028164, msgId: BIG_MSG };
+		const result = await run(fake, reply(), { items: [{ json: item }] });
+		assert.match(String(result.error?.message), /roomId.*precision/);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('an item that did not come from the trigger: an error saying what is missing, nothing sent', async () => {
 		const result = await run(fake, reply(), { items: [{ json: { text: 'hello' } }] });
 		assert.match(String(result.error?.message), /no roomId and channelId and no userId/);

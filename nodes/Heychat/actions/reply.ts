@@ -27,8 +27,14 @@ export interface HeychatReplyPlace {
 	msgId?: string;
 }
 
-function idOf(value: unknown): string | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+function idOf(field: string, value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		// beyond 2^53 the number has already lost digits: its text would be another id
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError(field, `The input item's ${field} is a number beyond 2^53 (${value}), which lost precision; pass it as a string`);
+		}
+		return String(value);
+	}
 	if (typeof value === 'bigint') return value.toString();
 	if (typeof value === 'string' && value.trim() !== '') return value.trim();
 	return undefined;
@@ -41,10 +47,10 @@ export function heychatReplyPlace(json: IDataObject): HeychatReplyPlace {
 		fields = deriveFields({ raw: json, type: String(json.type), data: json.data as Record<string, unknown> });
 	}
 	const place = {
-		roomId: idOf(fields.roomId),
-		channelId: idOf(fields.channelId),
-		userId: idOf(fields.userId),
-		msgId: idOf(fields.msgId),
+		roomId: idOf('roomId', fields.roomId),
+		channelId: idOf('channelId', fields.channelId),
+		userId: idOf('userId', fields.userId),
+		msgId: idOf('msgId', fields.msgId),
 	};
 	if (place.roomId && place.channelId) return { kind: 'channel', ...place };
 	// An event in a channel whose room is not known (Heychat's documented reaction event has no
