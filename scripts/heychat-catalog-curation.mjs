@@ -504,6 +504,11 @@ export const operations = {
 		description: "Get a user's permissions in a channel",
 		params: {
 			to_user_id: { type: 'id', locator: null, displayName: 'User ID', why: 'A query value (text on the wire); checked as a user ID.' },
+			channel_id: {
+				locator: null,
+				displayName: 'Channel ID',
+				why: 'The endpoint has no room: the channel list is read from the selected room, so it could only say "Select a room first".',
+			},
 			parent_id: { displayName: 'Parent ID', description: 'The category the channel is in' },
 		},
 	},
