@@ -12,7 +12,7 @@ import { HeychatTrigger } from '../trigger/nodes';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
 import { realClock } from '../../nodes/shared/batch/clock';
 import { HEYCHAT_LIMITS, heychatPacing } from '../../nodes/Heychat/transport/pacing';
-import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, run } from './setup';
+import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, imageItem, png, run } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
 const PRIVATE = '/chatroom/v3/msg/user';
@@ -343,6 +343,13 @@ describe('Reply', () => {
 		const item = { roomId: Number(BIG_ROOM), channelId: Number(BIG_CHANNEL), userId: 43028164, msgId: BIG_MSG };
 		const result = await run(fake, reply(), { items: [{ json: item }] });
 		assert.match(String(result.error?.message), /roomId.*precision/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('a private reply with Append Images: an error naming inlineImages, not a message sent without its images', async () => {
+		const item = imageItem({ type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true }, 'chart', png(4, 3), 'image/png', 'chart.png');
+		const result = await run(fake, { ...reply(), messageOptions: { inlineImages: 'chart' } }, { items: [item] });
+		assert.match(String(result.error?.message), /inlineImages|Append Images/);
 		assert.equal(fake.calls.length, 0);
 	});
 

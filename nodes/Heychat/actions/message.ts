@@ -578,6 +578,13 @@ export async function buildMessage(
 		msg = built.msg;
 		mentions = { at_user_id: built.at_user_id, at_role_id: built.at_role_id, mention_channel_id: built.mention_channel_id };
 	}
+	// only Reply reaches here with the option (answering an event privately): failing beats sending without the images
+	if (privateMessage && typeof options.inlineImages === 'string' && options.inlineImages.trim() !== '') {
+		throw new InputError(
+			'inlineImages',
+			'"Append Images (Binary Fields)" cannot be sent in a private message (Reply answers an event without a channel privately): send the image as its own Image message',
+		);
+	}
 	const images = privateMessage ? [] : await inlineImages.call(this, itemIndex, options.inlineImages);
 	for (const image of images) msg += `${msg === '' ? '' : '\n\n'}![](${image.url})`;
 	if (msg.trim() === '') throw new InputError('text', '"Text" is required: the message is empty');
