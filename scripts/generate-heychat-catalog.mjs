@@ -40,6 +40,7 @@ const PARAM_KEYS = [
 	'wire',
 	'min',
 	'max',
+	'maxLength',
 ];
 
 function fail(message) {
@@ -96,6 +97,7 @@ function buildParam(entry, raw, where, curation) {
 	if (extra.wireDefault !== undefined) param.wireDefault = extra.wireDefault;
 	if (extra.min !== undefined) param.min = extra.min;
 	if (extra.max !== undefined) param.max = extra.max;
+	if (extra.maxLength !== undefined) param.maxLength = extra.maxLength;
 	if (extra.wire !== undefined) {
 		if (extra.wire !== 'string' || type !== 'id') fail(`${entry.name}.${raw.name}: wire "${extra.wire}" needs type id`);
 		param.wire = extra.wire;

@@ -24,6 +24,7 @@
 //   wire         'string': the JSON type on the wire differs from the editor type (a user ID
 //                checked as a positive integer, sent as a JSON string)
 //   min, max     inclusive bounds the reference documents, checked before anything is sent
+//   maxLength    the most characters a string may have (the reference's limit), checked likewise
 //   why          a note for maintainers, with its source; not copied into the catalog
 //
 // The HeyBox.Net SDK (../shared/reference/heychat/heyboxnet-sdk.json, what a working client sends)
@@ -375,8 +376,9 @@ export const operations = {
 			nickname: {
 				required: false,
 				wireDefault: '',
+				maxLength: 20,
 				description: 'At most 20 characters; left out or empty clears the nickname',
-				why: 'An empty nickname is meaningful (it clears), so it cannot be a required field.',
+				why: 'An empty nickname is meaningful (it clears), so it cannot be a required field. At most 20 characters: heychat-api §3.5 (APIFOX 5650569m0).',
 			},
 		},
 	},

@@ -22,6 +22,7 @@ interface Param {
 	generate?: string;
 	wireDefault?: unknown;
 	wire?: 'string';
+	maxLength?: number;
 }
 interface Op {
 	value: string;
@@ -72,8 +73,10 @@ function sample(op: Op, p: Param, index: number): { editor: unknown; wire: unkno
 					: [{ role_id: '3663316788343832578', allow: '34359738369', deny: '0', channel_type: 1 }];
 			return { editor: text, wire };
 		}
-		default:
-			return { editor: `${op.value}:${p.name}`, wire: `${op.value}:${p.name}` };
+		default: {
+			const text = `${op.value}:${p.name}`.slice(-(p.maxLength ?? Infinity));
+			return { editor: text, wire: text };
+		}
 	}
 }
 
@@ -298,6 +301,8 @@ describe('every catalog endpoint reaches the wire as the catalog says', () => {
 			// room/joined: limit at most 50; room/users: at most 300 (heychat-api §3.5)
 			[{ resource: 'room', operation: 'list_joined_rooms', additionalFields: { limit: 100 } }, /"limit" must be between 1 and 50/],
 			[{ resource: 'room', operation: 'list_room_users', room_id: byId(BIG_ROOM), additionalFields: { limit: 500 } }, /"limit" must be between 1 and 300/],
+			// room/nickname: at most 20 characters (§3.5), counted as characters, not UTF-16 units or bytes
+			[{ resource: 'room', operation: 'set_room_nickname', room_id: byId(BIG_ROOM), to_user_id: byId('72053518'), additionalFields: { nickname: '机器人'.repeat(7) } }, /"nickname" must be at most 20 characters, got 21/],
 			// stream/push: volume 0-100, repeat_num -1..1000, max_duration 1..10080 minutes (§3.7)
 			...([
 				[{ volume: 150 }, /"volume" must be between 0 and 100/],
