@@ -38,6 +38,9 @@ const PARAM_KEYS = [
 	'generate',
 	'wireDefault',
 	'wire',
+	'min',
+	'max',
+	'maxLength',
 ];
 
 function fail(message) {
@@ -92,6 +95,9 @@ function buildParam(entry, raw, where, curation) {
 	if (extra.handled) param.handled = true;
 	if (extra.generate) param.generate = extra.generate;
 	if (extra.wireDefault !== undefined) param.wireDefault = extra.wireDefault;
+	if (extra.min !== undefined) param.min = extra.min;
+	if (extra.max !== undefined) param.max = extra.max;
+	if (extra.maxLength !== undefined) param.maxLength = extra.maxLength;
 	if (extra.wire !== undefined) {
 		if (extra.wire !== 'string' || type !== 'id') fail(`${entry.name}.${raw.name}: wire "${extra.wire}" needs type id`);
 		param.wire = extra.wire;

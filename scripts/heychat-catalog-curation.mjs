@@ -23,6 +23,8 @@
 //                when the handler does not set it)
 //   wire         'string': the JSON type on the wire differs from the editor type (a user ID
 //                checked as a positive integer, sent as a JSON string)
+//   min, max     inclusive bounds the reference documents, checked before anything is sent
+//   maxLength    the most characters a string may have (the reference's limit), checked likewise
 //   why          a note for maintainers, with its source; not copied into the catalog
 //
 // The HeyBox.Net SDK (../shared/reference/heychat/heyboxnet-sdk.json, what a working client sends)
@@ -337,8 +339,10 @@ export const operations = {
 			limit: {
 				default: 50,
 				wireDefault: 50,
+				min: 1,
+				max: 50,
 				description: 'At most 50; 50 when left out',
-				why: 'HBNET GetJoinedRoomsAsync always sends offset and limit.',
+				why: 'HBNET GetJoinedRoomsAsync always sends offset and limit. Max 50: heychat-api §3.5.',
 			},
 		},
 	},
@@ -358,7 +362,7 @@ export const operations = {
 		params: {
 			room_id: { displayName: 'Room' },
 			offset: { required: false, default: 0, wireDefault: 0, description: 'Sent as 0 when left out' },
-			limit: { required: false, default: 100, wireDefault: 100, description: 'At most 300; 100 when left out' },
+			limit: { required: false, default: 100, wireDefault: 100, min: 1, max: 300, description: 'At most 300; 100 when left out', why: 'Max 300: heychat-api §3.5.' },
 			heybox_id: HEYBOX_ID_QUERY,
 		},
 	},
@@ -372,8 +376,9 @@ export const operations = {
 			nickname: {
 				required: false,
 				wireDefault: '',
+				maxLength: 20,
 				description: 'At most 20 characters; left out or empty clears the nickname',
-				why: 'An empty nickname is meaningful (it clears), so it cannot be a required field.',
+				why: 'An empty nickname is meaningful (it clears), so it cannot be a required field. At most 20 characters: heychat-api §3.5 (APIFOX 5650569m0).',
 			},
 		},
 	},
@@ -504,6 +509,11 @@ export const operations = {
 		description: "Get a user's permissions in a channel",
 		params: {
 			to_user_id: { type: 'id', locator: null, displayName: 'User ID', why: 'A query value (text on the wire); checked as a user ID.' },
+			channel_id: {
+				locator: null,
+				displayName: 'Channel ID',
+				why: 'The endpoint has no room: the channel list is read from the selected room, so it could only say "Select a room first".',
+			},
 			parent_id: { displayName: 'Parent ID', description: 'The category the channel is in' },
 		},
 	},
@@ -592,10 +602,10 @@ export const operations = {
 		description: 'Play an online audio stream in a voice channel',
 		params: {
 			operator: { locator: 'roomMember', displayName: 'Operator', description: 'Heybox user ID of the member who operates the stream' },
-			volume: { default: 100 },
-			repeat_num: { displayName: 'Repeat Count', default: 1, description: '-1 loops; 1 to 1000 plays that many times' },
-			max_duration: { displayName: 'Max Duration (Minutes)', default: 60, description: '1 to 10080; only with Repeat Count -1' },
-			seek_second: { displayName: 'Start At (Seconds)' },
+			volume: { default: 100, min: 0, max: 100, why: 'heychat-api §3.7: volume 0-100.' },
+			repeat_num: { displayName: 'Repeat Count', default: 1, min: -1, max: 1000, description: '-1 loops; 1 to 1000 plays that many times', why: 'heychat-api §3.7: repeat_num [-1,1000].' },
+			max_duration: { displayName: 'Max Duration (Minutes)', default: 60, min: 1, max: 10080, description: '1 to 10080; only with Repeat Count -1', why: 'heychat-api §3.7: max_duration [1,10080] minutes.' },
+			seek_second: { displayName: 'Start At (Seconds)', min: 0 },
 		},
 	},
 	stop_voice_stream: {

@@ -44,9 +44,15 @@ function secretList(secrets: Array<string | undefined>): string[] {
 	const out: string[] = [];
 	for (const secret of secrets) {
 		if (typeof secret !== 'string' || secret === '') continue;
-		out.push(secret);
 		const trimmed = secret.trim();
-		if (trimmed !== '' && trimmed !== secret) out.push(trimmed);
+		for (const form of [secret, trimmed]) {
+			if (form === '' || out.includes(form)) continue;
+			out.push(form);
+			// as a body may echo it: JSON-escaped ("/" written "\/", as some encoders do) and URL-encoded
+			for (const encoded of [form.replace(/\//g, '\\/'), JSON.stringify(form).slice(1, -1), encodeURIComponent(form)]) {
+				if (encoded !== form && !out.includes(encoded)) out.push(encoded);
+			}
+		}
 	}
 	// longest first, so a secret containing another is masked whole
 	return out.sort((a, b) => b.length - a.length);

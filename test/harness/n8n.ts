@@ -103,6 +103,11 @@ export interface RunNodeOptions {
 	mode?: WorkflowExecuteMode;
 	/** Extra INode fields (e.g. `alwaysOutputData`, `retryOnFail`, `executeOnce`). */
 	nodeSettings?: Partial<Pick<INode, 'alwaysOutputData' | 'executeOnce' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'onError' | 'disabled'>>;
+	/**
+	 * Called once the run has started with a function that cancels it as n8n's "Stop" does
+	 * (the engine aborts the nodes' execution cancel signal; the run ends when the node returns).
+	 */
+	onStarted?: (cancel: () => void) => void;
 }
 
 export interface RunNodeResult {
@@ -645,7 +650,9 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const additionalData = additionalDataFor(credentialsHelper, { executionId, hooks });
 
 	const engine = new CapturingWorkflowExecute(additionalData, mode);
-	const run = await engine.run({ workflow, startNode });
+	const running = engine.run({ workflow, startNode });
+	opts.onStarted?.(() => running.cancel());
+	const run = await running;
 
 	const runData = run.data.resultData.runData;
 	const task = runData[nodeName]?.[0];

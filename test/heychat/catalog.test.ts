@@ -102,6 +102,17 @@ describe('node description', () => {
 		}
 	});
 
+	test('a list that is read from the selected room (channels, roles, members) is offered only where the operation has a Room field', () => {
+		// searchChannels/searchRoles/searchRoomMembers read room_id: without one they can only say "Select a room first"
+		const fromRoom = new Set(['channel', 'role', 'roomMember']);
+		for (const op of heychatCatalog.operations) {
+			const hasRoom = op.params.some((p) => p.name === 'room_id');
+			for (const p of op.params.filter((x) => x.locator && fromRoom.has(x.locator))) {
+				assert.ok(hasRoom, `${op.value}.${p.name} lists ${p.locator}s, but ${op.value} has no room_id`);
+			}
+		}
+	});
+
 	test('message and upload fields are shown for their operations', () => {
 		for (const name of ['messageType', 'text', 'card', 'imageSource', 'binaryPropertyName', 'imageUrl', 'mentions', 'messageOptions']) {
 			assert.ok(properties.some((p) => p.name === name && visibleFor(p, 'message', 'send_channel_message')), name);

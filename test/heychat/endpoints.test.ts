@@ -22,6 +22,7 @@ interface Param {
 	generate?: string;
 	wireDefault?: unknown;
 	wire?: 'string';
+	maxLength?: number;
 }
 interface Op {
 	value: string;
@@ -72,8 +73,10 @@ function sample(op: Op, p: Param, index: number): { editor: unknown; wire: unkno
 					: [{ role_id: '3663316788343832578', allow: '34359738369', deny: '0', channel_type: 1 }];
 			return { editor: text, wire };
 		}
-		default:
-			return { editor: `${op.value}:${p.name}`, wire: `${op.value}:${p.name}` };
+		default: {
+			const text = `${op.value}:${p.name}`.slice(-(p.maxLength ?? Infinity));
+			return { editor: text, wire: text };
+		}
 	}
 }
 
@@ -291,6 +294,39 @@ describe('every catalog endpoint reaches the wire as the catalog says', () => {
 		assert.equal(json.width, 194);
 		assert.equal(json.height, 228);
 		assert.equal(json.fileSize, image.length);
+	});
+
+	test('values outside the documented ranges fail naming the field before anything is sent', async () => {
+		const cases: Array<[INodeParameters, RegExp]> = [
+			// room/joined: limit at most 50; room/users: at most 300 (heychat-api §3.5)
+			[{ resource: 'room', operation: 'list_joined_rooms', additionalFields: { limit: 100 } }, /"limit" must be between 1 and 50/],
+			[{ resource: 'room', operation: 'list_room_users', room_id: byId(BIG_ROOM), additionalFields: { limit: 500 } }, /"limit" must be between 1 and 300/],
+			// room/nickname: at most 20 characters (§3.5), counted as characters, not UTF-16 units or bytes
+			[{ resource: 'room', operation: 'set_room_nickname', room_id: byId(BIG_ROOM), to_user_id: byId('72053518'), additionalFields: { nickname: '机器人'.repeat(7) } }, /"nickname" must be at most 20 characters, got 21/],
+			// stream/push: volume 0-100, repeat_num -1..1000, max_duration 1..10080 minutes (§3.7)
+			...([
+				[{ volume: 150 }, /"volume" must be between 0 and 100/],
+				[{ repeat_num: -2 }, /"repeat_num" must be between -1 and 1000/],
+				[{ max_duration: 20000 }, /"max_duration" must be between 1 and 10080/],
+			] as Array<[INodeParameters, RegExp]>).map(([extra, error]): [INodeParameters, RegExp] => [
+				{
+					resource: 'channel',
+					operation: 'start_voice_stream',
+					room_id: byId(BIG_ROOM),
+					channel_id: byId(BIG_CHANNEL),
+					stream_url: 'https://example.com/a.mp3',
+					operator: byId('72053518'),
+					additionalFields: extra,
+				},
+				error,
+			]),
+		];
+		for (const [parameters, error] of cases) {
+			fake.reset();
+			const result = await run(fake, parameters);
+			assert.match(String(result.error?.message), error, JSON.stringify(parameters.additionalFields));
+			assert.equal(fake.calls.length, 0, `nothing sent for ${JSON.stringify(parameters.additionalFields)}`);
+		}
 	});
 
 	test('every endpoint of the catalog was covered above', () => {

@@ -194,6 +194,22 @@ describe('the token never appears in errors or output', () => {
 		assert.ok(!JSON.stringify({ d: (result.error as NodeApiError).description, m: result.error?.message }).includes(fake.token));
 	});
 
+	test('a body echoing the token JSON-escaped (a "/" written "\\/") or URL-encoded is redacted too', async () => {
+		// Heychat tokens are base64: "/" and "+" are common in them
+		const slashed = await FakeHeychat.start({ token: 'NzIwNTM1MTg7/c2VjcmV0+dG9rZW4=/abc' });
+		try {
+			const escaped = slashed.token.replace(/\//g, '\\/');
+			slashed.on(ROLES, () => ({ status: 500, body: `{"msg":"bad","echo":"${escaped}","q":"${encodeURIComponent(slashed.token)}"}` }));
+			const result = await run(slashed, listRoles);
+			const everything = JSON.stringify({ d: (result.error as NodeApiError).description, m: result.error?.message });
+			for (const form of [slashed.token, escaped, encodeURIComponent(slashed.token)]) {
+				assert.ok(!everything.includes(JSON.stringify(form).slice(1, -1)) && !everything.includes(form), `${form} in ${everything}`);
+			}
+		} finally {
+			await slashed.close();
+		}
+	});
+
 	test('the token travels only in the "token" header', async () => {
 		await run(fake, listRoles);
 		const call = fake.lastCall(ROLES)!;

@@ -12,7 +12,7 @@ import { HeychatTrigger } from '../trigger/nodes';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
 import { realClock } from '../../nodes/shared/batch/clock';
 import { HEYCHAT_LIMITS, heychatPacing } from '../../nodes/Heychat/transport/pacing';
-import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, run } from './setup';
+import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, imageItem, png, run } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
 const PRIVATE = '/chatroom/v3/msg/user';
@@ -121,6 +121,53 @@ describe('Send Rate', () => {
 	});
 });
 
+describe('Stopping the execution', () => {
+	test('a send waiting for its Send Rate slot is not sent once the execution is stopped', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			let cancel: (() => void) | undefined;
+			// stop the execution while the first message is being answered: the others wait for their slot
+			other.on(SEND, () => {
+				cancel?.();
+				return undefined;
+			}, 1);
+			const result = await run(other, send(), {
+				items: textItems(4),
+				credentialOverrides: { sendRate: '600' },
+				onStarted: (stop) => (cancel = stop),
+			});
+			assert.ok(cancel, 'the run started');
+			assert.equal(other.callsTo(SEND).length, 1, 'nothing is sent after the stop');
+			assert.equal(result.output.length, 0);
+		} finally {
+			await other.close();
+		}
+	});
+
+	test('a private message waiting for the 9-per-minute budget is not sent once the execution is stopped, and the wait ends at once', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			let cancel: (() => void) | undefined;
+			// the 9th private message is being answered: the 10th would wait about a minute for its slot
+			other.on(PRIVATE, () => {
+				if (other.callsTo(PRIVATE).length === 9) setImmediate(() => cancel?.());
+				return undefined;
+			});
+			const started = performance.now();
+			await run(
+				other,
+				{ resource: 'message', operation: 'send_private_message', to_user_id: '={{ 1000 + $itemIndex }}', messageType: 'text', text: 'hi' },
+				{ items: textItems(10), onStarted: (stop) => (cancel = stop) },
+			);
+			assert.equal(other.callsTo(PRIVATE).length, 9, 'the 10th private message is not sent');
+			const took = performance.now() - started;
+			assert.ok(took < 30_000, `the stopped execution ended after ${Math.round(took)} ms, not after the minute-long wait`);
+		} finally {
+			await other.close();
+		}
+	});
+});
+
 describe("Heychat's documented limits", () => {
 	test('every request and every private message takes a slot of the bot\'s shared per-minute budget', async () => {
 		const other = await FakeHeychat.start();
@@ -201,6 +248,12 @@ describe('Send Channel Message to a list of channels', () => {
 		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
 	});
 
+	test('ids that reached the list as numbers beyond 2^53 (digits already lost) fail naming the field; nothing is sent to a rounded id', async () => {
+		const result = await run(fake, send({ targetMode: 'list', targetIds: `={{ [{ room_id: ${BIG_ROOM}, channel_id: ${BIG_CHANNEL} }] }}`, text: 'x' }));
+		assert.match(String(result.error?.message), /targetIds.*entry 1.*precision/);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('a JSON array of {room_id, channel_id} works; a bad entry fails before anything is sent', async () => {
 		const good = await run(fake, send({ targetMode: 'list', targetIds: JSON.stringify([{ room_id: BIG_ROOM, channel_id: BIG_CHANNEL }]), text: 'x' }));
 		assert.equal(good.error, undefined);
@@ -265,6 +318,39 @@ describe('Reply', () => {
 		assert.equal(body.to_user_id, 8829926);
 		assert.equal(body.msg, 'pong');
 		assert.equal(bodies(SEND).length, 0);
+	});
+
+	test('a reaction without room_id (as Heychat documents 5003): an error naming roomId, no private message to the reactor', async () => {
+		// the trigger's item for the documented 5003 example: channel, user and message, no room
+		const item = { eventType: '5003', typeName: 'reaction', channelId: BIG_CHANNEL, userId: '8829926', msgId: BIG_MSG, added: true };
+		const result = await run(fake, reply(), { items: [{ json: item }] });
+		assert.match(String(result.error?.message), /roomId/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('a private reply with Markdown With Mentions: an error naming the message type before anything is sent (DMs take msg_type 3 or 4)', async () => {
+		const item = { type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true };
+		const result = await run(
+			fake,
+			{ ...reply(), messageType: 'markdownMentions', mentions: { users: '72053518' } },
+			{ items: [{ json: item }] },
+		);
+		assert.match(String(result.error?.message), /Private messages can only be/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('an item whose ids are numbers beyond 2^53 (digits already lost): an error naming the field, nothing sent to a rounded id', async () => {
+		const item = { roomId: Number(BIG_ROOM), channelId: Number(BIG_CHANNEL), userId: 43028164, msgId: BIG_MSG };
+		const result = await run(fake, reply(), { items: [{ json: item }] });
+		assert.match(String(result.error?.message), /roomId.*precision/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('a private reply with Append Images: an error naming inlineImages, not a message sent without its images', async () => {
+		const item = imageItem({ type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true }, 'chart', png(4, 3), 'image/png', 'chart.png');
+		const result = await run(fake, { ...reply(), messageOptions: { inlineImages: 'chart' } }, { items: [item] });
+		assert.match(String(result.error?.message), /inlineImages|Append Images/);
+		assert.equal(fake.calls.length, 0);
 	});
 
 	test('an item that did not come from the trigger: an error saying what is missing, nothing sent', async () => {

@@ -55,6 +55,36 @@ describe('listSearch', () => {
 		}
 	});
 
+	test('a search reads on past pages without a match (the editor loads no more pages for a search it cannot scroll)', async () => {
+		const big = await FakeHeychat.start();
+		try {
+			// 250 members, 100 a page: "Zed" is on the third page
+			const members = Array.from({ length: 250 }, (_, i) => ({ user_id: 10_000 + i, nickname: i === 230 ? 'Zed' : `member ${i}` }));
+			big.on('/chatroom/v2/room/users', (call) => {
+				const offset = Number(call.query.offset);
+				const page = members.slice(offset, offset + Number(call.query.limit));
+				return { body: { status: 'ok', msg: '', result: { room_info: { user_info: page, user_count: members.length } } } };
+			});
+			const found = await runListSearch(node, 'searchRoomMembers', credentialsFor(big), { resource: 'room', operation: 'kick_room_member', room_id: byId(BIG_ROOM) }, 'zed');
+			assert.deepEqual(found.results, [{ name: 'Zed (10230)', value: '10230' }]);
+			assert.equal(found.paginationToken, undefined, 'the list ended');
+			// 60 rooms, 50 a page: "Far" is on the second page
+			const rooms = Array.from({ length: 60 }, (_, i) => ({ room_id: `36633167883151934${String(i).padStart(2, '0')}`, room_name: i === 55 ? 'Far' : `R${i}` }));
+			big.on('/chatroom/v2/room/joined', (call) => {
+				const offset = Number(call.query.offset);
+				return { body: { status: 'ok', msg: '', result: { rooms: rooms.slice(offset, offset + Number(call.query.limit)), total: rooms.length } } };
+			});
+			const room = await runListSearch(node, 'searchRooms', credentialsFor(big), {}, 'far');
+			assert.deepEqual(room.results, [{ name: 'Far', value: '3663316788315193455' }]);
+			// without a search one page at a time, as before
+			const firstPage = await runListSearch(node, 'searchRooms', credentialsFor(big), {});
+			assert.equal(firstPage.results.length, 50);
+			assert.equal(firstPage.paginationToken, '50');
+		} finally {
+			await big.close();
+		}
+	});
+
 	test('channels: the selected room, categories flattened', async () => {
 		const result = await runListSearch(node, 'searchChannels', credentialsFor(fake), roomParams);
 		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room/view');

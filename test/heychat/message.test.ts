@@ -118,6 +118,11 @@ describe('message types', () => {
 		assert.equal(body().reply_id, BIG_MSG);
 		assert.ok(fake.lastCall(SEND)!.rawBody.toString().includes(`"reply_id":"${BIG_MSG}"`));
 	});
+
+	test('Reply: an expression giving the message id as a (safe) number still quotes it', async () => {
+		await run(fake, send({ messageType: 'markdown', text: 'yes', messageOptions: { replyTo: '={{ 1836295184143 }}' } }));
+		assert.equal(body().reply_id, '1836295184143');
+	});
 });
 
 describe('images', () => {
@@ -247,6 +252,8 @@ describe('input is checked before any request, naming the field', () => {
 		['image URL that is not http(s)', send({ messageType: 'image', imageSource: 'url', imageUrl: 'ftp://x/y.png' }), /must be an http\(s\) URL/],
 		['reply id that is not an id', send({ messageType: 'text', text: 'x', messageOptions: { replyTo: 'abc' } }), /Reply To Message ID/],
 		['mention ids that are not ids', send({ messageType: 'markdownMentions', text: 'x', mentions: { users: 'bob' } }), /numeric IDs/],
+		// an expression giving the id as a number beyond 2^53 (digits lost): not a silent send without the quote
+		['reply id given as a number beyond 2^53', send({ messageType: 'text', text: 'x', messageOptions: { replyTo: `={{ ${BIG_MSG} }}` } }), /Reply To Message ID.*precision/],
 	];
 	for (const [name, parameters, message, options] of cases) {
 		test(name, async () => {

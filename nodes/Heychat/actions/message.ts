@@ -163,6 +163,10 @@ export function parseChannelTargets(value: unknown): ChannelTarget[] {
 		} else {
 			[room, channel] = String(entry).split(/[/:]/).map((part) => part.trim());
 		}
+		// a number beyond 2^53 has already lost its last digits: sending its text would address another id
+		if ([room, channel].some((id) => typeof id === 'number' && !Number.isSafeInteger(id))) {
+			throw new InputError(field, `"${field}" entry ${i + 1} holds an ID as a number beyond 2^53, which lost precision (${String(room)}/${String(channel)}); pass room and channel IDs as strings`);
+		}
 		const ids = [room, channel].map((id) => (typeof id === 'number' || typeof id === 'bigint' ? String(id) : id));
 		if (!ids.every((id) => typeof id === 'string' && /^\d+$/.test(id))) {
 			throw new InputError(field, `"${field}" entry ${i + 1} must be a room ID and a channel ID, e.g. 3663316788315193344/3665944781964836864, got ${JSON.stringify(entry)}`);
@@ -558,6 +562,10 @@ export async function buildMessage(
 	if (!['text', 'markdown', 'markdownMentions'].includes(type)) {
 		throw new InputError('messageType', `Unknown message type "${String(type)}"`);
 	}
+	// private messages take msg_type 3 and 4 only (heychat-api §5.1): no mentions (a Reply to a member event)
+	if (privateMessage && type === 'markdownMentions') {
+		throw new InputError('messageType', 'Private messages can only be text, markdown or an image (no mentions)');
+	}
 
 	const raw = itemParameter(this, 'text', itemIndex, '');
 	const text = typeof raw === 'string' ? raw : String(raw ?? '');
@@ -569,6 +577,13 @@ export async function buildMessage(
 		const built = applyMentions(msg, input, placement);
 		msg = built.msg;
 		mentions = { at_user_id: built.at_user_id, at_role_id: built.at_role_id, mention_channel_id: built.mention_channel_id };
+	}
+	// only Reply reaches here with the option (answering an event privately): failing beats sending without the images
+	if (privateMessage && typeof options.inlineImages === 'string' && options.inlineImages.trim() !== '') {
+		throw new InputError(
+			'inlineImages',
+			'"Append Images (Binary Fields)" cannot be sent in a private message (Reply answers an event without a channel privately): send the image as its own Image message',
+		);
 	}
 	const images = privateMessage ? [] : await inlineImages.call(this, itemIndex, options.inlineImages);
 	for (const image of images) msg += `${msg === '' ? '' : '\n\n'}![](${image.url})`;

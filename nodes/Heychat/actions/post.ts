@@ -4,7 +4,15 @@ import { setOwn, stringifyWithBigInt } from '../../shared/json';
 import { InputError } from '../../shared/validation';
 import { findOperation, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
-import { getHeychatCredentials, heychatRequest, type HeychatCall, type HeychatResult } from '../transport';
+import { AbortedError } from '../../shared/connection/abort';
+import {
+	executionCancelSignal,
+	getHeychatCredentials,
+	heychatRequest,
+	stoppedError,
+	type HeychatCall,
+	type HeychatResult,
+} from '../transport';
 import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
 import { callOptions } from './common';
@@ -101,6 +109,22 @@ export function jsonWithStringField(body: IDataObject, key: string): (value: str
 	return (value) => open + JSON.stringify(value) + close;
 }
 
+/**
+ * Message Options › Reply To Message ID as text: an expression may give it as a number (kept when
+ * exact; beyond 2^53 its digits are already lost, which is an error, not a send without the quote).
+ */
+function replyToText(value: unknown): string {
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'bigint') return value.toString();
+	if (typeof value === 'number') {
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError('replyTo', `"Reply To Message ID" is a number beyond 2^53 (${value}), which lost precision; pass the message ID as a string`);
+		}
+		return String(value);
+	}
+	return '';
+}
+
 /** A post with everything but the item's ack ID worked out. */
 export interface PreparedPost {
 	operation: string;
@@ -132,7 +156,7 @@ export async function preparePost(
 	if (built.img !== undefined) body.img = built.img;
 	body[ACK_ID] = ''; // its place: filled in per send
 	if (destination.kind === 'channel') {
-		const replyTo = typeof options.replyTo === 'string' ? options.replyTo.trim() : '';
+		const replyTo = replyToText(options.replyTo);
 		if (replyTo !== '' && !/^\d+$/.test(replyTo)) {
 			throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
 		}
@@ -187,7 +211,15 @@ export function sendPost(
 	const { operation, method, host, path } = post.request;
 	const request: HeychatCall = { operation, method, host, path, body, bodyText: post.bodyText(ackId) };
 	const sent = post.paced
-		? pacedHeychatSend(post.pacing, post.operation, async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)))
+		? pacedHeychatSend(
+				post.pacing,
+				post.operation,
+				async () => await heychatRequest.call(this, request, callOptions.call(this, itemIndex)),
+				executionCancelSignal(this),
+			).catch((error: unknown) => {
+				// stopped while waiting for its slot: not sent
+				throw error instanceof AbortedError ? stoppedError(this, post.operation, itemIndex) : error;
+			})
 		: heychatRequest.call(this, request, callOptions.call(this, itemIndex));
 	return sent.then((response) => postOutput(post.built, ackId, response));
 }

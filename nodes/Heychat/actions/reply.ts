@@ -27,8 +27,14 @@ export interface HeychatReplyPlace {
 	msgId?: string;
 }
 
-function idOf(value: unknown): string | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+function idOf(field: string, value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		// beyond 2^53 the number has already lost digits: its text would be another id
+		if (!Number.isSafeInteger(value)) {
+			throw new InputError(field, `The input item's ${field} is a number beyond 2^53 (${value}), which lost precision; pass it as a string`);
+		}
+		return String(value);
+	}
 	if (typeof value === 'bigint') return value.toString();
 	if (typeof value === 'string' && value.trim() !== '') return value.trim();
 	return undefined;
@@ -41,12 +47,20 @@ export function heychatReplyPlace(json: IDataObject): HeychatReplyPlace {
 		fields = deriveFields({ raw: json, type: String(json.type), data: json.data as Record<string, unknown> });
 	}
 	const place = {
-		roomId: idOf(fields.roomId),
-		channelId: idOf(fields.channelId),
-		userId: idOf(fields.userId),
-		msgId: idOf(fields.msgId),
+		roomId: idOf('roomId', fields.roomId),
+		channelId: idOf('channelId', fields.channelId),
+		userId: idOf('userId', fields.userId),
+		msgId: idOf('msgId', fields.msgId),
 	};
 	if (place.roomId && place.channelId) return { kind: 'channel', ...place };
+	// An event in a channel whose room is not known (Heychat's documented reaction event has no
+	// room_id) happened in a channel: answering it with a private message to its user is not a reply.
+	if (place.channelId) {
+		throw new InputError(
+			'roomId',
+			`The input item has a channelId but no roomId, so the reply cannot be sent to its channel (Heychat's reaction events may leave room_id out). Use Send Channel Message with the room set, or answer the user with Send Private Message.`,
+		);
+	}
 	if (place.userId) return { kind: 'private', ...place };
 	const missing = place.roomId ? 'channelId' : 'roomId';
 	throw new InputError(missing, `The input item has no ${place.roomId ? 'channelId' : 'roomId and channelId'} and no userId. ${FROM_TRIGGER}`);

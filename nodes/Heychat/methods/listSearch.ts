@@ -41,8 +41,43 @@ function selectedRoom(this: ILoadOptionsFunctions): string {
 	return room;
 }
 
-function nextOffset(offset: number, received: number, page: number): string | undefined {
-	return received >= page ? String(offset + received) : undefined;
+/** The most pages one search reads (1,000 members or 500 rooms), each a request of the 300 per minute. */
+export const MAX_SEARCH_PAGES = 10;
+
+/**
+ * A paged list for the editor: one page without a search. With a search, the editor asks for no
+ * further page while the results do not fill its list (it cannot be scrolled), so a match on a
+ * later page would never be shown: pages are read on until a page's worth of matches, the end of
+ * the list, a page with no entry not seen before (a server ignoring offset) or MAX_SEARCH_PAGES.
+ */
+async function pagedSearch(
+	filter: string | undefined,
+	paginationToken: string | undefined,
+	pageSize: number,
+	readPage: (offset: number) => Promise<IDataObject[]>,
+	keyOf: (entry: IDataObject) => string,
+	toItem: (entry: IDataObject) => INodeListSearchItems | undefined,
+): Promise<INodeListSearchResult> {
+	let offset = Number(paginationToken) || 0;
+	const results: INodeListSearchItems[] = [];
+	const seen = new Set<string>();
+	for (let page = 1; ; page++) {
+		const entries = await readPage(offset);
+		let fresh = 0;
+		for (const entry of entries) {
+			const key = keyOf(entry);
+			if (seen.has(key)) continue;
+			seen.add(key);
+			fresh++;
+			const item = toItem(entry);
+			if (item) results.push(item);
+		}
+		offset += entries.length;
+		// a short page ends the list
+		if (entries.length < pageSize) return { results };
+		if (!filter || results.length >= pageSize || page >= MAX_SEARCH_PAGES) return { results, paginationToken: String(offset) };
+		if (fresh === 0) return { results };
+	}
 }
 
 export async function searchRooms(
@@ -50,13 +85,18 @@ export async function searchRooms(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const offset = Number(paginationToken) || 0;
-	const result = await catalogGet.call(this, 'list_joined_rooms', { offset, limit: ROOM_PAGE_SIZE });
-	const rooms = (findList(result, 'rooms') ?? []) as IDataObject[];
-	const results: INodeListSearchItems[] = rooms
-		.filter((room) => matches(filter, room.room_name, room.room_id))
-		.map((room) => ({ name: text(room.room_name) || text(room.room_id), value: text(room.room_id) }));
-	return { results, paginationToken: nextOffset(offset, rooms.length, ROOM_PAGE_SIZE) };
+	return await pagedSearch(
+		filter,
+		paginationToken,
+		ROOM_PAGE_SIZE,
+		async (offset) =>
+			(findList(await catalogGet.call(this, 'list_joined_rooms', { offset, limit: ROOM_PAGE_SIZE }), 'rooms') ?? []) as IDataObject[],
+		(room) => text(room.room_id),
+		(room) =>
+			matches(filter, room.room_name, room.room_id)
+				? { name: text(room.room_name) || text(room.room_id), value: text(room.room_id) }
+				: undefined,
+	);
 }
 
 export async function searchChannels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -90,20 +130,20 @@ export async function searchRoomMembers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const room = selectedRoom.call(this);
-	const offset = Number(paginationToken) || 0;
-	const result = await catalogGet.call(this, 'list_room_users', {
-		room_id: room,
-		offset,
-		limit: MEMBER_PAGE,
-		heybox_id: '',
-	});
-	const users = (findList(result, 'room_info.user_info') ?? findList(result, 'user_info') ?? []) as IDataObject[];
-	const results = users
-		.filter((user) => matches(filter, user.nickname, user.room_nickname, user.user_id))
-		.map((user) => {
+	return await pagedSearch(
+		filter,
+		paginationToken,
+		MEMBER_PAGE,
+		async (offset) => {
+			const result = await catalogGet.call(this, 'list_room_users', { room_id: room, offset, limit: MEMBER_PAGE, heybox_id: '' });
+			return (findList(result, 'room_info.user_info') ?? findList(result, 'user_info') ?? []) as IDataObject[];
+		},
+		(user) => text(user.user_id),
+		(user) => {
+			if (!matches(filter, user.nickname, user.room_nickname, user.user_id)) return undefined;
 			const name = text(user.room_nickname) || text(user.nickname);
 			const id = text(user.user_id);
 			return { name: name ? `${name} (${id})` : id, value: id };
-		});
-	return { results, paginationToken: nextOffset(offset, users.length, MEMBER_PAGE) };
+		},
+	);
 }

@@ -20,6 +20,7 @@ import {
 } from './constants';
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
+import { AbortedError, sleep as abortableSleep } from '../../shared/connection/abort';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
@@ -215,6 +216,27 @@ function isTimeout(code: string | undefined, message: string): boolean {
 	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout|timed out/i.test(message);
 }
 
+/** n8n's signal that the execution was stopped (undefined in contexts without one, e.g. list search). */
+export function executionCancelSignal(context: HeychatContext): AbortSignal | undefined {
+	const get = (context as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal;
+	return typeof get === 'function' ? get.call(context) : undefined;
+}
+
+/** The error of a call not sent because the execution was stopped while it waited. */
+export function stoppedError(context: HeychatContext, operation: string, itemIndex: number | undefined): NodeOperationError {
+	return new NodeOperationError(context.getNode(), `The execution was stopped: Heychat ${operation} was not sent`, {
+		itemIndex,
+	});
+}
+
+/** Whether a wait was ended by a stopped execution (AbortedError); its other errors are passed on. */
+export async function stoppedDuring(wait: Promise<unknown>): Promise<boolean> {
+	return await wait.then(
+		() => false,
+		(error: unknown) => (error instanceof AbortedError ? true : Promise.reject(error as Error)),
+	);
+}
+
 /** Heychat and the SDKs count these as success; everything else is a failure. */
 export function isSuccessStatus(status: unknown): boolean {
 	return status === undefined || status === 'ok' || status === true || status === 'true';
@@ -270,11 +292,17 @@ export async function heychatRequest(
 	const maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
 	const maxWaitMs = Math.max(0, options.maxWaitMs ?? DEFAULT_MAX_WAIT_SECONDS * 1000);
 
+	// a stopped execution sends nothing more: its waits end at once and nothing is sent after them
+	const signal = executionCancelSignal(this);
+
 	// Heychat's documented request limit is waited for, never failed on (sends are paced by their callers).
 	for (let attempt = 1; ; attempt++) {
 		let response: AxiosResponse<Buffer>;
 		// within the documented limits only (nothing to wait for otherwise)
-		if (pacing.withinLimits) await paceHeychatRequest(pacing);
+		if (pacing.withinLimits && (await stoppedDuring(paceHeychatRequest(pacing, signal)))) {
+			throw stoppedError(this, call.operation, options.itemIndex);
+		}
+		if (signal?.aborted) throw stoppedError(this, call.operation, options.itemIndex);
 		const agents = session.agents;
 		agents.begin();
 		try {
@@ -340,7 +368,8 @@ export async function heychatRequest(
 			this.logger?.debug(
 				`Heychat ${call.operation}: rate limited (HTTP 429${where ? `, ${where}` : ''}); retrying in ${info.waitMs} ms (retry ${attempt} of ${maxRetries})`,
 			);
-			await sleep(info.waitMs);
+			if (!signal) await sleep(info.waitMs);
+			else if (await stoppedDuring(abortableSleep(info.waitMs, signal))) throw stoppedError(this, call.operation, options.itemIndex);
 			continue;
 		}
 

@@ -75,9 +75,16 @@ export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 		}
 		case 'options':
 			return value;
-		default:
-			if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-			return String(value);
+		default: {
+			const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+			if (param.maxLength !== undefined) {
+				const length = [...text].length;
+				if (length > param.maxLength) {
+					throw new InputError(field, `"${field}" must be at most ${param.maxLength} characters, got ${length}`);
+				}
+			}
+			return text;
+		}
 	}
 }
 

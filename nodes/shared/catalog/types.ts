@@ -78,6 +78,8 @@ export interface ParamSpec {
 	 */
 	min?: number;
 	max?: number;
+	/** Strings: the most characters (code points) the backend takes, checked before anything is sent. */
+	maxLength?: number;
 	/** Other names some backends read for the same value (documentation only). */
 	aliases?: string[];
 }
