@@ -367,4 +367,13 @@ describe('reading the parameters', () => {
 		assert.throws(() => readFilterConfig(reader({ filters: { regex: '(' } })), /not a valid regular expression/);
 		assert.throws(() => readFilterConfig(reader({ events: ['nope'] })), /Unknown event type "nope"/);
 	});
+
+	test('Command Names without Command Prefixes is refused (it would filter nothing: every message started the workflow)', () => {
+		assert.throws(
+			() => readFilterConfig(reader({ filters: { commandNames: 'help' } })),
+			/"Command Names" only applies with "Command Prefixes"/,
+		);
+		assert.deepEqual([...readFilterConfig(reader({ filters: { commandNames: 'help', commandPrefixes: '/' } })).commandNames], ['help']);
+		assert.equal(readFilterConfig(reader({ filters: { commandNames: ' , ' } })).commandNames.size, 0, 'a blank list is no list');
+	});
 });

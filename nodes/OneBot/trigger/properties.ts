@@ -61,7 +61,7 @@ export const eventFilterProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. help, weather',
-				description: `With a command prefix: only these commands (case-insensitive). ${LIST_HINT}.`,
+				description: `Only these commands (case-insensitive); needs Command Prefixes. ${LIST_HINT}.`,
 			},
 			{
 				displayName: 'Command Prefixes',
