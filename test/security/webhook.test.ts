@@ -190,6 +190,21 @@ describe('webhook: replay window', () => {
 	});
 });
 
+describe('webhook: the filters are checked at activation, as in the WebSocket trigger', () => {
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['an invalid regular expression', { filters: { regex: '(' } }, /"Regular Expression" is not a valid regular expression/],
+		['a group list that is not numbers', { filters: { groupAllow: 'abc' } }, /Only Groups/],
+		['an unknown event type', { events: ['message', 'nonsense'] }, /Unknown event type "nonsense"/],
+	];
+	for (const [name, filters, message] of cases) {
+		test(`${name}: the activation fails naming the field (not a 500 for every event while the workflow looks active)`, async (t) => {
+			const parameters = { signature: 'secret', secret: SECRET, ...filters };
+			await assert.rejects(activateWebhook({ node: new OneBotWebhookTrigger(), parameters }), message);
+			figure(t, `${name}: activation refused`);
+		});
+	}
+});
+
 describe('webhook: quick-operation fields are validated like action fields', () => {
 	const cases: Array<[string, INodeParameters, RegExp]> = [
 		['Ban Duration -5', { ban: true, banDuration: '={{ -5 }}' }, /Quick Operation "Ban Duration \(Seconds\)": "ban_duration" must be zero or a positive integer, got -5/],

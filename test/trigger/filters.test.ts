@@ -248,6 +248,35 @@ describe('EventFilter', () => {
 		assert.ok(passes(f, privateMessageEvent(SELF, 2, 'hi')), 'private messages always pass');
 	});
 
+	test('guild messages (go-cqhttp) name the bot by self_tiny_id: @-mentions and own messages', () => {
+		// go-cqhttp's guild message: user ids, @ targets and self_tiny_id are tiny ids (beyond 2^53, strings)
+		const tiny = '144115218676520045';
+		const guild = (userId: string, message: unknown) =>
+			({
+				time: 1700000000,
+				self_id: SELF,
+				post_type: 'message',
+				message_type: 'guild',
+				sub_type: 'channel',
+				guild_id: '9123456789012345678',
+				channel_id: '1234567',
+				message_id: 'BAC3HLRYvXdY',
+				user_id: userId,
+				self_tiny_id: tiny,
+				message,
+				sender: { user_id: 0, tiny_id: userId, nickname: 'x' },
+			}) as Event;
+		const mentioned = guild('144115218676520099', [at(tiny), text(' hi')]);
+		assert.ok(passes(filter({ onlyWhenMentioned: true }), mentioned), 'an @ of the bot by its tiny id passes Only When Mentioned');
+		assert.equal(deriveFields(mentioned).isAtMe, true);
+		assert.ok(!passes(filter({ onlyWhenMentioned: true }), guild('144115218676520099', [at('144115218676520098'), text(' hi')])));
+		assert.ok(passes(filter({ onlyWhenMentioned: true }), guild('144115218676520099', `[CQ:at,qq=${tiny}] hi`)), 'CQ-code string');
+		const own = guild(tiny, [text('my own reply')]);
+		assert.equal(deriveFields(own).isSelf, true);
+		assert.ok(!passes(filter(), own), "the bot's own guild message is dropped by Ignore Own Messages");
+		assert.ok(passes(filter({ ignoreSelf: false }), own));
+	});
+
 	test("ignore the bot's own messages (default on)", () => {
 		const f = filter();
 		assert.ok(!passes(f, { ...groupMsg('x'), post_type: 'message_sent' }));
@@ -337,5 +366,14 @@ describe('reading the parameters', () => {
 		assert.throws(() => readFilterConfig(reader({ filters: { groupAllow: '12, abc' } })), /Only Groups.*"abc"/);
 		assert.throws(() => readFilterConfig(reader({ filters: { regex: '(' } })), /not a valid regular expression/);
 		assert.throws(() => readFilterConfig(reader({ events: ['nope'] })), /Unknown event type "nope"/);
+	});
+
+	test('Command Names without Command Prefixes is refused (it would filter nothing: every message started the workflow)', () => {
+		assert.throws(
+			() => readFilterConfig(reader({ filters: { commandNames: 'help' } })),
+			/"Command Names" only applies with "Command Prefixes"/,
+		);
+		assert.deepEqual([...readFilterConfig(reader({ filters: { commandNames: 'help', commandPrefixes: '/' } })).commandNames], ['help']);
+		assert.equal(readFilterConfig(reader({ filters: { commandNames: ' , ' } })).commandNames.size, 0, 'a blank list is no list');
 	});
 });

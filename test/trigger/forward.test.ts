@@ -340,13 +340,21 @@ describe('forward WebSocket: connection life', () => {
  * `{"status":"failed","retcode":1403,...}` and a close (the shared fake refuses at the handshake
  * instead, like go-cqhttp). `behaviour` 'silent' sends nothing on connect, 'close' closes at once.
  */
-async function napcatStyleServer(token: string, behaviour: 'normal' | 'silent' | 'close' = 'normal') {
+/** NapCat's refusal as it sends it: OB11Response.res(null, 'failed', 1403, 'token验证失败'), echo and stream included. */
+const NAPCAT_REFUSAL = { status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败', echo: null, stream: 'normal-action' };
+
+async function napcatStyleServer(
+	token: string,
+	behaviour: 'normal' | 'silent' | 'close' = 'normal',
+	refusal: Record<string, unknown> = { status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败' },
+) {
 	const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 	await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+	let expected = token;
 	wss.on('connection', (socket, req) => {
 		const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-		if (given !== token) {
-			socket.send(JSON.stringify({ status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败' }));
+		if (given !== expected) {
+			socket.send(JSON.stringify(refusal));
 			socket.close();
 			return;
 		}
@@ -357,6 +365,11 @@ async function napcatStyleServer(token: string, behaviour: 'normal' | 'silent' |
 	const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
 	return {
 		url,
+		/** A new token, as after the user changed it in the backend: open connections are dropped. */
+		rotateToken: (next: string) => {
+			expected = next;
+			for (const c of wss.clients) c.terminate();
+		},
 		close: async () => {
 			for (const c of wss.clients) c.terminate();
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -381,6 +394,39 @@ describe('forward WebSocket: backends that refuse the token after the upgrade (N
 			triggers.push(trigger);
 			const [item] = await trigger.waitForEmits(1);
 			assert.equal(item.text, 'napcat says hi');
+			await trigger.close();
+		} finally {
+			await server.close();
+		}
+	});
+
+	test("NapCat's refusal frame as sent (with echo: null and stream) fails the activation as a wrong token", async () => {
+		const server = await napcatStyleServer(TOKEN, 'normal', NAPCAT_REFUSAL);
+		try {
+			let failure: Error | undefined;
+			try {
+				// activated by mistake: stop it, or its reconnect loop outlives the test
+				await (await activateTrigger({ node: node(), credentials: { wsUrl: server.url, accessToken: 'not-the-token' } })).close();
+			} catch (error) {
+				failure = error as Error;
+			}
+			assert.match(failure?.message ?? 'the activation succeeded', /Access token wrong/);
+			assert.ok(!failure?.message.includes('not-the-token'));
+		} finally {
+			await server.close();
+		}
+	});
+
+	test("NapCat's refusal frame on a reconnect (token changed in the backend) stops the trigger with emitError", async () => {
+		const server = await napcatStyleServer(TOKEN, 'normal', NAPCAT_REFUSAL);
+		try {
+			const trigger = await activateTrigger({ node: node(50), credentials: { wsUrl: server.url, accessToken: TOKEN } });
+			triggers.push(trigger);
+			await trigger.waitForEmits(1);
+			server.rotateToken('a-new-token');
+			await waitFor(() => trigger.errors.length > 0, 3000, 'emitError');
+			assert.match(trigger.errors[0].message, /Access token wrong/);
+			assert.ok(!trigger.errors[0].message.includes(TOKEN));
 			await trigger.close();
 		} finally {
 			await server.close();

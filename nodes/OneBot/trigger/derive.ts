@@ -10,9 +10,9 @@ export interface DerivedFields {
 	text: string;
 	/** The message as segments, always an array (parsed from CQ code when the event has a string). */
 	segments: Segment[];
-	/** Whether a segment `at` names the bot (`data.qq` = self_id). */
+	/** Whether a segment `at` names the bot (`data.qq` = self_id; in a guild, self_tiny_id). */
 	isAtMe: boolean;
-	/** Whether the message is the bot's own (`message_sent`, or `user_id` = `self_id`). */
+	/** Whether the message is the bot's own (`message_sent`, or `user_id` = `self_id`; in a guild, self_tiny_id). */
 	isSelf: boolean;
 	/** The command name, when a command prefix matched. */
 	command?: string;
@@ -88,17 +88,41 @@ export function messageText(event: Record<string, unknown>): string {
 	return text.trim();
 }
 
-/** Whether the message is the bot's own (`message_sent`, or `user_id` = `self_id`). */
-export function isOwnMessage(event: Record<string, unknown>, selfId: string | undefined, userId: string | undefined): boolean {
-	return event.post_type === 'message_sent' || (selfId !== undefined && userId === selfId);
+/**
+ * Whether the message is the bot's own (`message_sent`, or `user_id` = `self_id`). In a guild
+ * (go-cqhttp's message_type guild) users are named by tiny id: there `user_id` is compared with
+ * `self_tiny_id` as well.
+ */
+export function isOwnMessage(
+	event: Record<string, unknown>,
+	selfId: string | undefined,
+	userId: string | undefined,
+	selfTinyId?: string,
+): boolean {
+	if (event.post_type === 'message_sent') return true;
+	if (userId === undefined) return false;
+	return userId === selfId || userId === selfTinyId;
 }
 
-export function mentionsSelf(segments: readonly Segment[], selfId: string | undefined): boolean {
-	if (selfId === undefined) return false;
+/** Whether an `at` segment names the bot: its QQ number, or in a guild its tiny id (`self_tiny_id`). */
+export function mentionsSelf(segments: readonly Segment[], selfId: string | undefined, selfTinyId?: string): boolean {
+	if (selfId === undefined && selfTinyId === undefined) return false;
 	for (let i = 0; i < segments.length; i++) {
-		if (segments[i].type === 'at' && idText(segments[i].data.qq) === selfId) return true;
+		if (segments[i].type !== 'at') continue;
+		const qq = idText(segments[i].data.qq);
+		if (qq !== undefined && (qq === selfId || qq === selfTinyId)) return true;
 	}
 	return false;
+}
+
+/**
+ * Whether an id as sent is the bot's: `self_id`, or in a guild `self_tiny_id` (guild messages name
+ * users, the bot included, by tiny id). Compared as sent (sameId): no text is made for a number.
+ */
+export function isBotId(value: unknown, event: Record<string, unknown>): boolean {
+	if (sameId(value, event.self_id)) return true;
+	const tiny = event.self_tiny_id;
+	return tiny !== undefined && sameId(value, tiny);
 }
 
 export interface CommandMatch {
@@ -151,12 +175,11 @@ export function addDerivedFields(target: Record<string, unknown>, event: Record<
 		return target;
 	}
 	const segments = eventSegments(event);
-	const selfId = event.self_id;
 	// isOwnMessage and mentionsSelf, with the ids compared as sent (sameId): no text is made for them
-	const isSelf = event.post_type === 'message_sent' || sameId(event.user_id, selfId);
+	const isSelf = event.post_type === 'message_sent' || isBotId(event.user_id, event);
 	let isAtMe = false;
 	for (let i = 0; i < segments.length; i++) {
-		if (segments[i].type === 'at' && sameId(segments[i].data.qq, selfId)) {
+		if (segments[i].type === 'at' && isBotId(segments[i].data.qq, event)) {
 			isAtMe = true;
 			break;
 		}

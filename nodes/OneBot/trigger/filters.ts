@@ -1,11 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { BoundedPairSet, type FrameCheck } from '../../shared/connection';
-import { idKey, sameId } from '../../shared/trigger/ids';
+import { idKey } from '../../shared/trigger/ids';
 import {
 	addDerivedFields,
 	eventSegments,
 	idText,
+	isBotId,
 	isMessageEvent,
 	matchSortedCommand,
 	mentionsSelf,
@@ -136,7 +137,7 @@ export class EventFilter {
 		}
 
 		// The cheap fields first: the segments and the item are only built for events that get this far.
-		if (message && c.ignoreSelf && (event.post_type === 'message_sent' || sameId(event.user_id, event.self_id))) return OWN_MESSAGE;
+		if (message && c.ignoreSelf && (event.post_type === 'message_sent' || isBotId(event.user_id, event))) return OWN_MESSAGE;
 
 		if (c.groupAllow.size > 0 && !this.groupAllow(event.group_id)) {
 			return drop(`group ${idText(event.group_id) ?? '(none)'} is not in the allowed groups`);
@@ -151,7 +152,7 @@ export class EventFilter {
 		let command: CommandMatch | undefined;
 		if (message) {
 			const type = event.message_type;
-			if (c.onlyWhenMentioned && type !== 'private' && !mentionsSelf(eventSegments(event), idText(event.self_id))) {
+			if (c.onlyWhenMentioned && type !== 'private' && !mentionsSelf(eventSegments(event), idText(event.self_id), idText(event.self_tiny_id))) {
 				return NOT_MENTIONED;
 			}
 			const needsText = c.keywords.length > 0 || c.regex !== undefined || c.commandPrefixes.length > 0;

@@ -35,14 +35,19 @@ export interface EventSocketOptions {
 	settleMs: number;
 }
 
-/** `{"status":"failed","retcode":1401|1403}` without echo: a token refused after the upgrade. */
+/**
+ * `{"status":"failed","retcode":1401|1403}` answering no call: a token refused after the upgrade.
+ * NapCat sends it with `"echo": null` (OB11Response.res(null, 'failed', 1403, 'token验证失败'));
+ * an echo that names a call (not null, not '') makes it an answer, not a refusal.
+ */
 export function authFailureCode(frame: RawFrame): 401 | 403 | undefined {
 	if (frameBytes(frame) > 4096) return undefined;
 	const text = frameText(frame);
 	if (!/140[13]/.test(text)) return undefined;
 	try {
 		const value = JSON.parse(text) as Record<string, unknown>;
-		if (value === null || typeof value !== 'object' || 'echo' in value || 'post_type' in value) return undefined;
+		if (value === null || typeof value !== 'object' || 'post_type' in value) return undefined;
+		if (value.echo !== undefined && value.echo !== null && value.echo !== '') return undefined;
 		const code = Number(value.retcode);
 		return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
 	} catch {

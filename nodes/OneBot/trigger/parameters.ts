@@ -35,6 +35,15 @@ export function readFilterConfig(read: ParameterReader): FilterConfig {
 	const dedupe = options.deduplicate !== false;
 	const size = Number(options.dedupeSize ?? DEFAULT_DEDUPE_SIZE);
 	const messageTypes = Array.isArray(filters.messageTypes) ? filters.messageTypes.map(String) : [];
+	const commandPrefixes = splitList(filters.commandPrefixes);
+	const commandNames = splitList(filters.commandNames).map((c) => c.toLowerCase());
+	if (commandNames.length > 0 && commandPrefixes.length === 0) {
+		// the names are matched against the word after a prefix: without one they would filter nothing
+		throw new InputError(
+			'commandNames',
+			'"Command Names" only applies with "Command Prefixes": add the prefix the commands start with (e.g. /), or clear Command Names',
+		);
+	}
 	return defaultFilterConfig({
 		eventTypes,
 		messageTypes: new Set(messageTypes),
@@ -45,8 +54,8 @@ export function readFilterConfig(read: ParameterReader): FilterConfig {
 		userDeny: idSet('Ignore Users', filters.userDeny, { signed: true }),
 		keywords: splitList(filters.keywords).map((k) => k.toLowerCase()),
 		regex: parseRegex('Regular Expression', String(filters.regex ?? '')),
-		commandPrefixes: splitList(filters.commandPrefixes),
-		commandNames: new Set(splitList(filters.commandNames).map((c) => c.toLowerCase())),
+		commandPrefixes,
+		commandNames: new Set(commandNames),
 		onlyWhenMentioned: read('onlyWhenMentioned', false) === true,
 		ignoreSelf: read('ignoreSelf', true) !== false,
 		dedupeSize: dedupe ? (Number.isFinite(size) && size >= 1 ? Math.floor(size) : DEFAULT_DEDUPE_SIZE) : 0,

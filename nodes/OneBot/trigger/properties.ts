@@ -29,7 +29,7 @@ export const eventFilterProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to drop the bot's own messages: message_sent events and messages whose user_id is the bot's self_id",
+			"Whether to drop the bot's own messages: message_sent events and messages whose user_id is the bot's self_id (in a guild: its self_tiny_id)",
 	},
 	{
 		displayName: 'Only When Mentioned',
@@ -61,7 +61,7 @@ export const eventFilterProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. help, weather',
-				description: `With a command prefix: only these commands (case-insensitive). ${LIST_HINT}.`,
+				description: `Only these commands (case-insensitive); needs Command Prefixes. ${LIST_HINT}.`,
 			},
 			{
 				displayName: 'Command Prefixes',

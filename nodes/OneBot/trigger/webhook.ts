@@ -155,11 +155,17 @@ export async function readWebhookSecurity(
 
 /**
  * Runs when the workflow is activated (n8n calls checkExists first): a signature check without a
- * secret, a bad replay window or an invalid quick operation fail the activation with the reason.
+ * secret, a bad replay window, an invalid filter (regular expression, id list, event type) or an
+ * invalid quick operation fail the activation with the reason, as the WebSocket trigger's do.
  */
 export async function checkWebhookSettings(this: IHookFunctions): Promise<void> {
 	const node = this.getNode();
 	const read: Reader = (name, fallback) => this.getNodeParameter(name, fallback) as unknown;
+	try {
+		readFilterConfig(read);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message);
+	}
 	await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 	if (String(read('respond', 'onReceived')) === 'onReceived') {
 		try {
