@@ -38,6 +38,7 @@ const PARAM_KEYS = [
 	'generate',
 	'wireDefault',
 	'wire',
+	'shape',
 ];
 
 function fail(message) {
@@ -92,6 +93,11 @@ function buildParam(entry, raw, where, curation) {
 	if (extra.handled) param.handled = true;
 	if (extra.generate) param.generate = extra.generate;
 	if (extra.wireDefault !== undefined) param.wireDefault = extra.wireDefault;
+	if (extra.shape !== undefined) {
+		const fits = extra.shape === 'digits' ? type === 'string' : (extra.shape === 'array' || extra.shape === 'object') && type === 'json';
+		if (!fits) fail(`${entry.name}.${raw.name}: shape "${extra.shape}" does not fit type ${type}`);
+		param.shape = extra.shape;
+	}
 	if (extra.wire !== undefined) {
 		if (extra.wire !== 'string' || type !== 'id') fail(`${entry.name}.${raw.name}: wire "${extra.wire}" needs type id`);
 		param.wire = extra.wire;

@@ -22,6 +22,7 @@ interface Param {
 	generate?: string;
 	wireDefault?: unknown;
 	wire?: 'string';
+	shape?: 'digits' | 'array' | 'object';
 }
 interface Op {
 	value: string;
@@ -73,6 +74,8 @@ function sample(op: Op, p: Param, index: number): { editor: unknown; wire: unkno
 			return { editor: text, wire };
 		}
 		default:
+			// permission bits: digits beyond 2^53, kept as text
+			if (p.shape === 'digits') return { editor: '34359738369', wire: '34359738369' };
 			return { editor: `${op.value}:${p.name}`, wire: `${op.value}:${p.name}` };
 	}
 }
