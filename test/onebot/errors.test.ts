@@ -138,6 +138,31 @@ describe('bad input is rejected before anything is sent, naming the field', () =
 			field: 'operation',
 			message: /"operation" must be valid JSON/,
 		},
+		{
+			name: 'a JSON object parameter given a list (the anonymous sender)',
+			parameters: { resource: 'groupAdmin', operation: 'set_group_anonymous_ban', group_id: byId('100001'), additionalFields: { anonymous: '[1, 2]' } },
+			field: 'anonymous',
+			message: /"anonymous" must be a JSON object .*got \[1,2\]/,
+		},
+		{
+			name: 'a required JSON object parameter given a string (the quick operation)',
+			parameters: { resource: 'system', operation: '.handle_quick_operation', context: '{"post_type": "message"}', operationParameter: '"reply"' },
+			field: 'operation',
+			message: /"operation" must be a JSON object/,
+		},
+		{
+			name: 'a JSON list parameter given an object (the forward card preview lines)',
+			parameters: {
+				resource: 'message',
+				operation: 'send_private_msg',
+				user_id: byId('20001'),
+				messageFormat: 'text',
+				text: 'hi',
+				additionalFields: { news: '{"text": "a"}' },
+			},
+			field: 'news',
+			message: /"news" must be a JSON array of objects/,
+		},
 	];
 
 	for (const c of cases) {
