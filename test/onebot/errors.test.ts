@@ -193,6 +193,9 @@ describe('bad input is rejected before anything is sent, naming the field', () =
 	for (const [name, parameters, field, issue] of [
 		['a required field left empty in the editor', { resource: 'message', operation: 'delete_msg', message_id: '' }, 'message_id', /"Message ID" is required/],
 		['a By-ID value that does not match the ID pattern', groupInfo('12a'), 'group_id', /A group ID is a number/],
+		['a negative By-ID group (no group has one)', groupInfo('-100001'), 'group_id', /A group ID is a number \(1 or more/],
+		['a By-ID group of 0', groupInfo('0'), 'group_id', /A group ID is a number \(1 or more/],
+		['a negative By-ID QQ number', { resource: 'friend', operation: 'get_stranger_info', user_id: byId('-20001') }, 'user_id', /A QQ number is a number \(1 or more/],
 		['an empty required message field', { ...sendPrivate(''), messageFormat: 'cqCode', cqString: '' }, 'cqString', /"CQ Code String" is required/],
 	] as Array<[string, INodeParameters, string, RegExp]>) {
 		test(`${name}: n8n refuses to run the workflow, and the editor marks the field`, async () => {
