@@ -41,6 +41,7 @@ const PARAM_KEYS = [
 	'min',
 	'max',
 	'maxLength',
+	'shape',
 ];
 
 function fail(message) {
@@ -98,6 +99,11 @@ function buildParam(entry, raw, where, curation) {
 	if (extra.min !== undefined) param.min = extra.min;
 	if (extra.max !== undefined) param.max = extra.max;
 	if (extra.maxLength !== undefined) param.maxLength = extra.maxLength;
+	if (extra.shape !== undefined) {
+		const fits = extra.shape === 'digits' ? type === 'string' : (extra.shape === 'array' || extra.shape === 'object') && type === 'json';
+		if (!fits) fail(`${entry.name}.${raw.name}: shape "${extra.shape}" does not fit type ${type}`);
+		param.shape = extra.shape;
+	}
 	if (extra.wire !== undefined) {
 		if (extra.wire !== 'string' || type !== 'id') fail(`${entry.name}.${raw.name}: wire "${extra.wire}" needs type id`);
 		param.wire = extra.wire;

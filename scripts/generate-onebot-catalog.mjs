@@ -384,6 +384,12 @@ function buildParams(actionName, bySource, curated, glossary, defaults, bounds) 
 		if (locator) spec.locator = locator;
 		if (aliasList.length > 0) spec.aliases = aliasList;
 		if ((curated.targets ?? []).includes(name)) spec.target = true;
+		// what a JSON value must be (an object, a list of objects), checked before sending
+		const shape = override.shape ?? (type === 'json' ? words.shape : undefined);
+		if (shape !== undefined) {
+			if (type !== 'json' || (shape !== 'array' && shape !== 'object')) fail(`${actionName}.${name}: shape "${shape}" needs type json`);
+			spec.shape = shape;
+		}
 		params.push(spec);
 	}
 	// "targets": where the operation acts, listed first in the curation's order (then the rest as found)

@@ -21,6 +21,8 @@
 //   generate     'nonce': filled with a random value when the user leaves it out
 //   wireDefault  sent when the user leaves the (optional) field out (for a handled field: sent
 //                when the handler does not set it)
+//   shape        'digits' (a string of decimal digits, e.g. permission bits) or, for json,
+//                'array' (a JSON array of objects) / 'object': checked before anything is sent
 //   wire         'string': the JSON type on the wire differs from the editor type (a user ID
 //                checked as a positive integer, sent as a JSON string)
 //   min, max     inclusive bounds the reference documents, checked before anything is sent
@@ -228,6 +230,8 @@ export const operations = {
 			permissions: {
 				description: 'Permission bits as a decimal string, e.g. 16384 (send messages) or 0',
 				default: '0',
+				shape: 'digits',
+				why: 'heychat-api.md §8.1: permissions, allow and deny are decimal strings (bitfields beyond 2^32).',
 			},
 			type: { description: 'Role type; bots may only create custom roles (0)', default: 0 },
 			hoist: {
@@ -262,7 +266,7 @@ export const operations = {
 				description: 'Sort position of the role; left out, it is not sent (the server keeps it)',
 				why: 'APIFOX marks it required; HBNET ModifyRoomRoleParams has no position at all.',
 			},
-			permissions: { description: 'Permission bits as a decimal string', default: '0' },
+			permissions: { description: 'Permission bits as a decimal string', default: '0', shape: 'digits' },
 			type: { description: 'Role type (0 = custom)', default: 0 },
 			hoist: {
 				type: 'options',
@@ -526,11 +530,13 @@ export const operations = {
 			heybox_id: HEYBOX_ID_QUERY,
 			roles: {
 				default: '[]',
+				shape: 'array',
 				description:
 					'JSON array of {"role_id": "…", "allow": "<bits>", "deny": "<bits>", "channel_type": 1}; IDs and bits as strings',
 			},
 			users: {
 				default: '[]',
+				shape: 'array',
 				description: 'JSON array of {"to_user_id": 12345678, "allow": "<bits>", "deny": "<bits>"}',
 			},
 		},

@@ -13,11 +13,8 @@ mkdir -p "${DEST}"
 DEST="$(cd "${DEST}" && pwd)"
 cd "${ROOT}"
 if [ "${N8N_SKIP_BUILD:-}" != "1" ]; then
-	# A fresh clone has no dependencies yet: install them from the lock file first.
-	if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/gulp ]; then
-		log "npm ci (first run in this clone)"
-		npm_config_yes=true npm ci --no-audit --no-fund >&2
-	fi
+	# A fresh clone has no dependencies yet, and a changed package-lock.json wants others: npm ci first.
+	node scripts/dependencies.mjs >&2
 	log "npm run build"
 	npm run build >&2
 fi

@@ -13,6 +13,7 @@ export interface CatalogParam {
 	options?: Array<{ value: string | number | boolean }>;
 	handled?: boolean;
 	wire?: 'string';
+	shape?: 'digits' | 'array' | 'object';
 }
 
 export interface CatalogOp {
@@ -46,7 +47,7 @@ export function sample(p: CatalogParam, index: number): unknown {
 		case 'json':
 			return '[]';
 		default:
-			return `${p.name}-value`;
+			return p.shape === 'digits' ? '16384' : `${p.name}-value`;
 	}
 }
 

@@ -23,6 +23,7 @@ interface Param {
 	wireDefault?: unknown;
 	wire?: 'string';
 	maxLength?: number;
+	shape?: 'digits' | 'array' | 'object';
 }
 interface Op {
 	value: string;
@@ -74,6 +75,8 @@ function sample(op: Op, p: Param, index: number): { editor: unknown; wire: unkno
 			return { editor: text, wire };
 		}
 		default: {
+			// permission bits: digits beyond 2^53, kept as text
+			if (p.shape === 'digits') return { editor: '34359738369', wire: '34359738369' };
 			const text = `${op.value}:${p.name}`.slice(-(p.maxLength ?? Infinity));
 			return { editor: text, wire: text };
 		}

@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import catalogJson from '../../nodes/Heychat/catalog/endpoints.json';
 import { FakeHeychat } from '../fakes/heychat';
 import { catalogCase, type CatalogOp } from './catalogCases';
-import { byId, run } from './setup';
+import { BIG_CHANNEL, BIG_ROLE, BIG_ROOM, byId, run } from './setup';
 
 const operations = (catalogJson as unknown as { operations: CatalogOp[] }).operations;
 const withUserIds = operations.filter((op) => !op.handler && op.params.some((p) => p.type === 'id' && p.required));
@@ -98,5 +100,78 @@ describe('room, channel, message and role IDs are checked before sending', () =>
 		});
 		assert.equal(result.error, undefined, String(result.error?.message));
 		assert.ok(fake.lastCall('/chatroom/v2/room/leave')!.rawBody.toString('utf8').includes('"room_id":"3663316788315"'));
+	});
+});
+
+describe('permission bits and permission lists are checked before sending', () => {
+	const role = (permissions: unknown): INodeParameters => ({
+		resource: 'role',
+		operation: 'create_room_role',
+		room_id: byId(BIG_ROOM),
+		name: 'Helpers',
+		permissions: permissions as string,
+		type: 0,
+		hoist: 0,
+	});
+	const overwrites = (roles: string, users: string): INodeParameters => ({
+		resource: 'channel',
+		operation: 'set_channel_permission',
+		room_id: byId(BIG_ROOM),
+		channel_id: byId(BIG_CHANNEL),
+		roles,
+		users,
+	});
+
+	for (const bad of ['abc', '16384a', '-1', '1.5', '0x10']) {
+		test(`create_room_role.permissions = ${JSON.stringify(bad)}: refused, naming the field, nothing sent`, async () => {
+			const result = await run(fake, role(bad));
+			assert.ok(result.error, 'the run fails');
+			assert.match(result.error.message, /"permissions" must be permission bits: a decimal number in digits/);
+			assert.match(String((result.error as Error & { description?: unknown }).description), /permissions/);
+			assert.equal(fake.calls.length, 0, 'nothing is sent');
+		});
+	}
+
+	test('update_room_role.permissions is checked too', async () => {
+		const result = await run(fake, {
+			resource: 'role',
+			operation: 'update_room_role',
+			room_id: byId(BIG_ROOM),
+			id: byId(BIG_ROLE),
+			name: 'Helpers',
+			permissions: 'all',
+			type: 0,
+			hoist: 0,
+		});
+		assert.match(String(result.error?.message), /"permissions" must be permission bits/);
+		assert.equal(fake.calls.length, 0, 'nothing is sent');
+	});
+
+	test('permission bits beyond 2^53 are sent as the same string of digits', async () => {
+		const result = await run(fake, role(' 34359738369 '));
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const body = JSON.parse(fake.lastCall('/chatroom/v2/room_role/create')!.rawBody.toString('utf8')) as Record<string, unknown>;
+		assert.equal(body.permissions, '34359738369');
+	});
+
+	for (const [name, roles, users, field] of [
+		['roles as an object', '{"role_id": "1", "allow": "1", "deny": "0"}', '[]', 'roles'],
+		['users as a number', '[]', '5', 'users'],
+		['roles holding a string', '["3663316788343832578"]', '[]', 'roles'],
+	] as const) {
+		test(`set_channel_permission with ${name}: refused, naming the field, nothing sent`, async () => {
+			const result = await run(fake, overwrites(roles, users));
+			assert.ok(result.error, 'the run fails');
+			assert.match(result.error.message, new RegExp(`"${field}" must be a JSON array of objects`));
+			assert.equal(fake.calls.length, 0, 'nothing is sent');
+		});
+	}
+
+	test('set_channel_permission with arrays of objects is sent', async () => {
+		const result = await run(fake, overwrites('[{"role_id": "3663316788343832578", "allow": "16384", "deny": "0", "channel_type": 1}]', '[]'));
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const body = JSON.parse(fake.lastCall('/chatroom/v2/role/role_user_perm')!.rawBody.toString('utf8')) as Record<string, unknown>;
+		assert.deepEqual(body.roles, [{ role_id: '3663316788343832578', allow: '16384', deny: '0', channel_type: 1 }]);
+		assert.deepEqual(body.users, []);
 	});
 });

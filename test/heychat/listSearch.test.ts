@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { ICredentialType } from 'n8n-workflow';
 
 import { FakeHeychat, FAKE_ROLES, failed } from '../fakes/heychat';
-import { runCredentialTest, runListSearch } from '../harness/n8n';
+import { runCredentialTest, runListSearch, runNode } from '../harness/n8n';
 import { HeychatTrigger } from '../../nodes/Heychat/HeychatTrigger.node.ts';
 import { freePort } from '../support/freePort';
 import { COMMON_QUERY } from '../../nodes/Heychat/transport/constants';
@@ -210,5 +210,19 @@ describe('credential test', () => {
 		const result = await check(fake.credentials({ apiBaseUrl: `${fake.url}/` }));
 		assert.equal(result.status, 'OK', result.message);
 		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room/joined');
+	});
+
+	test('spaces around a pasted URL are fine, in the test and in the node (as the OneBot credential\'s URLs)', async () => {
+		const result = await check(fake.credentials({ apiBaseUrl: ` ${fake.url}/ ` }));
+		assert.equal(result.status, 'OK', result.message);
+		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room/joined');
+		fake.reset();
+		const roles = await runNode({
+			node: heychatNodes[0],
+			parameters: { resource: 'role', operation: 'list_room_roles', room_id: { __rl: true, mode: 'id', value: '3663316788315193344' } },
+			credentials: { heychatBotApi: { data: fake.credentials({ apiBaseUrl: `${fake.url} `, uploadUrl: ` ${fake.url}/\n` }), type: credentialType } },
+		});
+		assert.equal(roles.error, undefined, String(roles.error?.message));
+		assert.equal(fake.lastCall()!.path, '/chatroom/v2/room_role/roles');
 	});
 });

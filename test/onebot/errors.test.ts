@@ -138,6 +138,31 @@ describe('bad input is rejected before anything is sent, naming the field', () =
 			field: 'operation',
 			message: /"operation" must be valid JSON/,
 		},
+		{
+			name: 'a JSON object parameter given a list (the anonymous sender)',
+			parameters: { resource: 'groupAdmin', operation: 'set_group_anonymous_ban', group_id: byId('100001'), additionalFields: { anonymous: '[1, 2]' } },
+			field: 'anonymous',
+			message: /"anonymous" must be a JSON object .*got \[1,2\]/,
+		},
+		{
+			name: 'a required JSON object parameter given a string (the quick operation)',
+			parameters: { resource: 'system', operation: '.handle_quick_operation', context: '{"post_type": "message"}', operationParameter: '"reply"' },
+			field: 'operation',
+			message: /"operation" must be a JSON object/,
+		},
+		{
+			name: 'a JSON list parameter given an object (the forward card preview lines)',
+			parameters: {
+				resource: 'message',
+				operation: 'send_private_msg',
+				user_id: byId('20001'),
+				messageFormat: 'text',
+				text: 'hi',
+				additionalFields: { news: '{"text": "a"}' },
+			},
+			field: 'news',
+			message: /"news" must be a JSON array of objects/,
+		},
 	];
 
 	for (const c of cases) {
@@ -168,6 +193,9 @@ describe('bad input is rejected before anything is sent, naming the field', () =
 	for (const [name, parameters, field, issue] of [
 		['a required field left empty in the editor', { resource: 'message', operation: 'delete_msg', message_id: '' }, 'message_id', /"Message ID" is required/],
 		['a By-ID value that does not match the ID pattern', groupInfo('12a'), 'group_id', /A group ID is a number/],
+		['a negative By-ID group (no group has one)', groupInfo('-100001'), 'group_id', /A group ID is a number \(1 or more/],
+		['a By-ID group of 0', groupInfo('0'), 'group_id', /A group ID is a number \(1 or more/],
+		['a negative By-ID QQ number', { resource: 'friend', operation: 'get_stranger_info', user_id: byId('-20001') }, 'user_id', /A QQ number is a number \(1 or more/],
 		['an empty required message field', { ...sendPrivate(''), messageFormat: 'cqCode', cqString: '' }, 'cqString', /"CQ Code String" is required/],
 	] as Array<[string, INodeParameters, string, RegExp]>) {
 		test(`${name}: n8n refuses to run the workflow, and the editor marks the field`, async () => {

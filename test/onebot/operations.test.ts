@@ -20,6 +20,7 @@ interface Param {
 	target?: boolean;
 	locator?: string;
 	options?: Array<{ value: string | number | boolean }>;
+	shape?: 'digits' | 'array' | 'object';
 }
 interface Op {
 	value: string;
@@ -93,11 +94,14 @@ function sample(op: Op, p: Param, index: number, firstId: boolean, variant: bool
 			return variant
 				? { editor: '["alpha", "beta, gamma", 7]', wire: ['alpha', 'beta, gamma', '7'] }
 				: { editor: 'alpha, beta gamma', wire: ['alpha', 'beta gamma'] };
-		case 'json':
-			return {
+		case 'json': {
+			const object = {
 				editor: `{"key": "value", "id": ${BIG_ID}, "list": [1, "two", null, -0.5], "nested": {"ok": true}}`,
 				wire: { key: 'value', id: BigInt(BIG_ID), list: [1, 'two', null, -0.5], nested: { ok: true } },
 			};
+			// a list of objects where the catalog asks for one
+			return p.shape === 'array' ? { editor: `[${object.editor}]`, wire: [object.wire] } : object;
+		}
 		case 'message':
 			return { editor: 'hello [CQ:face,id=14]', wire: 'hello [CQ:face,id=14]' };
 		default:

@@ -228,6 +228,25 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 		figure(`Heychat gave up after ${Math.round(performance.now() - started)} ms: ${result.error?.message}`);
 	});
 
+	test('Heychat: a Timeout of 0 from an expression is the field\'s minimum, 1 s, not no time limit at all', { timeout: 15_000 }, async () => {
+		const result = await runNode({
+			node: new Heychat(),
+			parameters: {
+				resource: 'role',
+				operation: 'list_room_roles',
+				room_id: { __rl: true, mode: 'id', value: '3663316788315193344' },
+				options: { timeout: '={{ 0 }}' },
+			} as never,
+			credentials: {
+				heychatBotApi: {
+					data: { token: 'e', apiBaseUrl: never.url, uploadUrl: never.url, gatewayUrl: 'ws://127.0.0.1:9/' },
+					type: new HeychatBotApi(),
+				},
+			},
+		});
+		assert.equal(result.error?.message, 'Heychat did not answer list_room_roles within 1 s');
+	});
+
 	test('OneBot: "… timed out after 1000 ms"', async () => {
 		const started = performance.now();
 		const result = await runNode({

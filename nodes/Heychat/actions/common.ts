@@ -95,7 +95,8 @@ function nonNegative(value: unknown, fallback: number): number {
 
 function callSettings(options: IDataObject): CallSettings {
 	return {
-		timeoutMs: nonNegative(options.timeout, 30) * 1000,
+		// at least the field's minimum, 1 s: 0 from an expression would be no time limit at all (axios)
+		timeoutMs: Math.max(1, nonNegative(options.timeout, 30)) * 1000,
 		maxRetries: Math.floor(nonNegative(options.rateLimitRetries, DEFAULT_MAX_RETRIES)),
 		maxWaitMs: nonNegative(options.maxRateLimitWait, DEFAULT_MAX_WAIT_SECONDS) * 1000,
 	};

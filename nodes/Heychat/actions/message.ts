@@ -341,6 +341,8 @@ export const messageProperties: INodeProperties[] = [
 				placeholder: 'data, chart',
 				description:
 					'Text and markdown only: binary fields to upload and show below the text, comma-separated',
+				// an image or card message has no text to add them below
+				displayOptions: { show: { '/messageType': ['text', 'markdown', 'markdownMentions'] } },
 			},
 			{
 				displayName: 'Channel Type',
@@ -349,6 +351,8 @@ export const messageProperties: INodeProperties[] = [
 				typeOptions: { numberPrecision: 0 },
 				default: 1,
 				description: 'Send only: the channel_type field (1 = text channel)',
+				// Update Channel Message has no channel_type
+				displayOptions: { show: { '/operation': ['send_channel_message', 'reply'] } },
 			},
 			IMAGE_HEIGHT_OPTION,
 			IMAGE_WIDTH_OPTION,

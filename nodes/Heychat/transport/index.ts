@@ -87,8 +87,9 @@ export async function getHeychatCredentials(this: HeychatContext | ITriggerFunct
 export function toHeychatCredentials(raw: ICredentialDataDecryptedObject): HeychatCredentials {
 	return {
 		token: typeof raw.token === 'string' ? raw.token.trim() : '',
-		apiBaseUrl: trimSlash(String(raw.apiBaseUrl || DEFAULT_API_URL)),
-		uploadUrl: trimSlash(String(raw.uploadUrl || DEFAULT_UPLOAD_URL)),
+		// spaces around a pasted URL are not part of it (the gateway URL and OneBot's URLs are trimmed too)
+		apiBaseUrl: trimSlash(String(raw.apiBaseUrl ?? '').trim() || DEFAULT_API_URL),
+		uploadUrl: trimSlash(String(raw.uploadUrl ?? '').trim() || DEFAULT_UPLOAD_URL),
 		gatewayUrl: String(raw.gatewayUrl ?? '').trim() || DEFAULT_GATEWAY_URL,
 		sendRate: sendRateOf(raw.sendRate, HEYCHAT_DEFAULT_SEND_RATE),
 		withinLimits: raw.withinLimits !== false,

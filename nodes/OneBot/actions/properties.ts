@@ -7,13 +7,14 @@ import { fanOutProperties, hideFanOutParam } from './targets';
 import { batchingOption } from '../../shared/batch/options';
 import { DEFAULT_MAX_UPLOAD_MIB } from './handlers/binary';
 
-const INT_ID = { idRegex: '^-?\\d+$', idPlaceholder: 'e.g. 123456789' };
+/** Group ids and QQ numbers are 1 or more (the catalog's min of every locator field): digits, no sign, not 0. */
+const INT_ID = { idRegex: '^0*[1-9]\\d*$', idPlaceholder: 'e.g. 123456789' };
 
 /** ParamSpec.locator → the list that fills it (methods/listSearch.ts). */
 export const ONEBOT_LOCATORS: Record<string, LocatorSpec> = {
-	group: { searchListMethod: 'searchGroups', noun: 'group', idError: 'A group ID is a number', ...INT_ID },
-	friend: { searchListMethod: 'searchFriends', noun: 'friend', idError: 'A QQ number is a number', ...INT_ID },
-	member: { searchListMethod: 'searchMembers', noun: 'member', idError: 'A QQ number is a number', ...INT_ID },
+	group: { searchListMethod: 'searchGroups', noun: 'group', idError: 'A group ID is a number (1 or more, digits only)', ...INT_ID },
+	friend: { searchListMethod: 'searchFriends', noun: 'friend', idError: 'A QQ number is a number (1 or more, digits only)', ...INT_ID },
+	member: { searchListMethod: 'searchMembers', noun: 'member', idError: 'A QQ number is a number (1 or more, digits only)', ...INT_ID },
 };
 
 const nodeOptions: INodeProperties = {

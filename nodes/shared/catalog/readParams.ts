@@ -60,7 +60,7 @@ export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 		case 'boolean':
 			return toBoolean(field, value);
 		case 'json':
-			return parseJson(field, value);
+			return checkJsonShape(field, parseJson(field, value), param.shape);
 		case 'message': {
 			if (typeof value !== 'string') return value;
 			const text = value.trim();
@@ -76,7 +76,12 @@ export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 		case 'options':
 			return value;
 		default: {
-			const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+			const text =
+				typeof value === 'object' && value !== null
+					? JSON.stringify(value)
+					: param.shape === 'digits'
+						? checkDigits(field, value)
+						: String(value);
 			if (param.maxLength !== undefined) {
 				const length = [...text].length;
 				if (length > param.maxLength) {
@@ -86,6 +91,42 @@ export function coerceParam(param: ParamSpec, raw: unknown): unknown {
 			return text;
 		}
 	}
+}
+
+const DIGITS = /^\d+$/;
+
+/** A decimal number kept as text (permission bits beyond 2^53): digits only, sent trimmed. */
+function checkDigits(field: string, value: unknown): string {
+	const text = String(value).trim();
+	if (!DIGITS.test(text)) {
+		throw new InputError(field, `"${field}" must be permission bits: a decimal number in digits (e.g. 16384 or 0), got ${JSON.stringify(String(value))}`);
+	}
+	return text;
+}
+
+function isPlainObject(value: unknown): boolean {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A parsed JSON value of the shape the catalog asks for (a list of objects, or one object). */
+function checkJsonShape(field: string, value: unknown, shape: ParamSpec['shape']): unknown {
+	if (shape === 'array' && !(Array.isArray(value) && value.every(isPlainObject))) {
+		throw new InputError(field, `"${field}" must be a JSON array of objects (e.g. [{"key": "value"}] or []), got ${describeJson(value)}`);
+	}
+	if (shape === 'object' && !isPlainObject(value)) {
+		throw new InputError(field, `"${field}" must be a JSON object (e.g. {"key": "value"}), got ${describeJson(value)}`);
+	}
+	return value;
+}
+
+function describeJson(value: unknown): string {
+	let text: string;
+	try {
+		text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+	} catch {
+		text = String(value);
+	}
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /**

@@ -82,6 +82,12 @@ export interface ParamSpec {
 	maxLength?: number;
 	/** Other names some backends read for the same value (documentation only). */
 	aliases?: string[];
+	/**
+	 * What a value must look like beyond its type, checked before anything is sent: `digits` for a
+	 * `string` kept as text that must be a decimal number (Heychat permission bits, beyond 2^53);
+	 * `array` / `object` for a `json` value (`array`: a JSON array of objects).
+	 */
+	shape?: 'digits' | 'array' | 'object';
 }
 
 export interface OperationSpec {
