@@ -137,15 +137,17 @@ describe('WebSocket failures', () => {
 		assert.equal(fake.connections(), 0);
 	});
 
-	test('NapCat/LLOneBot accept the upgrade, then refuse the token with a retcode 1403 frame and close: "Access token wrong"', async () => {
-		// NapCat's forward WebSocket (network/websocket-server.ts) checks the token after the upgrade:
-		// {"status":"failed","retcode":1403,"message":"token验证失败"} without echo, then a close.
+	// NapCat's forward WebSocket (network/websocket-server.ts) checks the token after the upgrade:
+	// {"status":"failed","retcode":1403,"message":"token验证失败"} with "echo": null (OB11Response.res),
+	// then a close; a frame with no echo at all reads the same.
+	for (const echo of [{ echo: null }, {}]) {
+	test(`NapCat/LLOneBot accept the upgrade, then refuse the token with a retcode 1403 frame (${JSON.stringify(echo)}) and close: "Access token wrong"`, async () => {
 		const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 		await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
 		const frames: string[] = [];
 		wss.on('connection', (socket) => {
 			socket.on('message', (data) => frames.push(String(data)));
-			socket.send(JSON.stringify({ status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败' }));
+			socket.send(JSON.stringify({ status: 'failed', retcode: 1403, data: null, message: 'token验证失败', wording: 'token验证失败', ...echo }));
 			setTimeout(() => socket.close(), 50);
 		});
 		const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -160,6 +162,7 @@ describe('WebSocket failures', () => {
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
 		}
 	});
+	}
 
 	test('an unknown action (retcode 1404 over WebSocket) → "does not support action X" with its backends', async () => {
 		const result = await run(fake, { resource: 'aiVoice', operation: 'get_ai_characters', group_id: byId('100001'), options: WS });

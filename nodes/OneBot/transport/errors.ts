@@ -79,13 +79,16 @@ function isNapCatUnsupported(response: OneBotResponse): boolean {
 
 /**
  * NapCat and LLOneBot accept a forward WebSocket upgrade whatever the token, then refuse a wrong
- * (or missing) one with `{"status":"failed","retcode":1403|1401}` without echo and close. The HTTP
- * status that refusal stands for, or undefined for any other frame (an answer, an event).
+ * (or missing) one with `{"status":"failed","retcode":1403|1401}` with no echo (NapCat: `"echo": null`)
+ * and close. The HTTP status that refusal stands for, or undefined for any other frame (an answer,
+ * an event). The action transport and the trigger both read refusals with it.
  */
 export function tokenRefusal(frame: object): 401 | 403 | undefined {
-	if ('echo' in frame || 'post_type' in frame) return undefined;
-	const { status, retcode } = frame as { status?: unknown; retcode?: unknown };
-	if (status !== 'failed') return undefined;
+	if ('post_type' in frame) return undefined;
+	// NapCat writes the refusal with `"echo": null` (no call of ours has an empty echo)
+	const { status, retcode, echo } = frame as { status?: unknown; retcode?: unknown; echo?: unknown };
+	if (echo !== undefined && echo !== null && echo !== '') return undefined;
+	if (status !== undefined && status !== 'failed') return undefined;
 	const code = Number(retcode);
 	return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
 }

@@ -156,14 +156,13 @@ export class WebSocketTransport implements OneBotTransport {
 			return; // not JSON: not an answer to us
 		}
 		if (frame === null || typeof frame !== 'object') return;
-		if (!('echo' in frame)) {
-			// an event, or the token refused after the upgrade (NapCat, LLOneBot), then a close
+		const echo = (frame as { echo?: unknown }).echo;
+		if (typeof echo !== 'string' || echo === '') {
+			// an event, or the token refused after the upgrade (NapCat with "echo": null, LLOneBot), then a close
 			const refused = tokenRefusal(frame);
 			if (refused) this.refuse(refused);
 			return;
 		}
-		const echo = (frame as { echo: unknown }).echo;
-		if (typeof echo !== 'string') return;
 		const entry = this.pending.get(echo);
 		if (!entry) return;
 		// a stream action's packet: the answer is the envelope after the last one

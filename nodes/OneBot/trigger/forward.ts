@@ -14,7 +14,7 @@ import {
 } from '../../shared/connection';
 import { redact } from '../../shared/redact';
 import { oneBotAuth, withQuery, type OneBotCredentials } from '../transport/auth';
-import { authMessage, OneBotCallError } from '../transport/errors';
+import { authMessage, OneBotCallError, tokenRefusal } from '../transport/errors';
 import { MAX_FRAME_BYTES } from '../transport/websocket';
 import type { OneBotEvent } from './derive';
 import { checkOneBotFrame } from './filters';
@@ -45,11 +45,8 @@ export function authFailureCode(frame: RawFrame): 401 | 403 | undefined {
 	const text = frameText(frame);
 	if (!/140[13]/.test(text)) return undefined;
 	try {
-		const value = JSON.parse(text) as Record<string, unknown>;
-		if (value === null || typeof value !== 'object' || 'post_type' in value) return undefined;
-		if (value.echo !== undefined && value.echo !== null && value.echo !== '') return undefined;
-		const code = Number(value.retcode);
-		return code === 1401 ? 401 : code === 1403 ? 403 : undefined;
+		const value = JSON.parse(text) as unknown;
+		return value !== null && typeof value === 'object' ? tokenRefusal(value) : undefined;
 	} catch {
 		return undefined;
 	}
