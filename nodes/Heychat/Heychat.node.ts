@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { pushPairedResults, readBatching, runOrdered } from '../shared/batch';
+import { executionCancelSignal, pushPairedResults, readBatching, runOrdered, stoppableClock } from '../shared/batch';
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
@@ -45,6 +45,8 @@ export class Heychat implements INodeType {
 		const batching = readBatching(this.getNodeParameter('options', 0, {}) as IDataObject);
 		const outcomes = await runOrdered(items.length, batching, (itemIndex) => runOperation.call(this, itemIndex), {
 			stopOnError: !continueOnFail,
+			// a stopped execution ends the wait between batches: the items after it are not sent
+			clock: stoppableClock(executionCancelSignal(this)),
 		});
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const outcome = outcomes[itemIndex];

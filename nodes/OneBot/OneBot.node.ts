@@ -10,7 +10,7 @@ import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
-import { runOrdered } from '../shared/batch/runner';
+import { executionCancelSignal, runOrdered, stoppableClock } from '../shared/batch';
 import { pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
@@ -62,6 +62,8 @@ export class OneBot implements INodeType {
 			const active = run;
 			const outcomes = await runOrdered(items.length, run.batching, (itemIndex) => runItem.call(this, active, itemIndex), {
 				stopOnError: !continueOnFail,
+				// a stopped execution ends the wait between batches: the items after it are not sent
+				clock: stoppableClock(executionCancelSignal(this)),
 			});
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const outcome = outcomes[itemIndex];

@@ -144,6 +144,27 @@ describe('Stopping the execution', () => {
 		}
 	});
 
+	test('the wait between batches ends at once when the execution is stopped, and the batches after it are not sent', async () => {
+		const other = await FakeHeychat.start();
+		try {
+			let cancel: (() => void) | undefined;
+			other.on(SEND, () => {
+				cancel?.();
+				return undefined;
+			}, 1);
+			const started = performance.now();
+			await run(other, send(batching({ batchSize: 1, batchInterval: 10_000, concurrency: 1 })), {
+				items: textItems(3),
+				onStarted: (stop) => (cancel = stop),
+			});
+			assert.equal(other.callsTo(SEND).length, 1, 'nothing is sent after the stop');
+			const took = performance.now() - started;
+			assert.ok(took < 5_000, `the stopped execution ended after ${Math.round(took)} ms, not after the 10 s Batch Interval`);
+		} finally {
+			await other.close();
+		}
+	});
+
 	test('a private message waiting for the 9-per-minute budget is not sent once the execution is stopped, and the wait ends at once', async () => {
 		const other = await FakeHeychat.start();
 		try {

@@ -186,6 +186,54 @@ describe('Send Rate', () => {
 	});
 });
 
+describe('Stopping the execution', () => {
+	/**
+	 * Runs Send Group Message for `n` items on a fake of its own and stops the execution (as n8n's
+	 * Stop does: the execution cancel signal) while the first message is being answered.
+	 */
+	async function stopDuringFirst(n: number, credentials: { sendRate: number }, parameters: INodeParameters) {
+		const fake = await FakeOneBot.start({ selfId: SELF });
+		try {
+			let cancel: (() => void) | undefined;
+			fake.setHandler('send_group_msg', () => {
+				cancel?.();
+				return { message_id: 1 };
+			});
+			const started = performance.now();
+			const result = await runNode({
+				node: new OneBot(),
+				parameters,
+				credentials: credentialsFor(fake, credentials),
+				items: textItems(n),
+				onStarted: (stop) => (cancel = stop),
+			});
+			assert.ok(cancel, 'the run started');
+			return { result, sent: fake.calls.filter((c) => c.action === 'send_group_msg').length, took: performance.now() - started };
+		} finally {
+			await fake.close();
+		}
+	}
+
+	test('a send waiting for its Send Rate slot is not sent, and the wait ends at once', async () => {
+		// 6 per minute: the second message would wait 10 s for its slot
+		const { result, sent, took } = await stopDuringFirst(3, { sendRate: 6 }, sendGroup());
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+		assert.ok(took < 5_000, `the stopped execution ended after ${Math.round(took)} ms, not after the 10 s wait`);
+		assert.ok(result.output.length <= 1, 'no item after the stop came out as sent');
+	});
+
+	test('without a Send Rate, no further item is sent', async () => {
+		const { sent } = await stopDuringFirst(5, { sendRate: 0 }, sendGroup());
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+	});
+
+	test('the wait between batches ends at once, and the batches after it are not sent', async () => {
+		const { sent, took } = await stopDuringFirst(3, { sendRate: 0 }, sendGroup(batching({ batchSize: 1, batchInterval: 10_000, concurrency: 1 })));
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+		assert.ok(took < 5_000, `the stopped execution ended after ${Math.round(took)} ms, not after the 10 s Batch Interval`);
+	});
+});
+
 describe('Send Group Message to many groups', () => {
 	test('a list: one item per group in list order, a failing group carries its error and does not stop the others', async () => {
 		bot.resetBehaviour();

@@ -20,6 +20,7 @@ import {
 } from './constants';
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
+import { executionCancelSignal } from '../../shared/batch/clock';
 import { AbortedError, sleep as abortableSleep } from '../../shared/connection/abort';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
@@ -217,11 +218,7 @@ function isTimeout(code: string | undefined, message: string): boolean {
 	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout|timed out/i.test(message);
 }
 
-/** n8n's signal that the execution was stopped (undefined in contexts without one, e.g. list search). */
-export function executionCancelSignal(context: HeychatContext): AbortSignal | undefined {
-	const get = (context as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal;
-	return typeof get === 'function' ? get.call(context) : undefined;
-}
+export { executionCancelSignal };
 
 /** The error of a call not sent because the execution was stopped while it waited. */
 export function stoppedError(context: HeychatContext, operation: string, itemIndex: number | undefined): NodeOperationError {

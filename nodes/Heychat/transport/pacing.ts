@@ -1,6 +1,4 @@
-import { paceSend, paceWindow, pacingKey, sendFinished, sendRateOf } from '../../shared/batch';
-import { realClock, type Clock } from '../../shared/batch/clock';
-import { AbortedError, sleep } from '../../shared/connection/abort';
+import { paceSend, paceWindow, pacingKey, sendFinished, sendRateOf, stoppableClock } from '../../shared/batch';
 
 /**
  * Heychat's documented limits (heychat-api §2.2): 300 requests per minute per bot, and 9 private
@@ -40,30 +38,6 @@ export function isPacedSend(pacing: HeychatPacing, operation: string): boolean {
 }
 
 /**
- * The clock of the waits for a slot: a wait ends at once, rejecting with AbortedError, when the
- * execution is stopped (`signal`, n8n's execution cancel signal), so nothing waits on to be sent.
- */
-function waitClock(signal: AbortSignal | undefined): { clock: Clock } | undefined {
-	if (!signal) return undefined;
-	let made = waitClocks.get(signal);
-	if (made) return made;
-	const clock: Clock = {
-		now: realClock.now,
-		sleep: async (ms) => {
-			// no wait (nearly every request): no timer either
-			if (ms > 0) await sleep(ms, signal);
-			else if (signal.aborted) throw new AbortedError();
-		},
-	};
-	made = { clock };
-	waitClocks.set(signal, made);
-	return made;
-}
-
-/** One wait clock per execution (its signal), not one per request. */
-const waitClocks = new WeakMap<AbortSignal, { clock: Clock }>();
-
-/**
  * Makes a send in its slots: the credential's Send Rate (the next slot counts from this send's end)
  * and, within the limits, the private-message budget. Anything else goes straight through. A
  * stopped execution (`signal`) ends the wait with AbortedError, and the send is not made.
@@ -76,7 +50,7 @@ export async function pacedHeychatSend<T>(
 ): Promise<T> {
 	// no Send Rate, no private-message budget to keep: nothing to wait for, nothing to record
 	if (!isPacedSend(pacing, operation)) return await send();
-	const clock = waitClock(signal);
+	const clock = { clock: stoppableClock(signal) };
 	await paceSend(pacing.key, pacing.sendRate, undefined, clock);
 	if (pacing.withinLimits && PRIVATE_OPERATIONS.has(operation)) {
 		await paceWindow(`${pacing.key}:private`, HEYCHAT_LIMITS.privateMessagesPerMinute, HEYCHAT_LIMITS.windowMs, clock);
@@ -91,6 +65,6 @@ export async function pacedHeychatSend<T>(
 /** Before each request sent (retries included): a slot of the 300 requests per minute (ended by a stopped execution). */
 export async function paceHeychatRequest(pacing: HeychatPacing, signal?: AbortSignal): Promise<void> {
 	if (pacing.withinLimits) {
-		await paceWindow(pacing.allKey, HEYCHAT_LIMITS.requestsPerMinute, HEYCHAT_LIMITS.windowMs, waitClock(signal));
+		await paceWindow(pacing.allKey, HEYCHAT_LIMITS.requestsPerMinute, HEYCHAT_LIMITS.windowMs, { clock: stoppableClock(signal) });
 	}
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { paceSend, pacingKey, sendFinished, sendRateOf } from '../../shared/batch';
+import { paceSend, pacingKey, sendFinished, sendRateOf, stoppableClock } from '../../shared/batch';
 
 /**
  * The OneBot credential's Send Rate: messages per minute, by default 20 (one every 3 to 3.6 s),
@@ -32,11 +32,20 @@ export function oneBotPacing(raw: ICredentialDataDecryptedObject): OneBotPacing 
 	};
 }
 
-/** Makes `call` in its send slot when `action` sends (the next slot counts from its end). */
-export async function pacedOneBotCall<T>(pacing: OneBotPacing, action: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Makes `call` in its send slot when `action` sends (the next slot counts from its end). When the
+ * execution is stopped (`signal`, n8n's execution cancel signal) the wait ends at once with
+ * ExecutionStoppedError and the call is not made.
+ */
+export async function pacedOneBotCall<T>(
+	pacing: OneBotPacing,
+	action: string,
+	call: () => Promise<T>,
+	signal?: AbortSignal,
+): Promise<T> {
 	// Send Rate 0 (pacing off) or not a send: nothing to wait for, nothing to record.
 	if (!(pacing.perMinute > 0) || !isSendAction(action)) return await call();
-	await paceSend(pacing.key, pacing.perMinute);
+	await paceSend(pacing.key, pacing.perMinute, undefined, { clock: stoppableClock(signal) });
 	try {
 		return await call();
 	} finally {

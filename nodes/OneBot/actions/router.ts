@@ -17,7 +17,7 @@ import {
 	type TransportKind,
 } from '../transport';
 import type { OneBotResponse, OneBotTransport } from '../transport/types';
-import { readBatching, type BatchSettings } from '../../shared/batch';
+import { executionCancelSignal, ExecutionStoppedError, readBatching, type BatchSettings } from '../../shared/batch';
 import { sendToTargets } from '../../shared/targets';
 import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
@@ -45,6 +45,8 @@ export interface OneBotRun {
 	/** The backend once resolved: later items fit their calls without waiting for it again. */
 	resolved?: DetectedBackend;
 	pacing: OneBotPacing;
+	/** n8n's execution cancel signal: a stopped execution's waits end and nothing more is sent. */
+	stopped: AbortSignal | undefined;
 	batching: BatchSettings;
 	/**
 	 * Whether every item makes the same call: the handler reads only node parameters and none of
@@ -83,6 +85,7 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 		credentials,
 		backend,
 		pacing: oneBotPacing(data),
+		stopped: executionCancelSignal(this),
 		batching: readBatching(options),
 		callsAlike: !nodeHoldsExpression(this) && handler.readsParametersOnly?.call(this, op) === true,
 	};
@@ -105,11 +108,12 @@ export function isBatch(this: IExecuteFunctions, run: OneBotRun): boolean {
 	return Boolean(run.handler.prepareBatch && run.handler.isBatch?.call(this, run.op));
 }
 
-/** One call; a send first waits for its slot of the credential's Send Rate. */
+/** One call; a send first waits for its slot of the credential's Send Rate. A stopped execution makes no more calls. */
 function send(run: OneBotRun, action: string, params: IDataObject): Promise<OneBotResponse> {
+	if (run.stopped?.aborted) return Promise.reject(new ExecutionStoppedError());
 	// Pacing off (Send Rate 0): the transport's own promise, without a closure or an async frame per item.
 	if (!(run.pacing.perMinute > 0)) return run.transport.call(action, params);
-	return pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params));
+	return pacedOneBotCall(run.pacing, action, async () => await run.transport.call(action, params), run.stopped);
 }
 
 function outputId(id: number | bigint): number | string {

@@ -16,7 +16,8 @@ export interface RunOrderedOptions {
 /**
  * Runs `task` for items 0..count-1 in batches of `batchSize` (0 = one batch), at most
  * `concurrency` at once, waiting `batchInterval` ms between batches, and returns each item's
- * outcome in input order (whatever order they finished in).
+ * outcome in input order (whatever order they finished in). A wait between batches that fails
+ * (its clock's sleep rejects: the execution was stopped) fails every item not started with that error.
  */
 export async function runOrdered<T>(
 	count: number,
@@ -33,7 +34,15 @@ export async function runOrdered<T>(
 
 	for (let start = 0; start < count; start += batchSize) {
 		if (failed && options.stopOnError) break;
-		if (start > 0 && settings.batchInterval > 0) await clock.sleep(settings.batchInterval);
+		if (start > 0 && settings.batchInterval > 0) {
+			try {
+				await clock.sleep(settings.batchInterval);
+			} catch (error) {
+				// the wait ended early (a stopped execution, see stoppableClock): the items not started get its error
+				for (let i = start; i < count; i++) outcomes[i] = { status: 'error', error };
+				break;
+			}
+		}
 		const end = Math.min(count, start + batchSize);
 		let next = start;
 		const worker = async (): Promise<void> => {
