@@ -111,7 +111,8 @@ describe('markdown escaping for text messages', () => {
 	test('formatting characters are escaped, mentions left alone', () => {
 		assert.equal(escapeMarkdown('a *b* _c_ `d` [e](f) <g>'), 'a \\*b\\* \\_c\\_ \\`d\\` \\[e\\](f) \\<g>');
 		assert.equal(escapeMarkdown('# title\n- item\n1. one\n> quote'), '\\# title\n\\- item\n1\\. one\n\\> quote');
-		assert.equal(escapeMarkdown('@{id:1} #{id:2} @{all}'), '@{id:1} #{id:2} @{all}');
+		// mention tokens show as typed and mention no one (a bridged text holding @{all} notifies nobody)
+		assert.equal(escapeMarkdown('@{id:1} #{id:2} @{all} @{here} @ {all}'), '@\\{id:1} #\\{id:2} @\\{all} @\\{here} @ {all}');
 		assert.equal(escapeMarkdown('plain text, 100% fine.'), 'plain text, 100% fine.');
 	});
 });
