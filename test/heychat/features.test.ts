@@ -122,29 +122,8 @@ describe('Send Rate', () => {
 });
 
 describe('Stopping the execution', () => {
-	test('a send waiting for its Send Rate slot is not sent once the execution is stopped', async () => {
-		const other = await FakeHeychat.start();
-		try {
-			let cancel: (() => void) | undefined;
-			// stop the execution while the first message is being answered: the others wait for their slot
-			other.on(SEND, () => {
-				cancel?.();
-				return undefined;
-			}, 1);
-			const result = await run(other, send(), {
-				items: textItems(4),
-				credentialOverrides: { sendRate: '600' },
-				onStarted: (stop) => (cancel = stop),
-			});
-			assert.ok(cancel, 'the run started');
-			assert.equal(other.callsTo(SEND).length, 1, 'nothing is sent after the stop');
-			assert.equal(result.output.length, 0);
-		} finally {
-			await other.close();
-		}
-	});
-
-	test('the wait between batches ends at once when the execution is stopped, and the batches after it are not sent', async () => {
+	/** Runs `parameters` for `n` items on a fake of its own and stops the execution while the first message is being answered. */
+	async function stopDuringFirstSend(n: number, parameters: INodeParameters, credentialOverrides: Record<string, string> = {}) {
 		const other = await FakeHeychat.start();
 		try {
 			let cancel: (() => void) | undefined;
@@ -153,16 +132,25 @@ describe('Stopping the execution', () => {
 				return undefined;
 			}, 1);
 			const started = performance.now();
-			await run(other, send(batching({ batchSize: 1, batchInterval: 10_000, concurrency: 1 })), {
-				items: textItems(3),
-				onStarted: (stop) => (cancel = stop),
-			});
-			assert.equal(other.callsTo(SEND).length, 1, 'nothing is sent after the stop');
-			const took = performance.now() - started;
-			assert.ok(took < 5_000, `the stopped execution ended after ${Math.round(took)} ms, not after the 10 s Batch Interval`);
+			const result = await run(other, parameters, { items: textItems(n), credentialOverrides, onStarted: (stop) => (cancel = stop) });
+			assert.ok(cancel, 'the run started');
+			return { result, sent: other.callsTo(SEND).length, took: performance.now() - started };
 		} finally {
 			await other.close();
 		}
+	}
+
+	test('a send waiting for its Send Rate slot is not sent once the execution is stopped', async () => {
+		// the others wait for their slot
+		const { result, sent } = await stopDuringFirstSend(4, send(), { sendRate: '600' });
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+		assert.equal(result.output.length, 0);
+	});
+
+	test('the wait between batches ends at once when the execution is stopped, and the batches after it are not sent', async () => {
+		const { sent, took } = await stopDuringFirstSend(3, send(batching({ batchSize: 1, batchInterval: 10_000, concurrency: 1 })));
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+		assert.ok(took < 5_000, `the stopped execution ended after ${Math.round(took)} ms, not after the 10 s Batch Interval`);
 	});
 
 	test('a private message waiting for the 9-per-minute budget is not sent once the execution is stopped, and the wait ends at once', async () => {

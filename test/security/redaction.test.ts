@@ -205,15 +205,15 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 		await never.close();
 	});
 
-	test('Heychat: "Heychat did not answer … within 1 s"', async () => {
-		const started = performance.now();
-		const result = await runNode({
+	/** Heychat List Room Roles against the backend that never answers, with Options › Timeout `timeout`. */
+	const listRoles = async (timeout: number | string) =>
+		await runNode({
 			node: new Heychat(),
 			parameters: {
 				resource: 'role',
 				operation: 'list_room_roles',
 				room_id: { __rl: true, mode: 'id', value: '3663316788315193344' },
-				options: { timeout: 1 },
+				options: { timeout },
 			} as never,
 			credentials: {
 				heychatBotApi: {
@@ -222,6 +222,10 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 				},
 			},
 		});
+
+	test('Heychat: "Heychat did not answer … within 1 s"', async () => {
+		const started = performance.now();
+		const result = await listRoles(1);
 		assert.equal(result.error?.message, 'Heychat did not answer list_room_roles within 1 s');
 		assert.equal((result.error as { context?: { heychatFailure?: string } }).context?.heychatFailure, 'timeout');
 		assert.doesNotMatch(exposed(result), /Could not reach|aborted/);
@@ -229,21 +233,7 @@ describe('timeouts read as timeouts (a backend that never answers)', () => {
 	});
 
 	test('Heychat: a Timeout of 0 from an expression is the field\'s minimum, 1 s, not no time limit at all', { timeout: 15_000 }, async () => {
-		const result = await runNode({
-			node: new Heychat(),
-			parameters: {
-				resource: 'role',
-				operation: 'list_room_roles',
-				room_id: { __rl: true, mode: 'id', value: '3663316788315193344' },
-				options: { timeout: '={{ 0 }}' },
-			} as never,
-			credentials: {
-				heychatBotApi: {
-					data: { token: 'e', apiBaseUrl: never.url, uploadUrl: never.url, gatewayUrl: 'ws://127.0.0.1:9/' },
-					type: new HeychatBotApi(),
-				},
-			},
-		});
+		const result = await listRoles('={{ 0 }}');
 		assert.equal(result.error?.message, 'Heychat did not answer list_room_roles within 1 s');
 	});
 
