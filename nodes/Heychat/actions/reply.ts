@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError, toInt64 } from '../../shared/validation';
+import { InputError, toInt64, toStringId } from '../../shared/validation';
 import type { HeychatOperationSpec } from '../catalog';
 import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
@@ -27,17 +27,10 @@ export interface HeychatReplyPlace {
 	msgId?: string;
 }
 
+/** An id of the input item as text (toStringId: a number beyond 2^53 has lost digits and fails naming the field); absent: undefined. */
 function idOf(field: string, value: unknown): string | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) {
-		// beyond 2^53 the number has already lost digits: its text would be another id
-		if (!Number.isSafeInteger(value)) {
-			throw new InputError(field, `The input item's ${field} is a number beyond 2^53 (${value}), which lost precision; pass it as a string`);
-		}
-		return String(value);
-	}
-	if (typeof value === 'bigint') return value.toString();
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	return undefined;
+	const present = typeof value === 'number' ? Number.isFinite(value) : typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '');
+	return present ? toStringId(field, value) : undefined;
 }
 
 /** Reads the place from the trigger's derived fields (or, for a raw event, derives them). */

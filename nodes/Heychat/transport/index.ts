@@ -1,7 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import {
 	NodeOperationError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ICredentialDataDecryptedObject,
@@ -20,8 +19,8 @@ import {
 } from './constants';
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
-import { executionCancelSignal } from '../../shared/batch/clock';
-import { AbortedError, sleep as abortableSleep } from '../../shared/connection/abort';
+import { executionCancelSignal, stoppableClock } from '../../shared/batch/clock';
+import { AbortedError } from '../../shared/connection/abort';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
 import { describeRateLimit, readRateLimit, type HeaderBag } from './rateLimit';
@@ -366,8 +365,7 @@ export async function heychatRequest(
 			this.logger?.debug(
 				`Heychat ${call.operation}: rate limited (HTTP 429${where ? `, ${where}` : ''}); retrying in ${info.waitMs} ms (retry ${attempt} of ${maxRetries})`,
 			);
-			if (!signal) await sleep(info.waitMs);
-			else if (await stoppedDuring(abortableSleep(info.waitMs, signal))) throw stoppedError(this, call.operation, options.itemIndex);
+			if (await stoppedDuring(stoppableClock(signal).sleep(info.waitMs))) throw stoppedError(this, call.operation, options.itemIndex);
 			continue;
 		}
 

@@ -125,6 +125,14 @@ export function isBotId(value: unknown, event: Record<string, unknown>): boolean
 	return tiny !== undefined && sameId(value, tiny);
 }
 
+/** Whether an `at` segment names the bot (isBotId: `self_id`, in a guild `self_tiny_id`), the ids compared as sent. */
+export function mentionsBot(segments: readonly Segment[], event: Record<string, unknown>): boolean {
+	for (let i = 0; i < segments.length; i++) {
+		if (segments[i].type === 'at' && isBotId(segments[i].data.qq, event)) return true;
+	}
+	return false;
+}
+
 export interface CommandMatch {
 	prefix: string;
 	command: string;
@@ -177,13 +185,7 @@ export function addDerivedFields(target: Record<string, unknown>, event: Record<
 	const segments = eventSegments(event);
 	// isOwnMessage and mentionsSelf, with the ids compared as sent (sameId): no text is made for them
 	const isSelf = event.post_type === 'message_sent' || isBotId(event.user_id, event);
-	let isAtMe = false;
-	for (let i = 0; i < segments.length; i++) {
-		if (segments[i].type === 'at' && isBotId(segments[i].data.qq, event)) {
-			isAtMe = true;
-			break;
-		}
-	}
+	const isAtMe = mentionsBot(segments, event);
 	target.text = segmentsText(segments);
 	target.segments = segments;
 	target.isAtMe = isAtMe;

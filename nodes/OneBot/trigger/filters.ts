@@ -9,7 +9,7 @@ import {
 	isBotId,
 	isMessageEvent,
 	matchSortedCommand,
-	mentionsSelf,
+	mentionsBot,
 	messageText,
 	sortPrefixes,
 	type CommandMatch,
@@ -152,7 +152,7 @@ export class EventFilter {
 		let command: CommandMatch | undefined;
 		if (message) {
 			const type = event.message_type;
-			if (c.onlyWhenMentioned && type !== 'private' && !mentionsSelf(eventSegments(event), idText(event.self_id), idText(event.self_tiny_id))) {
+			if (c.onlyWhenMentioned && type !== 'private' && !mentionsBot(eventSegments(event), event)) {
 				return NOT_MENTIONED;
 			}
 			const needsText = c.keywords.length > 0 || c.regex !== undefined || c.commandPrefixes.length > 0;
