@@ -355,6 +355,14 @@ describe('Reply', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('a private reply with Reply To Message ID: an error naming replyTo before anything is sent (private messages cannot quote)', async () => {
+		const item = { type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true };
+		const result = await run(fake, { ...reply(), messageOptions: { replyTo: BIG_MSG } }, { items: [{ json: item }] });
+		assert.match(String(result.error?.message), /replyTo|Reply To Message ID/);
+		assert.match(String(result.error?.message), /private/i);
+		assert.equal(fake.calls.length, 0);
+	});
+
 	test('a private reply with Append Images: an error naming inlineImages, not a message sent without its images', async () => {
 		const item = imageItem({ type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true }, 'chart', png(4, 3), 'image/png', 'chart.png');
 		const result = await run(fake, { ...reply(), messageOptions: { inlineImages: 'chart' } }, { items: [item] });

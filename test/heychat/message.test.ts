@@ -311,6 +311,15 @@ describe('heychat_ack_id', () => {
 		await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '42' } }));
 		assert.equal(body().heychat_ack_id, '42');
 	});
+
+	test('an Ack ID an expression gives as a number is sent as its digits; one beyond 2^53 is refused naming ackId', async () => {
+		await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '={{ 4242 }}' } }));
+		assert.equal(body().heychat_ack_id, '4242');
+		fake.reset();
+		const result = await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '={{ 18014398509481985 }}' } }));
+		assert.match(String(result.error?.message), /Ack ID|ackId/);
+		assert.equal(fake.calls.length, 0);
+	});
 });
 
 describe('a 19-digit id survives input → wire → output', () => {

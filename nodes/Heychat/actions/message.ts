@@ -362,7 +362,7 @@ export const messageProperties: INodeProperties[] = [
 				name: 'replyTo',
 				type: 'string',
 				default: '',
-				description: 'The msg_id of the message to reply to (quote)',
+				description: 'The msg_id of the message to reply to (quote). Channel messages only: a Reply that goes private with this set is an error.',
 			},
 			REUPLOAD_URL_OPTION,
 		],

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { setOwn, stringifyWithBigInt } from '../../shared/json';
-import { InputError } from '../../shared/validation';
+import { InputError, toStringId } from '../../shared/validation';
 import { findOperation, type HeychatOperationSpec } from '../catalog';
 import { ackIdFor, ackIdSequence, newAckId } from '../helpers/ackId';
 import { AbortedError } from '../../shared/connection/abort';
@@ -58,7 +58,9 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 
 /** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
-	const given = typeof options.ackId === 'string' ? options.ackId.trim() : '';
+	// an expression may give it as a number: kept when exact (toStringId refuses one beyond 2^53)
+	const raw = options.ackId;
+	const given = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '' : toStringId('ackId', raw);
 	if (given !== '') return given;
 	const key = runKeyOf(this, itemIndex);
 	if (!key.executionId) return newAckId();
@@ -150,7 +152,15 @@ export async function preparePost(
 	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
 	const body: IDataObject = {};
 	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
-	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
+	if (destination.kind === 'private') {
+		body.to_user_id = destination.to_user_id as string;
+		if (replyToText(options.replyTo) !== '') {
+			throw new InputError(
+				'replyTo',
+				'"Reply To Message ID" cannot be used for a private message: Heychat\'s private messages (POST /chatroom/v3/msg/user) cannot quote one. Clear the option, or reply in a channel',
+			);
+		}
+	}
 	if (built.msg !== undefined) body.msg = built.msg;
 	body.msg_type = built.msg_type;
 	if (built.img !== undefined) body.img = built.img;
