@@ -427,8 +427,9 @@ export class ReverseConnection {
 		this.ws.send(JSON.stringify(event));
 	}
 
-	sendRaw(frame: string | Buffer): void {
-		this.ws.send(frame);
+	/** A raw frame: text, or binary for a Buffer unless `asText` (bytes sent as a text frame, as they are). */
+	sendRaw(frame: string | Buffer, asText = false): void {
+		this.ws.send(frame, { binary: typeof frame !== 'string' && !asText });
 	}
 
 	get isOpen(): boolean {
@@ -741,12 +742,15 @@ export class FakeOneBot {
 		return this.sendRaw(JSON.stringify(event));
 	}
 
-	/** Sends a raw frame (text, or binary for a Buffer) to every forward client on `/` and `/event`. */
-	sendRaw(frame: string | Buffer): number {
+	/**
+	 * Sends a raw frame (text, or binary for a Buffer unless `asText`: bytes sent as a text frame,
+	 * as they are) to every forward client on `/` and `/event`.
+	 */
+	sendRaw(frame: string | Buffer, asText = false): number {
 		let n = 0;
 		for (const c of this.clients) {
 			if (c.role !== 'api' && c.ws.readyState === WebSocket.OPEN) {
-				c.ws.send(frame);
+				c.ws.send(frame, { binary: typeof frame !== 'string' && !asText });
 				n++;
 			}
 		}

@@ -42,6 +42,12 @@ async function activate(bot: FakeOneBot, parameters: INodeParameters = {}, crede
 	return trigger;
 }
 
+/** `json` as UTF-8 bytes with the bytes 0xFF 0xFE (never valid UTF-8) wherever `@@` stood. */
+function withInvalidUtf8(json: string): Buffer {
+	const bad = Buffer.from([0xff, 0xfe]);
+	return Buffer.concat(json.split('@@').flatMap((part, i) => (i === 0 ? [Buffer.from(part, 'utf8')] : [bad, Buffer.from(part, 'utf8')])));
+}
+
 function assertNoToken(trigger: ActiveTrigger): void {
 	for (const line of trigger.logs) assert.ok(!line.message.includes(TOKEN), `token in log: ${line.message}`);
 	for (const error of trigger.errors) assert.ok(!error.message.includes(TOKEN), `token in error: ${error.message}`);
@@ -154,6 +160,20 @@ describe('forward WebSocket', () => {
 			trigger.emitted.map((e) => e.text),
 			['once', 'next'],
 		);
+		await trigger.close();
+	});
+
+	test('a text frame with bytes that are not UTF-8: the event is emitted with U+FFFD in their place, the connection stays up', async () => {
+		const bot = await fakeBot();
+		const trigger = await activate(bot);
+		const accepted = bot.acceptedSockets;
+		bot.sendRaw(withInvalidUtf8(JSON.stringify(groupMessageEvent(SELF, 100, 200, 'caf@@'))), true);
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, 'next'));
+		const [first, second] = await trigger.waitForEmits(2);
+		assert.equal(first.text, 'caf\uFFFD\uFFFD');
+		assert.equal(second.text, 'next');
+		assert.equal(bot.acceptedSockets, accepted, 'no reconnect');
+		assert.equal(trigger.errors.length, 0);
 		await trigger.close();
 	});
 

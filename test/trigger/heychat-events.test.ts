@@ -240,6 +240,20 @@ describe('Heychat filters', () => {
 		assert.equal(filter.apply(join, 1).pass, true);
 		assert.match((filter.apply(join, 1) as { reason: string }).reason, /sequence 1 was already delivered/);
 		assert.equal(filter.apply(join, 2).pass, true, 'sequences restart on a new connection');
+		// a command is known by its msg_id: another command on a repeated sequence is a new one
+		const other = frame({ ...COMMAND_FRAME, sequence: 100, data: { ...COMMAND_FRAME.data, msg_id: '1831637085605466199' } });
+		assert.equal(filter.apply(other, 1).pass, true);
+	});
+
+	test('de-duplication memory: Memory commands are remembered (one entry each), the oldest forgotten first', () => {
+		const filter = new HeychatEventFilter(defaultHeychatFilterConfig({ dedupeSize: 3 }));
+		const command = (msgId: number, sequence: number) =>
+			frame({ ...COMMAND_FRAME, sequence, data: { ...COMMAND_FRAME.data, msg_id: String(1831637085605466000n + BigInt(msgId)) } });
+		for (let i = 1; i <= 3; i++) assert.equal(filter.apply(command(i, i), 1).pass, true);
+		// all three still remembered, on a new connection and a new sequence
+		for (let i = 1; i <= 3; i++) assert.equal(filter.apply(command(i, 10 + i), 2).pass, false, `command ${i}`);
+		assert.equal(filter.apply(command(4, 4), 1).pass, true);
+		assert.equal(filter.apply(command(1, 20), 2).pass, true, 'the oldest was forgotten');
 	});
 
 	test('parameters: lists, validation, de-duplication switch', () => {

@@ -303,6 +303,20 @@ describe('Heychat Trigger: events', () => {
 		await trigger.close();
 	});
 
+	test('a text frame with bytes that are not UTF-8: the event is emitted with U+FFFD in their place, the connection stays up', async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, {});
+		const bytes = withInvalidUtf8(JSON.stringify(hey.event('50', commandData('/caf@@'))));
+		for (const connection of hey.openGatewayConnections()) connection.socket.send(bytes, { binary: false });
+		hey.pushEvent(hey.event('50', commandData('/next')));
+		const [first, second] = await trigger.waitForEmits(2);
+		assert.equal(first.command, '/caf\uFFFD\uFFFD');
+		assert.equal(second.command, '/next');
+		assert.equal(hey.gatewayConnections.length, 1, 'no reconnect');
+		assert.equal(trigger.errors.length, 0);
+		await trigger.close();
+	});
+
 	test('malformed frames are skipped with a warning and the connection stays up', async () => {
 		const hey = await fakeHeychat();
 		const trigger = await activate(hey, { events: ['*'], options: { maxEventSizeKb: 1 } });
@@ -569,3 +583,9 @@ describe('Heychat Trigger: manual mode ("Listen for test event")', () => {
 		assert.ok(!error.message.includes(TOKEN));
 	});
 });
+
+/** `json` as UTF-8 bytes with the bytes 0xFF 0xFE (never valid UTF-8) wherever `@@` stood. */
+function withInvalidUtf8(json: string): Buffer {
+	const bad = Buffer.from([0xff, 0xfe]);
+	return Buffer.concat(json.split('@@').flatMap((part, i) => (i === 0 ? [Buffer.from(part, 'utf8')] : [bad, Buffer.from(part, 'utf8')])));
+}

@@ -177,55 +177,6 @@ describe('BoundedPairSet', () => {
 		}
 	});
 
-	test('undoAdd takes the last add back: the same answers as if it had never happened', () => {
-		const scopes: PairPart[] = [1, 2, 'cmd'];
-		const ids: PairPart[] = [1, 2, 3, '1', 4, 5];
-		for (const capacity of [1, 2, 3, 4, 9]) {
-			for (let seed = 1; seed <= 30; seed++) {
-				const next = random(seed * 31 + capacity);
-				const pairs = new BoundedPairSet(capacity);
-				// the plain model: keys oldest first, at most `capacity`
-				let model: string[] = [];
-				let lastAdd: { before: string[] } | undefined;
-				for (let step = 0; step < 300; step++) {
-					const scope = next() < 0.05 ? 100 + step : scopes[Math.floor(next() * scopes.length)];
-					const id = ids[Math.floor(next() * ids.length)];
-					const key = `${typeof scope}:${scope}|${typeof id}:${id}`;
-					const roll = next();
-					if (roll < 0.25 && lastAdd) {
-						pairs.undoAdd();
-						model = lastAdd.before;
-						lastAdd = undefined;
-					} else if (roll < 0.45) {
-						assert.equal(pairs.has(scope, id), model.includes(key), `has ${key} at step ${step}`);
-					} else {
-						const added = !model.includes(key);
-						assert.equal(pairs.add(scope, id), added, `add ${key} at step ${step}`);
-						if (added) {
-							lastAdd = { before: model };
-							model = [...model, key].slice(-capacity);
-						} // an add that finds the pair there changes nothing: the add before it can still be taken back
-					}
-					assert.equal(pairs.size, model.length, `size at step ${step}`);
-				}
-				const remembered = (pairs as unknown as { scopes: Map<PairPart, Set<PairPart>> }).scopes;
-				for (const set of remembered.values()) assert.ok(set.size > 0, 'no emptied scope is kept');
-				// everything the model holds is remembered
-				for (const key of model) {
-					const [scopeText, idText] = key.split('|');
-					const part = (t: string) => (t.startsWith('number:') ? Number(t.slice(7)) : t.slice(7));
-					assert.equal(pairs.has(part(scopeText), part(idText)), true, key);
-				}
-			}
-		}
-		const set = new BoundedPairSet(2);
-		assert.throws(() => set.undoAdd(), /nothing to take back/);
-		set.add(1, 1);
-		set.undoAdd();
-		assert.throws(() => set.undoAdd(), /nothing to take back/, 'only once');
-		assert.equal(set.size, 0);
-	});
-
 	test('clear forgets everything', () => {
 		const set = new BoundedPairSet(3);
 		set.add(1, 1);

@@ -154,6 +154,20 @@ describe('reverse WebSocket: several bots, filters, frames', () => {
 		await trigger.close();
 	});
 
+	test('a text frame with bytes that are not UTF-8: the event is emitted with U+FFFD in their place, the connection stays', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1' } });
+		const conn = await fake.connectReverse(url, { token: TOKEN });
+		conn.sendRaw(withInvalidUtf8(JSON.stringify(privateMessageEvent(10001, 5, 'caf@@'))), true);
+		conn.pushEvent(privateMessageEvent(10001, 5, 'next'));
+		const [first, second] = await trigger.waitForEmits(2);
+		assert.equal(first.text, 'caf\uFFFD\uFFFD');
+		assert.equal(second.text, 'next');
+		assert.ok(conn.isOpen);
+		await conn.close();
+		await trigger.close();
+	});
+
 	test('malformed frames are skipped with a warning; the connection stays', async () => {
 		const fake = await bot;
 		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', maxEventSizeKb: 1 } });
@@ -257,3 +271,9 @@ describe('reverse WebSocket: life', () => {
 		await assert.rejects(fake.connectReverse(`ws://127.0.0.1:${port}/ws`, { token: TOKEN }));
 	});
 });
+
+/** `json` as UTF-8 bytes with the bytes 0xFF 0xFE (never valid UTF-8) wherever `@@` stood. */
+function withInvalidUtf8(json: string): Buffer {
+	const bad = Buffer.from([0xff, 0xfe]);
+	return Buffer.concat(json.split('@@').flatMap((part, i) => (i === 0 ? [Buffer.from(part, 'utf8')] : [bad, Buffer.from(part, 'utf8')])));
+}

@@ -58,7 +58,7 @@ function drop(reason: string): TriggerFilterResult {
  * command's msg_id; a frame's sequence within one connection), so one instance serves one trigger.
  */
 export class HeychatEventFilter {
-	/** Pairs (connection, sequence) and (COMMANDS, msg_id), ids as idKey makes them. */
+	/** Pairs (COMMANDS, msg_id) for commands, (connection, sequence) for other frames; ids as idKey makes them. */
 	private readonly seen: BoundedPairSet | undefined;
 
 	constructor(readonly config: HeychatFilterConfig) {
@@ -109,15 +109,17 @@ export class HeychatEventFilter {
 		}
 
 		if (this.seen) {
-			const seqKey = sequenceKey(frame);
+			// A command is known by its msg_id, which names it across connections (a replay after a
+			// reconnect carries a new sequence); its sequence adds nothing. Other frames have no id of
+			// their own (a reaction's msg_id is the reacted message): (connection, sequence).
 			const msgKey = frame.type === '50' ? idKey(data.msg_id) : undefined;
-			// add() answers "already there" itself; a sequence added for a frame then dropped for its msg_id is taken back
-			if (seqKey !== undefined && !this.seen.add(connection, seqKey)) {
-				return drop(`sequence ${frame.sequence} was already delivered on this connection`);
-			}
-			if (msgKey !== undefined && !this.seen.add(COMMANDS, msgKey)) {
-				if (seqKey !== undefined) this.seen.undoAdd();
-				return drop(`command message ${idText(data.msg_id)} was already delivered`);
+			if (msgKey !== undefined) {
+				if (!this.seen.add(COMMANDS, msgKey)) return drop(`command message ${idText(data.msg_id)} was already delivered`);
+			} else {
+				const seqKey = sequenceKey(frame);
+				if (seqKey !== undefined && !this.seen.add(connection, seqKey)) {
+					return drop(`sequence ${frame.sequence} was already delivered on this connection`);
+				}
 			}
 		}
 		// Object.assign, not `{ ...raw }`: on Node 20, adding properties to a spread copy of a

@@ -133,6 +133,9 @@ export async function openGatewaySocket(connectUrl: string, options: GatewaySock
 		headers: { token },
 		handshakeTimeout: options.timeoutMs,
 		maxPayload: MAX_GATEWAY_FRAME_BYTES,
+		// A text frame that is not valid UTF-8 is decoded with U+FFFD in place of the bad bytes instead of
+		// closing the connection (1007): one bad byte from a backend must not cost the frames after it.
+		skipUTF8Validation: true,
 	});
 	return await openLink(socket, {
 		signal: options.signal,

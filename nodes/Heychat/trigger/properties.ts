@@ -85,7 +85,7 @@ export const heychatTriggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to drop a bot command whose msg_id was already delivered, and a frame whose sequence repeats on the same connection",
+					"Whether to drop a bot command whose msg_id was already delivered, and another event whose sequence repeats on the same connection",
 			},
 			{
 				displayName: 'De-Duplication Memory',

@@ -76,6 +76,9 @@ export async function openEventSocket(
 		headers: auth.headers,
 		handshakeTimeout: options.timeoutMs,
 		maxPayload: MAX_FRAME_BYTES,
+		// A text frame that is not valid UTF-8 is decoded with U+FFFD in place of the bad bytes instead of
+		// closing the connection (1007): one bad byte from a backend must not cost the frames after it.
+		skipUTF8Validation: true,
 		rejectUnauthorized: !credentials.allowUnauthorizedCerts,
 	});
 	const callError = (kind: ConstructorParameters<typeof OneBotCallError>[0], message: string, extra: { httpCode?: number; cause?: string } = {}) =>

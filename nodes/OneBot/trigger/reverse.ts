@@ -166,7 +166,9 @@ export class ReverseServer {
 
 	constructor(private readonly options: ReverseServerOptions) {
 		this.path = normalizePath(options.path);
-		this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+		// skipUTF8Validation: a text frame that is not valid UTF-8 is decoded with U+FFFD in place of the
+		// bad bytes instead of closing the connection (1007), as on the client sockets.
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
 		this.guard = new FrameGuard<OneBotEvent>({
 			maxBytes: options.maxEventBytes,
 			check: checkOneBotFrame,

@@ -74,13 +74,6 @@ export class BoundedPairSet {
 
 	private idsB: Set<PairPart> | undefined;
 
-	/** What the last add() pushed out (undefined: a free slot), for undoAdd(). */
-	private forgotScope: PairPart | undefined;
-
-	private forgotId: PairPart | undefined;
-
-	private undoable = false;
-
 	constructor(readonly capacity: number) {
 		const size = Math.max(1, Math.floor(capacity) || 1);
 		this.ringScopes = new Array<PairPart | undefined>(size);
@@ -135,46 +128,10 @@ export class BoundedPairSet {
 			oldIds.delete(oldId!);
 			if (oldIds.size === 0) this.dropScope(oldScope);
 		}
-		this.forgotScope = oldScope;
-		this.forgotId = oldId;
-		this.undoable = true;
 		this.ringScopes[slot] = scope;
 		this.ringIds[slot] = id;
 		this.next = slot + 1 === this.ringScopes.length ? 0 : slot + 1;
 		return true;
-	}
-
-	/**
-	 * Takes back the last add() that returned true (an add() that returned false since changed
-	 * nothing), as if it had not happened: its pair is forgotten and the pair it pushed out is
-	 * remembered again, in its place in the order. For a caller that adds two pairs for one event
-	 * and finds the second already there: the first add needs no has() beforehand. Once per such
-	 * add(); throws otherwise.
-	 */
-	undoAdd(): void {
-		if (!this.undoable) throw new Error('BoundedPairSet.undoAdd: nothing to take back');
-		this.undoable = false;
-		const slot = this.next === 0 ? this.ringScopes.length - 1 : this.next - 1;
-		const scope = this.ringScopes[slot]!;
-		const ids = this.idsOf(scope)!;
-		ids.delete(this.ringIds[slot]!);
-		if (ids.size === 0) this.dropScope(scope);
-		const oldScope = this.forgotScope;
-		const oldId = this.forgotId;
-		this.ringScopes[slot] = oldScope;
-		this.ringIds[slot] = oldId;
-		this.next = slot;
-		if (oldScope === undefined) {
-			this.count--;
-			return;
-		}
-		let oldIds = this.idsOf(oldScope);
-		if (oldIds === undefined) {
-			oldIds = new Set<PairPart>();
-			this.scopes.set(oldScope, oldIds);
-			this.keep(oldScope, oldIds);
-		}
-		oldIds.add(oldId!);
 	}
 
 	/** A scope whose last id was forgotten goes, from the map and from the two at hand. */
@@ -191,7 +148,5 @@ export class BoundedPairSet {
 		this.next = 0;
 		this.count = 0;
 		this.scopeA = this.idsA = this.scopeB = this.idsB = undefined;
-		this.forgotScope = this.forgotId = undefined;
-		this.undoable = false;
 	}
 }
