@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executionCancelSignal, pushPairedResults, readBatching, runOrdered, stoppableClock } from '../shared/batch';
+import { errorItem, executionCancelSignal, pushPairedResults, readBatching, runOrdered, stoppableClock } from '../shared/batch';
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
@@ -55,7 +55,7 @@ export class Heychat implements INodeType {
 			} else if (outcome.status === 'error') {
 				const nodeError = await itemError.call(this, outcome.error, itemIndex);
 				if (!continueOnFail) throw nodeError;
-				returnData.push({ json: errorJson(nodeError), pairedItem: { item: itemIndex } });
+				returnData.push(errorItem(this, errorJson(nodeError), { item: itemIndex }));
 			}
 		}
 		return [returnData];

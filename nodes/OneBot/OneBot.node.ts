@@ -11,7 +11,7 @@ import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
 import { executionCancelSignal, runOrdered, stoppableClock } from '../shared/batch';
-import { pushPairedResults } from '../shared/batch/output';
+import { errorItem, pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
 import { oneBotCatalog } from './catalog';
@@ -53,7 +53,7 @@ export class OneBot implements INodeType {
 				} catch (error) {
 					const nodeError = itemError.call(this, run, error, 0);
 					if (!this.continueOnFail()) throw nodeError;
-					returnData.push({ json: errorItemJson(nodeError), pairedItem });
+					returnData.push(errorItem(this, errorItemJson(nodeError), pairedItem));
 				}
 				return [returnData];
 			}
@@ -72,14 +72,14 @@ export class OneBot implements INodeType {
 				} else if (outcome.status === 'error') {
 					const nodeError = itemError.call(this, run, outcome.error, itemIndex);
 					if (!continueOnFail) throw nodeError;
-					returnData.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+					returnData.push(errorItem(this, errorItemJson(nodeError), { item: itemIndex }));
 				}
 			}
 		} catch (error) {
 			const nodeError = itemError.call(this, run, error, 0);
 			// Without a run (e.g. the credential's URL is unusable) no item got its own error item.
 			if (run || !this.continueOnFail()) throw nodeError;
-			return [items.map((_, item) => ({ json: errorItemJson(nodeError), pairedItem: { item } }))];
+			return [items.map((_, item) => errorItem(this, errorItemJson(nodeError), { item }))];
 		} finally {
 			await run?.transport.close();
 		}

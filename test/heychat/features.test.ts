@@ -223,6 +223,36 @@ describe("Heychat's documented limits", () => {
 	});
 });
 
+describe('On Error: Continue (using error output)', () => {
+	test('a failed item goes to the error output with its error and pairedItem; the sent ones to the success output', async () => {
+		fake.on(SEND, (call) => ((call.json as IDataObject).msg === 'bad 1' ? { body: failed('权限不足，无法发言') } : undefined));
+		const result = await run(fake, send(), {
+			items: [{ json: { text: 'good 0' } }, { json: { text: 'bad 1' } }, { json: { text: 'good 2' } }],
+			nodeSettings: { onError: 'continueErrorOutput' },
+		});
+		assert.equal(result.error, undefined);
+		const [success, failure] = result.outputs;
+		assert.deepEqual(success.map((o) => o.pairedItem), [{ item: 0 }, { item: 2 }]);
+		assert.equal(failure?.length, 1, `error output: ${JSON.stringify(failure)}`);
+		assert.deepEqual(failure[0].pairedItem, { item: 1 });
+		assert.equal(failure[0].json.text, 'bad 1', "the input item's fields beside the error");
+		assert.match(String((failure[0].json.error as Record<string, unknown>).message), /权限不足/);
+	});
+
+	test('a list of channels: a failing channel goes to the error output, the others to the success output', async () => {
+		fake.on(SEND, (call) => ((call.json as IDataObject).channel_id === OTHER_CHANNEL ? { body: failed('请加入房间后再发送消息') } : undefined));
+		const result = await run(fake, send({ targetMode: 'list', targetIds: `${BIG_ROOM}/${BIG_CHANNEL}\n${OTHER_ROOM}/${OTHER_CHANNEL}`, text: 'x' }), {
+			nodeSettings: { onError: 'continueErrorOutput' },
+		});
+		assert.equal(result.error, undefined);
+		const [success, failure] = result.outputs;
+		assert.deepEqual(success.map((o) => o.json.channel_id), [BIG_CHANNEL]);
+		const errors = (failure ?? []).map((o) => o.json.error as Record<string, unknown>);
+		assert.deepEqual(errors.map((e) => [e.room_id, e.channel_id, e.success]), [[OTHER_ROOM, OTHER_CHANNEL, false]]);
+		assert.match(String(errors[0].message), /请加入房间/);
+	});
+});
+
 describe('Send Channel Message to a list of channels', () => {
 	test('one item per channel in list order; a failing channel carries its error; each has its own ack id', async () => {
 		fake.on(SEND, (call) => ((call.json as IDataObject).channel_id === OTHER_CHANNEL ? { body: failed('请加入房间后再发送消息') } : undefined));

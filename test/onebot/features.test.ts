@@ -234,6 +234,52 @@ describe('Stopping the execution', () => {
 	});
 });
 
+describe('On Error: Continue (using error output)', () => {
+	test('a failed item goes to the error output with its error and pairedItem; the sent ones to the success output', async () => {
+		bot.resetBehaviour();
+		bot.setHandler('send_group_msg', (params) => {
+			if (String(params.message).includes('bad')) throw Object.assign(new Error('message refused'), { retcode: 120 });
+			return { message_id: 7 };
+		});
+		const result = await run(bot, sendGroup(), {
+			items: [{ json: { text: 'good 0' } }, { json: { text: 'bad 1' } }, { json: { text: 'good 2' } }],
+			nodeSettings: { onError: 'continueErrorOutput' },
+		});
+		bot.resetBehaviour();
+		assert.equal(result.error, undefined);
+		const [success, failure] = result.outputs;
+		assert.deepEqual(success.map((o) => o.pairedItem), [{ item: 0 }, { item: 2 }]);
+		assert.ok(success.every((o) => o.json.message_id === 7));
+		assert.equal(failure?.length, 1, `error output: ${JSON.stringify(failure)}`);
+		assert.deepEqual(failure[0].pairedItem, { item: 1 });
+		// the input item's fields beside the error, whose fields stay with it
+		const error = failure[0].json.error as Record<string, unknown>;
+		assert.equal(failure[0].json.text, 'bad 1');
+		assert.match(String(error.message), /message refused/);
+		assert.equal(error.retcode, 120);
+		assert.equal(error.action, 'send_group_msg');
+	});
+
+	test('many groups: a failing group goes to the error output, the groups that got it to the success output', async () => {
+		bot.resetBehaviour();
+		bot.setHandler('send_group_msg', (params) => {
+			if (params.group_id === 200) throw Object.assign(new Error('not in this group'), { retcode: 140 });
+			return { message_id: Number(params.group_id) + 1 };
+		});
+		const result = await run(bot, sendGroup({ targetMode: 'list', targetIds: '300, 200, 100', text: 'announcement' }), {
+			nodeSettings: { onError: 'continueErrorOutput' },
+		});
+		bot.resetBehaviour();
+		assert.equal(result.error, undefined);
+		const [success, failure] = result.outputs;
+		assert.deepEqual(success.map((o) => o.json.group_id), [300, 100]);
+		const errors = (failure ?? []).map((o) => o.json.error as Record<string, unknown>);
+		assert.deepEqual(errors.map((e) => [e.group_id, e.success, e.retcode]), [[200, false, 140]]);
+		assert.match(String(errors[0].message), /not in this group/);
+		assert.deepEqual(failure[0].pairedItem, { item: 0 });
+	});
+});
+
 describe('Send Group Message to many groups', () => {
 	test('a list: one item per group in list order, a failing group carries its error and does not stop the others', async () => {
 		bot.resetBehaviour();

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { EXCEPT_LIST, TARGET_MODE, sendToTargets, type TargetOutcome } from '../../shared/targets';
+import { EXCEPT_LIST, TARGET_MODE, sendToTargets, type TargetFailure, type TargetOutcome } from '../../shared/targets';
 import { InputError } from '../../shared/validation';
 import {
 	MAX_ROOM_PAGES,
@@ -191,7 +191,7 @@ export async function sendToEveryRoom(
 	itemIndex: number,
 	params: EveryRoomParams,
 	post: (target: RoomChannel) => Promise<IDataObject>,
-	errorJson: (error: unknown) => IDataObject | Promise<IDataObject>,
+	failure: (error: unknown) => TargetFailure | Promise<TargetFailure>,
 ): Promise<TargetOutcome[]> {
 	const rooms = (await joinedRooms.call(this, itemIndex)).filter((room) => !params.except.has(room.room_id));
 	const picked = new Map<string, { channel_id: string; channel_name: string }>();
@@ -216,6 +216,6 @@ export async function sendToEveryRoom(
 			picked.set(room.room_id, pick.channel);
 			return { ...pick.channel, ...(await post({ room_id: room.room_id, channel_id: pick.channel.channel_id })) };
 		},
-		errorJson,
+		failure,
 	);
 }

@@ -21,6 +21,7 @@ import {
 	readTargetMode,
 	sendToTargets,
 	targetModeProperties,
+	type TargetFailure,
 	type TargetMode,
 	type TargetModeSpec,
 } from '../../shared/targets';
@@ -697,7 +698,10 @@ async function readAndSendMessage(
 		success: true,
 		...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, `${target.room_id}/${target.channel_id}`)),
 	});
-	const failure = async (error: unknown): Promise<IDataObject> => ({ success: false, ...errorJson(await itemError.call(this, error, itemIndex)) });
+	const failure = async (caught: unknown): Promise<TargetFailure> => {
+		const error = await itemError.call(this, caught, itemIndex);
+		return { error, json: { success: false, ...errorJson(error) } };
+	};
 	const outcomes = everyRoom
 		? await sendToEveryRoom.call(this, itemIndex, everyRoom, post, failure)
 		: await sendToTargets(targets, (target) => ({ room_id: target.room_id, channel_id: target.channel_id }), post, failure);

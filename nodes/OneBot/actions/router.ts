@@ -144,7 +144,10 @@ async function runFanOut(
 			const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
 			return { success: true, ...first };
 		},
-		(error) => ({ success: false, ...errorItemJson(toNodeError(this.getNode(), error, itemIndex, run.secrets)) }),
+		(caught) => {
+			const error = toNodeError(this.getNode(), caught, itemIndex, run.secrets);
+			return { error, json: { success: false, ...errorItemJson(error) } };
+		},
 	);
 	if (outcomes.length > 0 && outcomes.every((o) => !o.ok) && !this.continueOnFail()) throw outcomes[0].error;
 	return outcomes.map((o) => o.json);

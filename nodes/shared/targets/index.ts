@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { markFailure, type ItemError } from '../batch/output';
+
 /*
  * "Send to many chats": a target mode on a send operation (one chat, a list of chats, or every
  * chat the bot is in except a list), and running one send per target with an outcome each.
@@ -95,11 +97,20 @@ export function readTargetMode(value: unknown): TargetMode {
 	return value === 'list' || value === 'all' ? value : 'one';
 }
 
-/** One target's outcome: its output json (target fields first, then the result or the error). */
+/**
+ * One target's outcome: its output json (target fields first, then the result or the error). A
+ * failure's json is marked (markFailure), so its output item is an error item.
+ */
 export interface TargetOutcome {
 	ok: boolean;
 	json: IDataObject;
-	error?: unknown;
+	error?: ItemError;
+}
+
+/** A failed target: the node error and the fields it adds to the target's output json. */
+export interface TargetFailure {
+	error: ItemError;
+	json: IDataObject;
 }
 
 /**
@@ -110,15 +121,16 @@ export async function sendToTargets<T>(
 	targets: readonly T[],
 	describe: (target: T) => IDataObject,
 	send: (target: T, index: number) => Promise<IDataObject>,
-	errorJson: (error: unknown) => IDataObject | Promise<IDataObject>,
+	failure: (error: unknown) => TargetFailure | Promise<TargetFailure>,
 ): Promise<TargetOutcome[]> {
 	const outcomes: TargetOutcome[] = [];
 	for (let i = 0; i < targets.length; i++) {
 		const target = targets[i];
 		try {
 			outcomes.push({ ok: true, json: { ...describe(target), ...(await send(target, i)) } });
-		} catch (error) {
-			outcomes.push({ ok: false, json: { ...describe(target), ...(await errorJson(error)) }, error });
+		} catch (caught) {
+			const { error, json } = await failure(caught);
+			outcomes.push({ ok: false, json: markFailure({ ...describe(target), ...json }), error });
 		}
 	}
 	return outcomes;
