@@ -204,6 +204,47 @@ describe('OneBot in a real n8n', () => {
 	});
 });
 
+describe('On Error → Continue (using error output) in a real n8n', () => {
+	it('OneBot to a list of groups: the failing group goes down the error output, the others down the success output', async () => {
+		bot.reset();
+		bot.setHandler('send_group_msg', (params) => {
+			if (params.group_id === 666) throw Object.assign(new Error('bot muted'), { retcode: 120 });
+			return { message_id: Number(params.group_id) };
+		});
+		const announce = {
+			...oneBot('Announce', ONEBOT_FAST, {
+				resource: 'message',
+				operation: 'send_group_msg',
+				targetMode: 'list',
+				targetIds: `${FAKE_GROUPS[1].group_id}, 666, ${FAKE_GROUPS[0].group_id}`,
+				messageFormat: 'text',
+				text: 'Monday announcement',
+				options: {},
+			}),
+			onError: 'continueErrorOutput',
+		};
+		const sent = node('Sent', 'n8n-nodes-base.noOp', {});
+		const failedNode = node('Failed', 'n8n-nodes-base.noOp', {});
+		const id = await n8n.importWorkflow({
+			id: newWorkflowId(),
+			name: 'onebot error output',
+			nodes: [manual, announce, sent, failedNode],
+			connections: {
+				Manual: { main: [[{ node: 'Announce', type: 'main', index: 0 }]] },
+				Announce: { main: [[{ node: 'Sent', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] },
+			},
+		});
+		const res = await n8n.execute(id);
+		assert.ok(res.ok, `${res.stdout.slice(-4000)}\n${res.stderr.slice(-3000)}`);
+		const run = res.run!;
+		assert.deepEqual(nodeJson(run, 'Sent').map((j) => j.group_id), [FAKE_GROUPS[1].group_id, FAKE_GROUPS[0].group_id]);
+		const failures = nodeJson(run, 'Failed').map((j) => j.error as Record<string, unknown>);
+		assert.deepEqual(failures.map((e) => [e.group_id, e.success, e.retcode]), [[666, false, 120]]);
+		assert.match(String(failures[0].message), /muted/);
+		bot.resetBehaviour();
+	});
+});
+
 describe('Heychat in a real n8n', () => {
 	it('Batching: Concurrency 3, outputs in input order and paired', async () => {
 		hey.reset();
