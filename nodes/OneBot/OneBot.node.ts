@@ -10,7 +10,7 @@ import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
-import { executionCancelSignal, runOrdered, stoppableClock } from '../shared/batch';
+import { executionCancelSignal, rememberedItem, runOrdered, stoppableClock } from '../shared/batch';
 import { errorItem, pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
@@ -60,7 +60,12 @@ export class OneBot implements INodeType {
 			// Batching: several items in flight, outputs in input order, each paired to its item.
 			const continueOnFail = this.continueOnFail();
 			const active = run;
-			const outcomes = await runOrdered(items.length, run.batching, (itemIndex) => runItem.call(this, active, itemIndex), {
+			const memory = run.memory;
+			// Retry On Fail: an item an earlier try sent is not sent again (its earlier results are output)
+			const task = memory
+				? (itemIndex: number) => rememberedItem(memory, itemIndex, () => runItem.call(this, active, itemIndex))
+				: (itemIndex: number) => runItem.call(this, active, itemIndex);
+			const outcomes = await runOrdered(items.length, run.batching, task, {
 				stopOnError: !continueOnFail,
 				// a stopped execution ends the wait between batches: the items after it are not sent
 				clock: stoppableClock(executionCancelSignal(this)),

@@ -1,0 +1,126 @@
+// OneBot node under n8n's node settings, as n8n-core's WorkflowExecute applies them: Retry On Fail
+// (n8n runs the whole node again, with the same run index, when it throws or its first output item
+// has an `error`), Execute Once, Always Output Data, no input items.
+import { run, byId } from './setup';
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { FakeOneBot, type OneBotCall } from '../fakes/onebot';
+
+let bot: FakeOneBot;
+
+before(async () => {
+	bot = await FakeOneBot.start({ selfId: 10001 });
+});
+after(async () => {
+	await bot.close();
+});
+
+const sendGroup = (extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'message',
+	operation: 'send_group_msg',
+	group_id: byId('100001'),
+	messageFormat: 'text',
+	text: '={{ $json.text }}',
+	...extra,
+});
+
+function sent(action: string, from = 0): OneBotCall[] {
+	return bot.calls.slice(from).filter((c) => c.action === action);
+}
+
+const retry = { retryOnFail: true, maxTries: 2, waitBetweenTries: 10 };
+
+describe('Retry On Fail', () => {
+	test('many groups, the first failing once: the retry sends to it alone, not again to the groups that got it', async () => {
+		bot.resetBehaviour();
+		let failedOnce = false;
+		bot.setHandler('send_group_msg', (params) => {
+			if (params.group_id === 300 && !failedOnce) {
+				failedOnce = true;
+				throw Object.assign(new Error('busy'), { retcode: 200 });
+			}
+			return { message_id: Number(params.group_id) + 1 };
+		});
+		const from = bot.calls.length;
+		const result = await run(bot, sendGroup({ targetMode: 'list', targetIds: '300, 200, 100', text: 'announcement' }), {
+			nodeSettings: retry,
+		});
+		bot.resetBehaviour();
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.group_id), [300, 200, 100, 300]);
+		assert.deepEqual(result.output.map((o) => [o.json.group_id, o.json.success, o.json.message_id]), [
+			[300, true, 301],
+			[200, true, 201],
+			[100, true, 101],
+		]);
+	});
+
+	test('items sent before the failing one are not sent again by the retry', async () => {
+		bot.resetBehaviour();
+		let failedOnce = false;
+		bot.setHandler('send_group_msg', (params) => {
+			if (String(params.message) === 'message 2' && !failedOnce) {
+				failedOnce = true;
+				throw Object.assign(new Error('busy'), { retcode: 200 });
+			}
+			return { message_id: String(params.message).length };
+		});
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [0, 1, 2, 3].map((i) => ({ json: { text: `message ${i}` } }));
+		const result = await run(bot, sendGroup(), { items, nodeSettings: retry });
+		bot.resetBehaviour();
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0', 'message 1', 'message 2', 'message 2', 'message 3']);
+		assert.equal(result.output.length, 4);
+	});
+
+	test('On Error Continue: a first item failing makes n8n run the node again; only that item is sent again', async () => {
+		bot.resetBehaviour();
+		let failedOnce = false;
+		bot.setHandler('send_group_msg', (params) => {
+			if (String(params.message) === 'message 0' && !failedOnce) {
+				failedOnce = true;
+				throw Object.assign(new Error('busy'), { retcode: 200 });
+			}
+			return { message_id: String(params.message).length };
+		});
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const result = await run(bot, sendGroup(), { items, nodeSettings: { ...retry, onError: 'continueRegularOutput' } });
+		bot.resetBehaviour();
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0', 'message 1', 'message 2', 'message 0']);
+		assert.deepEqual(result.output.map((o) => [o.json.message_id, o.pairedItem]), [
+			[9, { item: 0 }],
+			[9, { item: 1 }],
+			[9, { item: 2 }],
+		]);
+	});
+
+	test('a failure on every try: each try sends only what has not gone yet, and the node fails', async () => {
+		bot.resetBehaviour();
+		bot.setHandler('send_group_msg', (params) => {
+			if (String(params.message) === 'message 1') throw Object.assign(new Error('muted'), { retcode: 120 });
+			return { message_id: 1 };
+		});
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const result = await run(bot, sendGroup(), { items, nodeSettings: { ...retry, maxTries: 3 } });
+		bot.resetBehaviour();
+		assert.match(String(result.error?.message), /muted/);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0', 'message 1', 'message 1', 'message 1']);
+	});
+
+	test('without Retry On Fail each execution sends anew (nothing is remembered between executions)', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		await run(bot, sendGroup({ text: 'same' }));
+		await run(bot, sendGroup({ text: 'same' }), { nodeSettings: retry });
+		await run(bot, sendGroup({ text: 'same' }), { nodeSettings: retry });
+		assert.equal(sent('send_group_msg', from).length, 3);
+	});
+});
