@@ -23,8 +23,11 @@ export function tryMemory(ctx: IExecuteFunctions): TryMemory | undefined {
 	let memory = byContext.get(ctx);
 	if (memory === undefined) {
 		memory = null;
-		const run = ctx.getNode().retryOnFail === true ? ctx.getExecuteData?.() : undefined;
-		if (run && typeof run === 'object') {
+		const node = ctx.getNode();
+		const run = node.retryOnFail === true ? ctx.getExecuteData?.() : undefined;
+		// As an AI agent's tool the node runs with the agent's execution data, and each call (each
+		// try too) is a run of its own: nothing is kept there, or a call would get an earlier one's result.
+		if (run && typeof run === 'object' && run.node?.name === node.name) {
 			memory = byRun.get(run) ?? new Map<string, unknown>();
 			byRun.set(run, memory);
 		}
