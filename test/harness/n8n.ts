@@ -109,6 +109,11 @@ export interface RunNodeOptions {
 	 * (the engine aborts the nodes' execution cancel signal; the run ends when the node returns).
 	 */
 	onStarted?: (cancel: () => void) => void;
+	/**
+	 * Runs the node this many times in one execution (a loop: Start → Loop → node → Loop, the Loop
+	 * node sending `items` to the node again until it ran `loopRuns` times). Default 1 (no loop).
+	 */
+	loopRuns?: number;
 }
 
 export interface RunNodeResult {
@@ -131,6 +136,8 @@ export interface RunNodeResult {
 	nodeName: string;
 	/** Hints the node added via `addExecutionHints`. */
 	hints: unknown[];
+	/** The main outputs of each run of the node (with `loopRuns`, one per run; else one). */
+	runs: INodeExecutionData[][][];
 }
 
 export interface ListSearchOptions {
@@ -265,6 +272,35 @@ function startNodeType(items: INodeExecutionData[]): INodeType {
 				out.push(copy);
 			}
 			return [out];
+		},
+	};
+}
+
+const LOOP_NODE_NAME = 'Loop';
+const LOOP_NODE_TYPE = 'n8n-harness.loop';
+
+/**
+ * A loop: sends the given items to its output 1 (back to the node under test) until that node ran
+ * `runs` times, then nothing (its output 0, "done", goes nowhere).
+ */
+function loopNodeType(items: INodeExecutionData[], runs: number): INodeType {
+	let sent = 0;
+	return {
+		description: {
+			displayName: 'Harness Loop',
+			name: 'harnessLoop',
+			group: ['transform'],
+			version: 1,
+			description: 'Sends the test items again',
+			defaults: { name: LOOP_NODE_NAME },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			if (sent >= runs) return [[], []];
+			sent++;
+			return [[], items.map((item, index) => ({ json: structuredClone(item.json), binary: item.binary, pairedItem: { item: index } }))];
 		},
 	};
 }
@@ -596,9 +632,19 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const versioned = NodeHelpers.getVersionedNodeType(opts.node, typeVersion);
 	const nodeName = opts.nodeName ?? (versioned.description.defaults?.name as string | undefined) ?? description.displayName;
 
+	const loopRuns = opts.loopRuns ?? 1;
 	const nodeTypes = new HarnessNodeTypes()
 		.register(START_NODE_TYPE, startNodeType(opts.items ?? [{ json: {} }]))
 		.register(typeName, opts.node);
+	if (loopRuns > 1) nodeTypes.register(LOOP_NODE_TYPE, loopNodeType(opts.items ?? [{ json: {} }], loopRuns));
+	const loopNode: INode = {
+		id: 'harness-loop',
+		name: LOOP_NODE_NAME,
+		type: LOOP_NODE_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: {},
+	};
 
 	const startNode: INode = {
 		id: 'harness-start',
@@ -624,10 +670,15 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const workflow = new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
-		nodes: [startNode, nodeUnderTest],
-		connections: {
-			[START_NODE_NAME]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
-		},
+		nodes: loopRuns > 1 ? [startNode, nodeUnderTest, loopNode] : [startNode, nodeUnderTest],
+		connections:
+			loopRuns > 1
+				? {
+						[START_NODE_NAME]: { main: [[{ node: LOOP_NODE_NAME, type: 'main', index: 0 }]] },
+						[LOOP_NODE_NAME]: { main: [[], [{ node: nodeName, type: 'main', index: 0 }]] },
+						[nodeName]: { main: [[{ node: LOOP_NODE_NAME, type: 'main', index: 0 }]] },
+					}
+				: { [START_NODE_NAME]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
@@ -642,7 +693,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 		isArchived: false,
 		createdAt: new Date(),
 		updatedAt: new Date(),
-		nodes: [startNode, nodeUnderTest],
+		nodes: workflow.nodes ? Object.values(workflow.nodes) : [startNode, nodeUnderTest],
 		connections: workflow.connectionsBySourceNode,
 		settings: workflow.settings,
 		activeVersionId: null,
@@ -673,6 +724,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 		run,
 		nodeName,
 		hints: task?.hints ?? [],
+		runs: (runData[nodeName] ?? []).map((t) => (t.data?.main ?? []).map((o) => o ?? [])),
 	};
 }
 

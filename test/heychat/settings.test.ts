@@ -86,3 +86,28 @@ describe('Retry On Fail', () => {
 		]);
 	});
 });
+
+describe('A node run again in a loop (run index 1, 2, …)', () => {
+	test('each run posts its items again, each with an ack ID of its own; Retry On Fail keeps nothing from the run before', async () => {
+		const result = await run(fake, send(), { items: textItems(2), loopRuns: 3, nodeSettings: retry });
+		assert.equal(result.error, undefined);
+		assert.equal(result.runs.length, 3);
+		const sent = bodies();
+		assert.deepEqual(sent.map((b) => b.msg), ['message 0', 'message 1', 'message 0', 'message 1', 'message 0', 'message 1']);
+		assert.equal(new Set(sent.map((b) => b.heychat_ack_id)).size, 6);
+		assert.deepEqual(
+			result.runs.map((outputs) => outputs[0].map((o) => o.json.heychat_ack_id)),
+			[0, 1, 2].map((r) => [sent[2 * r].heychat_ack_id, sent[2 * r + 1].heychat_ack_id]),
+		);
+	});
+});
+
+describe('Execute Once', () => {
+	test('one post, for the first item, its result paired with it', async () => {
+		const result = await run(fake, send(), { items: textItems(3), nodeSettings: { executeOnce: true } });
+		assert.equal(result.error, undefined);
+		assert.deepEqual(bodies().map((b) => b.msg), ['message 0']);
+		assert.deepEqual(result.output.map((o) => o.pairedItem), [{ item: 0 }]);
+	});
+});
+

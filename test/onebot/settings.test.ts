@@ -124,3 +124,49 @@ describe('Retry On Fail', () => {
 		assert.equal(sent('send_group_msg', from).length, 3);
 	});
 });
+
+describe('A node run again in a loop (run index 1, 2, …)', () => {
+	test('each run sends its items again; Retry On Fail keeps nothing from the run before', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [0, 1].map((i) => ({ json: { text: `message ${i}` } }));
+		const result = await run(bot, sendGroup(), { items, loopRuns: 2, nodeSettings: retry });
+		assert.equal(result.error, undefined);
+		assert.equal(result.runs.length, 2);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0', 'message 1', 'message 0', 'message 1']);
+	});
+});
+
+describe('Execute Once, Always Output Data', () => {
+	test('Execute Once: one call, for the first item, its result paired with it', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const result = await run(bot, sendGroup(), { items, nodeSettings: { executeOnce: true } });
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0']);
+		assert.deepEqual(result.output.map((o) => o.pairedItem), [{ item: 0 }]);
+	});
+
+	test('an empty list gives no item; with Always Output Data n8n gives one empty item', async () => {
+		bot.resetBehaviour();
+		bot.setHandler('get_group_list', () => []);
+		const empty = await run(bot, { resource: 'group', operation: 'get_group_list' });
+		const always = await run(bot, { resource: 'group', operation: 'get_group_list' }, { nodeSettings: { alwaysOutputData: true } });
+		bot.resetBehaviour();
+		assert.equal(empty.error, undefined);
+		assert.deepEqual(empty.output, []);
+		assert.deepEqual(always.output.map((o) => o.json), [{}]);
+	});
+
+	test('an item with binary data only: the node sends the typed text and keeps no binary in its output', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [{ json: {}, binary: { data: { data: Buffer.from('x').toString('base64'), mimeType: 'text/plain', fileName: 'x.txt' } } }];
+		const result = await run(bot, sendGroup({ text: 'fixed' }), { items });
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['fixed']);
+		assert.equal(result.output[0].binary, undefined);
+	});
+});
+
