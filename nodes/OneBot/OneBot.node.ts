@@ -9,7 +9,7 @@ import {
 import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
-import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
+import { isBatch, itemError, notSentAgain, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
 import { executionCancelSignal, rememberedItem, runOrdered, stoppableClock } from '../shared/batch';
 import { errorItem, pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
@@ -63,7 +63,7 @@ export class OneBot implements INodeType {
 			const memory = run.memory;
 			// Retry On Fail: an item an earlier try sent is not sent again (its earlier results are output)
 			const task = memory
-				? (itemIndex: number) => rememberedItem(memory, itemIndex, () => runItem.call(this, active, itemIndex))
+				? (itemIndex: number) => rememberedItem(memory, itemIndex, () => runItem.call(this, active, itemIndex), notSentAgain)
 				: (itemIndex: number) => runItem.call(this, active, itemIndex);
 			const outcomes = await runOrdered(items.length, run.batching, task, {
 				stopOnError: !continueOnFail,

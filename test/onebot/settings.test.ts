@@ -115,6 +115,45 @@ describe('Retry On Fail', () => {
 		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0', 'message 1', 'message 1', 'message 1']);
 	});
 
+	test('a send that got no answer in time is not sent again (it may have arrived): the retry fails saying so', async () => {
+		bot.resetBehaviour();
+		let calls = 0;
+		bot.setHandler('send_group_msg', async () => {
+			calls++;
+			// the first answer comes after the node's 1 s timeout
+			if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 1500));
+			return { message_id: 5 };
+		});
+		const from = bot.calls.length;
+		const result = await run(bot, sendGroup({ text: 'once', options: { timeout: 1 } }), { nodeSettings: retry });
+		bot.resetBehaviour();
+		assert.equal(sent('send_group_msg', from).length, 1);
+		assert.match(String(result.error?.message), /send_group_msg was not sent again.*may have been delivered/);
+	});
+
+	test('many groups: a group whose send got no answer in time is not sent to again; a group that failed is', async () => {
+		bot.resetBehaviour();
+		const seen: number[] = [];
+		bot.setHandler('send_group_msg', async (params) => {
+			const group = Number(params.group_id);
+			seen.push(group);
+			if (group === 300 && seen.filter((g) => g === 300).length === 1) await new Promise((resolve) => setTimeout(resolve, 1500));
+			if (group === 200 && seen.filter((g) => g === 200).length === 1) throw Object.assign(new Error('busy'), { retcode: 200 });
+			return { message_id: group + 1 };
+		});
+		const result = await run(bot, sendGroup({ targetMode: 'list', targetIds: '300, 200, 100', text: 'x', options: { timeout: 1 } }), {
+			nodeSettings: retry,
+		});
+		bot.resetBehaviour();
+		assert.deepEqual(seen, [300, 200, 100, 200]);
+		assert.deepEqual(result.output.map((o) => [o.json.group_id, o.json.success]), [
+			[300, false],
+			[200, true],
+			[100, true],
+		]);
+		assert.match(String(result.output[0].json.error), /not sent again/);
+	});
+
 	test('without Retry On Fail each execution sends anew (nothing is remembered between executions)', async () => {
 		bot.resetBehaviour();
 		const from = bot.calls.length;

@@ -31,7 +31,7 @@ import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
 import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems, streamedResult } from './output';
-import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
+import { isSendAction, oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
 import { nodeHoldsExpression } from '../../shared/itemParameters';
 import { sameCallFor } from './sameCall';
@@ -132,6 +132,19 @@ function outputId(id: number | bigint): number | string {
 }
 
 /**
+ * Retry On Fail: a send that got no answer in time may have been delivered (OneBot has no id that
+ * would let the backend recognise it), so a later try does not send it again but fails, saying so.
+ */
+export function notSentAgain(error: unknown): Error | undefined {
+	if (!(error instanceof OneBotCallError) || error.kind !== 'timeout' || !isSendAction(error.details.action)) return undefined;
+	return new OneBotCallError(
+		'timeout',
+		`${error.details.action} was not sent again: an earlier try got no answer in time, so it may have been delivered`,
+		{ ...error.details, cause: `Retry On Fail does not repeat a send that may have arrived. The earlier try: ${error.message}` },
+	);
+}
+
+/**
  * Send to many chats: one call per target, in target order, each with its result or its error.
  * Fails as a whole only when no target got the message; a Retry On Fail sends only to the targets
  * that did not get it.
@@ -149,15 +162,21 @@ async function runFanOut(
 		(id) => ({ [spec.param]: outputId(id) }),
 		// a chat that got the message in an earlier try of a Retry On Fail is not sent to again
 		async (id) =>
-			await rememberedTarget(run.memory, itemIndex, String(id), async () => {
-				const target = await fitted(run, {
-					action: call.action,
-					params: { ...call.params, [spec.param]: id as unknown as IDataObject[string] },
-				});
-				const response = await send(run, target.action, target.params);
-				const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
-				return { success: true, ...first };
-			}),
+			await rememberedTarget(
+				run.memory,
+				itemIndex,
+				String(id),
+				async () => {
+					const target = await fitted(run, {
+						action: call.action,
+						params: { ...call.params, [spec.param]: id as unknown as IDataObject[string] },
+					});
+					const response = await send(run, target.action, target.params);
+					const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
+					return { success: true, ...first };
+				},
+				notSentAgain,
+			),
 		(caught) => {
 			const error = toNodeError(this.getNode(), caught, itemIndex, run.secrets);
 			return { error, json: { success: false, ...errorItemJson(error) } };

@@ -37,36 +37,63 @@ export function tryMemory(ctx: IExecuteFunctions): TryMemory | undefined {
 }
 
 /**
+ * What a later try gets instead of sending again: a call whose outcome is unknown (no answer in
+ * time: the message may have arrived) is not made again; the later try fails with `error`.
+ */
+class NotSentAgain {
+	constructor(readonly error: unknown) {}
+}
+
+/**
+ * For a failed call, the error a later try gives instead of making the call again (its outcome is
+ * unknown: it may have been delivered), or undefined to let a later try make it again.
+ */
+export type NotAgain = (error: unknown) => Error | undefined;
+
+/** Keeps `run()`'s outcome under `key`: a success when `keep` says so, an unknown outcome (notAgain). */
+function remember<T>(memory: TryMemory, key: string, run: () => Promise<T>, keep: (value: T) => boolean, notAgain: NotAgain | undefined): Promise<T> {
+	const done = memory.get(key);
+	if (done instanceof NotSentAgain) return Promise.reject(done.error as Error);
+	if (done !== undefined) return Promise.resolve(done as T);
+	return run().then(
+		(value) => {
+			if (keep(value)) memory.set(key, value);
+			return value;
+		},
+		(error: unknown) => {
+			const refusal = notAgain?.(error);
+			if (refusal) memory.set(key, new NotSentAgain(refusal));
+			throw error;
+		},
+	);
+}
+
+const always = (): boolean => true;
+const nothingFailed = (results: IDataObject[]): boolean => !results.some(isFailure);
+
+/**
  * An item's results: an earlier try's, when that try's call for the item succeeded (nothing in it
- * failed), or else `run()`'s, kept for the tries after this one when nothing in them failed.
+ * failed), or else `run()`'s, kept for the tries after this one when nothing in them failed. A
+ * call `notAgain` names (its outcome unknown) is not made again by a later try, which fails instead.
  */
 export function rememberedItem(
 	memory: TryMemory | undefined,
 	itemIndex: number,
 	run: () => Promise<IDataObject[]>,
+	notAgain?: NotAgain,
 ): Promise<IDataObject[]> {
 	if (!memory) return run();
-	const key = `item ${itemIndex}`;
-	const done = memory.get(key) as IDataObject[] | undefined;
-	if (done) return Promise.resolve(done);
-	return run().then((results) => {
-		if (!results.some(isFailure)) memory.set(key, results);
-		return results;
-	});
+	return remember(memory, `item ${itemIndex}`, run, nothingFailed, notAgain);
 }
 
-/** One chat's result of a send to many chats: an earlier try's, or else `send()`'s, then kept. */
+/** One chat's result of a send to many chats: an earlier try's, or else `send()`'s, then kept (see rememberedItem). */
 export async function rememberedTarget(
 	memory: TryMemory | undefined,
 	itemIndex: number,
 	target: string,
 	send: () => Promise<IDataObject>,
+	notAgain?: NotAgain,
 ): Promise<IDataObject> {
 	if (!memory) return await send();
-	const key = `item ${itemIndex} → ${target}`;
-	const done = memory.get(key) as IDataObject | undefined;
-	if (done) return done;
-	const result = await send();
-	memory.set(key, result);
-	return result;
+	return await remember(memory, `item ${itemIndex} → ${target}`, send, always, notAgain);
 }
