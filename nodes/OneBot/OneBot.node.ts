@@ -10,7 +10,7 @@ import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
 import { isBatch, itemError, notSentAgain, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
-import { executionCancelSignal, rememberedItem, runOrdered, stoppableClock } from '../shared/batch';
+import { executionCancelSignal, rememberedCall, rememberedItem, runOrdered, stoppableClock } from '../shared/batch';
 import { errorItem, pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
@@ -48,7 +48,9 @@ export class OneBot implements INodeType {
 				// One call for all items: its result is paired with every input item.
 				const pairedItem = items.map((_, item) => ({ item }));
 				try {
-					const results = await runBatch.call(this, run, items.length);
+					const active = run;
+					// Retry On Fail: a call that may have been delivered is not made again
+					const results = await rememberedCall(run.memory, () => runBatch.call(this, active, items.length), notSentAgain);
 					for (const json of results) returnData.push({ json, pairedItem });
 				} catch (error) {
 					const nodeError = itemError.call(this, run, error, 0);

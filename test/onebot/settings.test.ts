@@ -154,6 +154,29 @@ describe('Retry On Fail', () => {
 		assert.match(String(result.output[0].json.error), /not sent again/);
 	});
 
+	test('a forward message made of the input items (one call): got no answer in time, it is not sent again', async () => {
+		bot.resetBehaviour();
+		let calls = 0;
+		bot.setHandler('send_group_forward_msg', async () => {
+			calls++;
+			if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 1500));
+			return { message_id: 6 };
+		});
+		const from = bot.calls.length;
+		const items: INodeExecutionData[] = [
+			{ json: { name: 'Alice', uin: '20001', content: 'hello' } },
+			{ json: { name: 'Bob', uin: '20002', content: 'hi' } },
+		];
+		const result = await run(
+			bot,
+			{ resource: 'message', operation: 'send_group_forward_msg', group_id: byId('100001'), forwardSource: 'items', options: { timeout: 1 } },
+			{ items, nodeSettings: retry },
+		);
+		bot.resetBehaviour();
+		assert.equal(sent('send_group_forward_msg', from).length, 1);
+		assert.match(String(result.error?.message), /send_group_forward_msg was not sent again/);
+	});
+
 	test('without Retry On Fail each execution sends anew (nothing is remembered between executions)', async () => {
 		bot.resetBehaviour();
 		const from = bot.calls.length;

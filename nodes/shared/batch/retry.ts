@@ -86,6 +86,16 @@ export function rememberedItem(
 	return remember(memory, `item ${itemIndex}`, run, nothingFailed, notAgain);
 }
 
+/** The results of the one call a node makes for all its items (see rememberedItem). */
+export function rememberedCall(
+	memory: TryMemory | undefined,
+	run: () => Promise<IDataObject[]>,
+	notAgain?: NotAgain,
+): Promise<IDataObject[]> {
+	if (!memory) return run();
+	return remember(memory, 'all items', run, nothingFailed, notAgain);
+}
+
 /** One chat's result of a send to many chats: an earlier try's, or else `send()`'s, then kept (see rememberedItem). */
 export async function rememberedTarget(
 	memory: TryMemory | undefined,
