@@ -56,4 +56,19 @@ describe('Heychat as an AI tool', () => {
 		assert.ok(call.error, `no error: ${String(call.result)}`);
 		assert.match(call.error.message, /权限不足/);
 	});
+
+	test('Retry On Fail on the tool: n8n runs the retry as a run of its own, so it posts with a new ack ID (documented)', async () => {
+		fake.failNext(SEND, '服务繁忙');
+		const result = await runAsTool({
+			node,
+			parameters: send,
+			credentials: credentialsFor(fake),
+			calls: [{ text: 'x' }],
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 10 },
+		});
+		assert.equal(result.calls[0].error, undefined);
+		const bodies = fake.callsTo(SEND).map((c) => c.json as Record<string, unknown>);
+		assert.equal(bodies.length, 2);
+		assert.notEqual(bodies[0].heychat_ack_id, bodies[1].heychat_ack_id);
+	});
 });
