@@ -742,6 +742,8 @@ export interface RunAsToolOptions {
 	calls: IDataObject[];
 	/** Settings of the tool node (Retry On Fail, On Error). */
 	nodeSettings?: RunNodeOptions['nodeSettings'];
+	/** The items the agent works on (its main input; `$json` in the tool's expressions). Default `[{ json: {} }]`. */
+	items?: INodeExecutionData[];
 }
 
 export interface ToolCallResult {
@@ -849,7 +851,7 @@ export async function runAsTool(opts: RunAsToolOptions): Promise<RunAsToolResult
 		},
 	};
 	const nodeTypes = new HarnessNodeTypes()
-		.register(START_NODE_TYPE, startNodeType([{ json: {} }]))
+		.register(START_NODE_TYPE, startNodeType(opts.items ?? [{ json: {} }]))
 		.register('n8n-harness.agent', agentType)
 		.register(toolTypeName, tool);
 	const startNode: INode = { id: 'harness-start', name: START_NODE_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };

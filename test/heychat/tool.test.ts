@@ -71,4 +71,18 @@ describe('Heychat as an AI tool', () => {
 		assert.equal(bodies.length, 2);
 		assert.notEqual(bodies[0].heychat_ack_id, bodies[1].heychat_ack_id);
 	});
+
+	test('Reply as a tool answers the item the agent works on (a trigger item), with the text the model gives', async () => {
+		const item = { type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true };
+		const result = await runAsTool({
+			node,
+			parameters: { resource: 'message', operation: 'reply', messageType: 'markdown', text: "={{ $fromAI('text', 'The answer', 'string') }}" },
+			credentials: credentialsFor(fake),
+			items: [{ json: item }],
+			calls: [{ text: 'welcome' }],
+		});
+		assert.equal(result.calls[0].error, undefined, result.calls[0].error?.message);
+		const bodies = fake.callsTo('/chatroom/v3/msg/user').map((c) => c.json as Record<string, unknown>);
+		assert.deepEqual(bodies.map((b) => [String(b.to_user_id), b.msg]), [['8829926', 'welcome']]);
+	});
 });

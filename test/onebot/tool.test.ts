@@ -6,9 +6,9 @@ import { byId, credentialsFor, TOKEN, node } from './setup';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { FakeOneBot, type OneBotCall } from '../fakes/onebot';
+import { FakeOneBot, groupMessageEvent, type OneBotCall } from '../fakes/onebot';
 import { runAsTool } from '../harness/n8n';
 
 let bot: FakeOneBot;
@@ -91,5 +91,21 @@ describe('OneBot as an AI tool', () => {
 		const [answer] = JSON.parse(String(call.result)) as Array<Record<string, unknown>>;
 		assert.match(String(answer.error), /muted|MUTED/);
 		assert.equal(answer.retcode, 120);
+	});
+
+	test('Reply as a tool answers the item the agent works on (a trigger event), with the text the model gives', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const event = groupMessageEvent(10001, 100002, 30003, [{ type: 'text', data: { text: 'ping' } }]);
+		const result = await runAsTool({
+			node,
+			parameters: { resource: 'message', operation: 'reply', messageFormat: 'text', text: "={{ $fromAI('text', 'The answer', 'string') }}", replyOptions: { quote: false } },
+			credentials: credentialsFor(bot),
+			items: [{ json: event as unknown as IDataObject }],
+			calls: [{ text: 'pong' }],
+		});
+		assert.equal(result.calls[0].error, undefined, result.calls[0].error?.message);
+		const calls = bot.calls.slice(from).filter((c) => c.action === 'send_group_msg');
+		assert.deepEqual(calls.map((c) => [c.params.group_id, c.params.message]), [[100002, 'pong']]);
 	});
 });

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { runsAsTool } from '../toolMode';
 import { isFailure } from './output';
 
 /*
@@ -23,11 +24,10 @@ export function tryMemory(ctx: IExecuteFunctions): TryMemory | undefined {
 	let memory = byContext.get(ctx);
 	if (memory === undefined) {
 		memory = null;
-		const node = ctx.getNode();
-		const run = node.retryOnFail === true ? ctx.getExecuteData?.() : undefined;
+		const run = ctx.getNode().retryOnFail === true ? ctx.getExecuteData?.() : undefined;
 		// As an AI agent's tool the node runs with the agent's execution data, and each call (each
 		// try too) is a run of its own: nothing is kept there, or a call would get an earlier one's result.
-		if (run && typeof run === 'object' && run.node?.name === node.name) {
+		if (run && typeof run === 'object' && !runsAsTool(ctx)) {
 			memory = byRun.get(run) ?? new Map<string, unknown>();
 			byRun.set(run, memory);
 		}
