@@ -7,7 +7,16 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { errorItem, executionCancelSignal, pushPairedResults, readBatching, runOrdered, stoppableClock } from '../shared/batch';
+import {
+	errorItem,
+	executionCancelSignal,
+	pushPairedResults,
+	readBatching,
+	rememberedItem,
+	runOrdered,
+	stoppableClock,
+	tryMemory,
+} from '../shared/batch';
 import { heychatProperties } from './actions/properties';
 import { errorJson, itemError, runOperation } from './actions/router';
 import { testHeychatCredential } from './methods/credentialTest';
@@ -43,7 +52,12 @@ export class Heychat implements INodeType {
 		const continueOnFail = this.continueOnFail();
 		// Batching: several items in flight, outputs in input order, each paired to its item.
 		const batching = readBatching(this.getNodeParameter('options', 0, {}) as IDataObject);
-		const outcomes = await runOrdered(items.length, batching, (itemIndex) => runOperation.call(this, itemIndex), {
+		// Retry On Fail: an item an earlier try sent is not sent again (its earlier results are output)
+		const memory = tryMemory(this);
+		const task = memory
+			? (itemIndex: number) => rememberedItem(memory, itemIndex, () => runOperation.call(this, itemIndex))
+			: (itemIndex: number) => runOperation.call(this, itemIndex);
+		const outcomes = await runOrdered(items.length, batching, task, {
 			stopOnError: !continueOnFail,
 			// a stopped execution ends the wait between batches: the items after it are not sent
 			clock: stoppableClock(executionCancelSignal(this)),

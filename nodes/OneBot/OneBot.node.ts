@@ -9,8 +9,8 @@ import {
 import { catalogSubtitle } from '../shared/catalog/subtitle';
 import { errorItemJson } from './actions/errors';
 import { oneBotProperties } from './actions/properties';
-import { isBatch, itemError, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
-import { executionCancelSignal, runOrdered, stoppableClock } from '../shared/batch';
+import { isBatch, itemError, notSentAgain, runBatch, runItem, startRun, type OneBotRun } from './actions/router';
+import { executionCancelSignal, rememberedCall, rememberedItem, runOrdered, stoppableClock } from '../shared/batch';
 import { errorItem, pushPairedResults } from '../shared/batch/output';
 import { testOneBotCredential } from './methods/credentialTest';
 import { searchFriends, searchGroups, searchMembers } from './methods/listSearch';
@@ -48,7 +48,9 @@ export class OneBot implements INodeType {
 				// One call for all items: its result is paired with every input item.
 				const pairedItem = items.map((_, item) => ({ item }));
 				try {
-					const results = await runBatch.call(this, run, items.length);
+					const active = run;
+					// Retry On Fail: a call that may have been delivered is not made again
+					const results = await rememberedCall(run.memory, () => runBatch.call(this, active, items.length), notSentAgain);
 					for (const json of results) returnData.push({ json, pairedItem });
 				} catch (error) {
 					const nodeError = itemError.call(this, run, error, 0);
@@ -60,7 +62,12 @@ export class OneBot implements INodeType {
 			// Batching: several items in flight, outputs in input order, each paired to its item.
 			const continueOnFail = this.continueOnFail();
 			const active = run;
-			const outcomes = await runOrdered(items.length, run.batching, (itemIndex) => runItem.call(this, active, itemIndex), {
+			const memory = run.memory;
+			// Retry On Fail: an item an earlier try sent is not sent again (its earlier results are output)
+			const task = memory
+				? (itemIndex: number) => rememberedItem(memory, itemIndex, () => runItem.call(this, active, itemIndex), notSentAgain)
+				: (itemIndex: number) => runItem.call(this, active, itemIndex);
+			const outcomes = await runOrdered(items.length, run.batching, task, {
 				stopOnError: !continueOnFail,
 				// a stopped execution ends the wait between batches: the items after it are not sent
 				clock: stoppableClock(executionCancelSignal(this)),

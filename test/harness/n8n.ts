@@ -60,6 +60,7 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IRequestOptionsSimplified,
 	IRun,
@@ -108,6 +109,11 @@ export interface RunNodeOptions {
 	 * (the engine aborts the nodes' execution cancel signal; the run ends when the node returns).
 	 */
 	onStarted?: (cancel: () => void) => void;
+	/**
+	 * Runs the node this many times in one execution (a loop: Start → Loop → node → Loop, the Loop
+	 * node sending `items` to the node again until it ran `loopRuns` times). Default 1 (no loop).
+	 */
+	loopRuns?: number;
 }
 
 export interface RunNodeResult {
@@ -130,6 +136,8 @@ export interface RunNodeResult {
 	nodeName: string;
 	/** Hints the node added via `addExecutionHints`. */
 	hints: unknown[];
+	/** The main outputs of each run of the node (with `loopRuns`, one per run; else one). */
+	runs: INodeExecutionData[][][];
 }
 
 export interface ListSearchOptions {
@@ -264,6 +272,35 @@ function startNodeType(items: INodeExecutionData[]): INodeType {
 				out.push(copy);
 			}
 			return [out];
+		},
+	};
+}
+
+const LOOP_NODE_NAME = 'Loop';
+const LOOP_NODE_TYPE = 'n8n-harness.loop';
+
+/**
+ * A loop: sends the given items to its output 1 (back to the node under test) until that node ran
+ * `runs` times, then nothing (its output 0, "done", goes nowhere).
+ */
+function loopNodeType(items: INodeExecutionData[], runs: number): INodeType {
+	let sent = 0;
+	return {
+		description: {
+			displayName: 'Harness Loop',
+			name: 'harnessLoop',
+			group: ['transform'],
+			version: 1,
+			description: 'Sends the test items again',
+			defaults: { name: LOOP_NODE_NAME },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			if (sent >= runs) return [[], []];
+			sent++;
+			return [[], items.map((item, index) => ({ json: structuredClone(item.json), binary: item.binary, pairedItem: { item: index } }))];
 		},
 	};
 }
@@ -595,9 +632,19 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const versioned = NodeHelpers.getVersionedNodeType(opts.node, typeVersion);
 	const nodeName = opts.nodeName ?? (versioned.description.defaults?.name as string | undefined) ?? description.displayName;
 
+	const loopRuns = opts.loopRuns ?? 1;
 	const nodeTypes = new HarnessNodeTypes()
 		.register(START_NODE_TYPE, startNodeType(opts.items ?? [{ json: {} }]))
 		.register(typeName, opts.node);
+	if (loopRuns > 1) nodeTypes.register(LOOP_NODE_TYPE, loopNodeType(opts.items ?? [{ json: {} }], loopRuns));
+	const loopNode: INode = {
+		id: 'harness-loop',
+		name: LOOP_NODE_NAME,
+		type: LOOP_NODE_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: {},
+	};
 
 	const startNode: INode = {
 		id: 'harness-start',
@@ -623,10 +670,15 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const workflow = new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
-		nodes: [startNode, nodeUnderTest],
-		connections: {
-			[START_NODE_NAME]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
-		},
+		nodes: loopRuns > 1 ? [startNode, nodeUnderTest, loopNode] : [startNode, nodeUnderTest],
+		connections:
+			loopRuns > 1
+				? {
+						[START_NODE_NAME]: { main: [[{ node: LOOP_NODE_NAME, type: 'main', index: 0 }]] },
+						[LOOP_NODE_NAME]: { main: [[], [{ node: nodeName, type: 'main', index: 0 }]] },
+						[nodeName]: { main: [[{ node: LOOP_NODE_NAME, type: 'main', index: 0 }]] },
+					}
+				: { [START_NODE_NAME]: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
@@ -641,7 +693,7 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 		isArchived: false,
 		createdAt: new Date(),
 		updatedAt: new Date(),
-		nodes: [startNode, nodeUnderTest],
+		nodes: workflow.nodes ? Object.values(workflow.nodes) : [startNode, nodeUnderTest],
 		connections: workflow.connectionsBySourceNode,
 		settings: workflow.settings,
 		activeVersionId: null,
@@ -672,6 +724,184 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 		run,
 		nodeName,
 		hints: task?.hints ?? [],
+		runs: (runData[nodeName] ?? []).map((t) => (t.data?.main ?? []).map((o) => o ?? [])),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// runAsTool: the node as an AI agent's tool (n8n's `<node>Tool` variant, usableAsTool)
+// ---------------------------------------------------------------------------------------------
+
+export interface RunAsToolOptions {
+	/** The node with `usableAsTool` (n8n derives its `<name>Tool` variant as below). */
+	node: INodeType;
+	/** The tool node's parameters, e.g. with `={{ $fromAI('text', 'The message', 'string') }}`. */
+	parameters: INodeParameters;
+	credentials?: HarnessCredentials;
+	/** The arguments of each call the agent makes, in order (one agent run). */
+	calls: IDataObject[];
+	/** Settings of the tool node (Retry On Fail, On Error). */
+	nodeSettings?: RunNodeOptions['nodeSettings'];
+	/** The items the agent works on (its main input; `$json` in the tool's expressions). Default `[{ json: {} }]`. */
+	items?: INodeExecutionData[];
+}
+
+export interface ToolCallResult {
+	/** What the tool returned to the agent (n8n's JSON text of the output items' json). */
+	result?: unknown;
+	/** What the tool threw to the agent. */
+	error?: Error;
+}
+
+export interface RunAsToolResult {
+	/** The tool's name and description as the agent sees them, and its argument names ($fromAI keys). */
+	name: string;
+	description: string;
+	argumentNames: string[];
+	calls: ToolCallResult[];
+	/** The run's runData (the tool node's runs are the calls and their tries). */
+	runData: IRunData;
+	/** An error that failed the agent run itself (e.g. the tool could not be built). */
+	error?: IDataObject;
+}
+
+/**
+ * n8n's tool variant of a node (packages/cli NodeTypes + tool-generation/ai-tools.ts,
+ * convertNodeToAiTool): the same node with `<name>Tool`, no main input, an ai_tool output and a
+ * Tool Description field.
+ */
+function toolVariant(node: INodeType): INodeType {
+	const base = node.description;
+	const description: INodeTypeDescription = {
+		...base,
+		name: `${base.name}Tool`,
+		displayName: `${base.displayName} Tool`,
+		inputs: [],
+		outputs: [NodeConnectionTypes.AiTool],
+		properties: [
+			{
+				displayName: 'Tool Description',
+				name: 'descriptionType',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Set Automatically', value: 'auto' },
+					{ name: 'Set Manually', value: 'manual' },
+				],
+				default: 'auto',
+			},
+			{
+				displayName: 'Description',
+				name: 'toolDescription',
+				type: 'string',
+				default: base.description,
+				required: true,
+				displayOptions: { show: { descriptionType: ['manual'] } },
+			},
+			...base.properties,
+		],
+	};
+	delete description.usableAsTool;
+	return Object.create(node, { description: { value: description } }) as INodeType;
+}
+
+interface HarnessTool {
+	name: string;
+	description: string;
+	schema?: { shape?: Record<string, unknown> };
+	invoke(args: IDataObject): Promise<unknown>;
+}
+
+/**
+ * Runs an agent-like node (Start → Agent, the tool node on its ai_tool input) through n8n-core's
+ * WorkflowExecute: the agent gets the tool with n8n-core's getInputConnectionData (createNodeAsTool,
+ * makeHandleToolInvocation: each call and each retry is a run of the tool node) and invokes it with
+ * each of `calls`, as a model's tool calls would.
+ */
+export async function runAsTool(opts: RunAsToolOptions): Promise<RunAsToolResult> {
+	await initHarness();
+	const tool = toolVariant(opts.node);
+	const toolTypeName = `${packageName}.${tool.description.name}`;
+	const toolName = `${opts.node.description.defaults.name ?? opts.node.description.displayName} Tool`;
+	const agentName = 'Agent';
+	const seen: { tool?: HarnessTool; calls: ToolCallResult[] } = { calls: [] };
+	const agentType: INodeType = {
+		description: {
+			displayName: 'Harness Agent',
+			name: 'harnessAgent',
+			group: ['transform'],
+			version: 1,
+			description: 'Calls its tool with the given arguments',
+			defaults: { name: agentName },
+			inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tool' }],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const tools = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as HarnessTool[];
+			seen.tool = tools[0];
+			for (const args of opts.calls) {
+				try {
+					seen.calls.push({ result: await seen.tool.invoke(args) });
+				} catch (error) {
+					seen.calls.push({ error: error as Error });
+				}
+			}
+			return [[{ json: {} }]];
+		},
+	};
+	const nodeTypes = new HarnessNodeTypes()
+		.register(START_NODE_TYPE, startNodeType(opts.items ?? [{ json: {} }]))
+		.register('n8n-harness.agent', agentType)
+		.register(toolTypeName, tool);
+	const startNode: INode = { id: 'harness-start', name: START_NODE_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	const agentNode: INode = { id: 'harness-agent', name: agentName, type: 'n8n-harness.agent', typeVersion: 1, position: [200, 0], parameters: {} };
+	const toolNode: INode = {
+		id: 'harness-tool',
+		name: toolName,
+		type: toolTypeName,
+		typeVersion: latestVersion(opts.node),
+		position: [200, 200],
+		parameters: structuredClone(opts.parameters),
+		...opts.nodeSettings,
+	};
+	const credentials = nodeCredentialsFor(opts.credentials);
+	if (credentials) toolNode.credentials = credentials;
+	const workflow = new Workflow({
+		id: 'harness-workflow',
+		name: 'Harness workflow',
+		nodes: [startNode, agentNode, toolNode],
+		connections: {
+			[START_NODE_NAME]: { main: [[{ node: agentName, type: 'main', index: 0 }]] },
+			[toolName]: { [NodeConnectionTypes.AiTool]: [[{ node: agentName, type: NodeConnectionTypes.AiTool, index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const executionId = `harness-${++executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: workflow.id,
+		name: workflow.name,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [startNode, agentNode, toolNode],
+		connections: workflow.connectionsBySourceNode,
+		settings: workflow.settings,
+		activeVersionId: null,
+	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
+	const additionalData = additionalDataFor(new HarnessCredentialsHelper(cloneCredentials(opts.credentials)), { executionId, hooks });
+	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
+	const schemaShape = seen.tool?.schema?.shape ?? {};
+	return {
+		name: seen.tool?.name ?? '',
+		description: seen.tool?.description ?? '',
+		argumentNames: Object.keys(schemaShape),
+		calls: seen.calls,
+		runData: run.data.resultData.runData,
+		error: run.data.resultData.error as unknown as IDataObject | undefined,
 	};
 }
 

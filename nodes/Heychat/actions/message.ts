@@ -15,6 +15,7 @@ import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './comm
 import { MSG_TYPE, type BuiltMessage, type ImageFileInfo } from './builtMessage';
 import { postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
 import { errorJson, itemError } from './errors';
+import { rememberedTarget, tryMemory } from '../../shared/batch';
 import {
 	TARGET_LIST,
 	TARGET_MODE,
@@ -694,10 +695,15 @@ async function readAndSendMessage(
 		if (kept) kept.post = post;
 		return [await sendPost.call(this, op, itemIndex, post)];
 	}
-	const post = async (target: ChannelTarget): Promise<IDataObject> => ({
-		success: true,
-		...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, `${target.room_id}/${target.channel_id}`)),
-	});
+	// a channel that got the message in an earlier try of a Retry On Fail is not sent to again
+	const memory = tryMemory(this);
+	const post = async (target: ChannelTarget): Promise<IDataObject> => {
+		const key = `${target.room_id}/${target.channel_id}`;
+		return await rememberedTarget(memory, itemIndex, key, async () => ({
+			success: true,
+			...(await postMessage.call(this, op, itemIndex, built, options, { kind: 'channel', ...target }, key)),
+		}));
+	};
 	const failure = async (caught: unknown): Promise<TargetFailure> => {
 		const error = await itemError.call(this, caught, itemIndex);
 		return { error, json: { success: false, ...errorJson(error) } };

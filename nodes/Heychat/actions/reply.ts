@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError, toInt64, toStringId } from '../../shared/validation';
+import { answeredItem } from '../../shared/toolMode';
 import type { HeychatOperationSpec } from '../catalog';
 import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
@@ -105,7 +106,7 @@ export const replyProperties: INodeProperties[] = [
 
 /** The Reply handler: builds the message like Send Channel Message and posts it where the event happened. */
 export async function replyMessage(this: IExecuteFunctions, op: HeychatOperationSpec, itemIndex: number): Promise<IDataObject[]> {
-	const place = heychatReplyPlace(this.getInputData()[itemIndex]?.json ?? {});
+	const place = heychatReplyPlace(answeredItem(this, itemIndex));
 	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
 	const replyOptions = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;
 	let built = await buildMessage.call(this, itemIndex, options, place.kind === 'private');

@@ -17,13 +17,21 @@ import {
 	type TransportKind,
 } from '../transport';
 import type { OneBotResponse, OneBotTransport } from '../transport/types';
-import { executionCancelSignal, ExecutionStoppedError, readBatching, type BatchSettings } from '../../shared/batch';
+import {
+	executionCancelSignal,
+	ExecutionStoppedError,
+	readBatching,
+	rememberedTarget,
+	tryMemory,
+	type BatchSettings,
+	type TryMemory,
+} from '../../shared/batch';
 import { sendToTargets } from '../../shared/targets';
 import { errorItemJson, toNodeError } from './errors';
 import { handlerFor } from './handlers';
 import type { OperationHandler, PreparedCall } from './handlers/types';
 import { responseToItems, streamedResult } from './output';
-import { oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
+import { isSendAction, oneBotPacing, pacedOneBotCall, type OneBotPacing } from './pacing';
 import { fanOutSpec, resolveTargets } from './targets';
 import { nodeHoldsExpression } from '../../shared/itemParameters';
 import { sameCallFor } from './sameCall';
@@ -48,6 +56,8 @@ export interface OneBotRun {
 	/** n8n's execution cancel signal: a stopped execution's waits end and nothing more is sent. */
 	stopped: AbortSignal | undefined;
 	batching: BatchSettings;
+	/** What earlier tries of this run (Retry On Fail) already sent: not sent again (see tryMemory). */
+	memory: TryMemory | undefined;
 	/**
 	 * Whether every item makes the same call: the handler reads only node parameters and none of
 	 * them holds an expression. Then the first item's call, once prepared, checked and fitted, is
@@ -87,6 +97,7 @@ export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 		pacing: oneBotPacing(data),
 		stopped: executionCancelSignal(this),
 		batching: readBatching(options),
+		memory: tryMemory(this),
 		callsAlike: !nodeHoldsExpression(this) && handler.readsParametersOnly?.call(this, op) === true,
 	};
 }
@@ -121,8 +132,22 @@ function outputId(id: number | bigint): number | string {
 }
 
 /**
+ * Retry On Fail: a send that got no answer in time may have been delivered (OneBot has no id that
+ * would let the backend recognise it), so a later try does not send it again but fails, saying so.
+ */
+export function notSentAgain(error: unknown): Error | undefined {
+	if (!(error instanceof OneBotCallError) || error.kind !== 'timeout' || !isSendAction(error.details.action)) return undefined;
+	return new OneBotCallError(
+		'timeout',
+		`${error.details.action} was not sent again: an earlier try got no answer in time, so it may have been delivered`,
+		{ ...error.details, cause: `Retry On Fail does not repeat a send that may have arrived. The earlier try: ${error.message}` },
+	);
+}
+
+/**
  * Send to many chats: one call per target, in target order, each with its result or its error.
- * Fails as a whole only when no target got the message (so a retry cannot send anything twice).
+ * Fails as a whole only when no target got the message; a Retry On Fail sends only to the targets
+ * that did not get it.
  */
 async function runFanOut(
 	this: IExecuteFunctions,
@@ -135,15 +160,23 @@ async function runFanOut(
 	const outcomes = await sendToTargets(
 		targets,
 		(id) => ({ [spec.param]: outputId(id) }),
-		async (id) => {
-			const target = await fitted(run, {
-				action: call.action,
-				params: { ...call.params, [spec.param]: id as unknown as IDataObject[string] },
-			});
-			const response = await send(run, target.action, target.params);
-			const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
-			return { success: true, ...first };
-		},
+		// a chat that got the message in an earlier try of a Retry On Fail is not sent to again
+		async (id) =>
+			await rememberedTarget(
+				run.memory,
+				itemIndex,
+				String(id),
+				async () => {
+					const target = await fitted(run, {
+						action: call.action,
+						params: { ...call.params, [spec.param]: id as unknown as IDataObject[string] },
+					});
+					const response = await send(run, target.action, target.params);
+					const [first] = responseToItems(findOperation(call.action) ?? run.op, call.action, response);
+					return { success: true, ...first };
+				},
+				notSentAgain,
+			),
 		(caught) => {
 			const error = toNodeError(this.getNode(), caught, itemIndex, run.secrets);
 			return { error, json: { success: false, ...errorItemJson(error) } };

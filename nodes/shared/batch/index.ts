@@ -3,3 +3,4 @@ export * from './options';
 export * from './pacer';
 export * from './runner';
 export * from './output';
+export * from './retry';

@@ -20,6 +20,11 @@ export function errorItem(ctx: IExecuteFunctions, json: IDataObject, pairedItem:
 /** Result objects that stand for a failure (one target of a send to many chats). */
 const failures = new WeakSet<IDataObject>();
 
+/** Whether a result object stands for a failure (markFailure). */
+export function isFailure(json: IDataObject): boolean {
+	return failures.has(json);
+}
+
 /** Marks a result object as a failure: pushPairedResults makes it an error item (errorItem). */
 export function markFailure(json: IDataObject): IDataObject {
 	failures.add(json);

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { escapeValue, type Segment } from '../../message/cqcode';
 import { messageProperties, readMessage } from '../../message/properties';
 import { InputError, toInt64 } from '../../../shared/validation';
+import { answeredItem } from '../../../shared/toolMode';
 import { binaryResolver } from './binary';
 import type { OperationHandler, PreparedCall } from './types';
 
@@ -99,8 +100,8 @@ export const replyHandler: OperationHandler = {
 		},
 	],
 	async prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedCall> {
-		const json = this.getInputData()[itemIndex]?.json ?? {};
-		const place = replyPlace(json);
+		// the trigger's item; as an AI agent's tool, the agent's item (the tool's input is the model's arguments)
+		const place = replyPlace(answeredItem(this, itemIndex));
 		const options = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;
 		const { message, autoEscape } = await readMessage(
 			(name: string) => this.getNodeParameter(name, itemIndex, undefined as never),
