@@ -312,6 +312,23 @@ describe('heychat_ack_id', () => {
 		assert.equal(body().heychat_ack_id, '42');
 	});
 
+	test('one fixed Ack ID for several items: an error naming ackId before anything is sent (Heychat takes the first message of an ack ID only)', async () => {
+		const result = await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '42' } }), {
+			items: [{ json: {} }, { json: {} }],
+		});
+		assert.match(String(result.error?.message), /Ack ID/);
+		assert.equal(fake.calls.length, 0);
+	});
+
+	test('an Ack ID expression that gives two items the same value: the second fails naming ackId, not sent', async () => {
+		const result = await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '={{ $json.id }}' } }), {
+			items: [{ json: { id: 'a' } }, { json: { id: 'b' } }, { json: { id: 'a' } }],
+			continueOnFail: true,
+		});
+		assert.deepEqual(fake.callsTo(SEND).map((c) => (c.json as Record<string, unknown>).heychat_ack_id), ['a', 'b']);
+		assert.match(String(result.output[2].json.error), /Ack ID.*item 0/);
+	});
+
 	test('an Ack ID an expression gives as a number is sent as its digits; one beyond 2^53 is refused naming ackId', async () => {
 		await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '={{ 4242 }}' } }));
 		assert.equal(body().heychat_ack_id, '4242');

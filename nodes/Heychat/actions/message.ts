@@ -74,7 +74,7 @@ const ACK_ID_OPTION: INodeProperties = {
 	type: 'string',
 	default: '',
 	description:
-		'The heychat_ack_id. By default one is derived from the execution, run and item, so a retried send is recognised by Heychat and not posted twice.',
+		'The heychat_ack_id, one per item (an expression that differs per item): Heychat takes only the first message with an ack ID. By default one is derived from the execution, run and item, so a retried send is recognised by Heychat and not posted twice.',
 };
 
 /** A message option shared by channel and private messages. */

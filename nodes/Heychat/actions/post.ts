@@ -56,12 +56,47 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 	return key;
 }
 
+/** The Ack IDs given in the options so far, per try of the node: id → the item that has it. */
+const givenAckIds = new WeakMap<IExecuteFunctions, Map<string, number>>();
+
+/**
+ * A given Ack ID, unless another item has it too: Heychat takes only the first message with an
+ * ack ID (in 60 s) and refuses the others, so that is an error before the send. A fixed Ack ID (no
+ * expression) with several input items is refused for every item, before anything is sent.
+ */
+function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: number): string {
+	const advice = 'Give each item its own (an expression such as {{ $json.id }}), or leave it empty for one per item';
+	const setting = (ctx.getNode().parameters.messageOptions as IDataObject | undefined)?.ackId;
+	const fixed = typeof setting === 'string' && !setting.startsWith('=');
+	const items = ctx.getInputData().length;
+	if (fixed && items > 1) {
+		throw new InputError(
+			'ackId',
+			`"Ack ID" is the fixed value "${given}" for all ${items} items: Heychat takes only the first message with an ack ID and refuses the others. ${advice}`,
+		);
+	}
+	let used = givenAckIds.get(ctx);
+	if (!used) {
+		used = new Map();
+		givenAckIds.set(ctx, used);
+	}
+	const other = used.get(given);
+	if (other !== undefined && other !== itemIndex) {
+		throw new InputError(
+			'ackId',
+			`"Ack ID" is "${given}" for item ${other} and item ${itemIndex}: Heychat takes only the first message with an ack ID and refuses the others. ${advice}`,
+		);
+	}
+	used.set(given, itemIndex);
+	return given;
+}
+
 /** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
 	// an expression may give it as a number: kept when exact (toStringId refuses one beyond 2^53)
 	const raw = options.ackId;
 	const given = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '' : toStringId('ackId', raw);
-	if (given !== '') return given;
+	if (given !== '') return checkedGivenAckId(this, given, itemIndex);
 	const key = runKeyOf(this, itemIndex);
 	if (!key.executionId) return newAckId();
 	let ids = key.ackIds.get(operation);
