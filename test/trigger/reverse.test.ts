@@ -5,7 +5,8 @@ import { after, describe, test } from 'node:test';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { checkReverseAuth, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
+import { checkReverseAuth, ReverseServer, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
+import { AbortedError } from '../../nodes/shared/connection';
 import {
 	FakeOneBot,
 	groupMessageEvent,
@@ -241,6 +242,56 @@ describe('reverse WebSocket: life', () => {
 		await assert.rejects(fake.connectReverse(`ws://127.0.0.1:${port}${PATH}`, { token: TOKEN }));
 		await delay(30);
 		assert.deepEqual(leakedHandles(before, activeHandles()), {});
+	});
+
+	test('close() while the server is still starting to listen: the port is released, nothing keeps running', async () => {
+		const before = activeHandles();
+		const port = await freePort();
+		const quiet = () => undefined;
+		const server = new ReverseServer({
+			port,
+			host: '127.0.0.1',
+			path: PATH,
+			accessToken: TOKEN,
+			logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+			maxEventBytes: 1024 * 1024,
+			pingIntervalMs: 50,
+			onEvent: quiet,
+			onFatal: quiet,
+		});
+		// "Listen for test event" stopped (closeFunction) before the listen has completed.
+		const starting = server.start();
+		await server.close();
+		await assert.rejects(starting, AbortedError);
+		const again = createServer();
+		await new Promise<void>((resolve, reject) => {
+			again.once('error', reject);
+			again.listen(port, '127.0.0.1', resolve);
+		});
+		await new Promise<void>((resolve) => again.close(() => resolve()));
+		await delay(30);
+		assert.deepEqual(leakedHandles(before, activeHandles()), {});
+	});
+
+	test('reactivated at once on the same port (workflow saved twice): listens again, the backend reconnects', async () => {
+		const fake = await bot;
+		const { trigger, url, port } = await listen();
+		const first = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+		await trigger.close();
+		await first.waitForClose();
+		const second = await activateTrigger({
+			node: node(),
+			parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' } },
+			credentials: { wsUrl: 'ws://unused.invalid', accessToken: TOKEN },
+		});
+		triggers.push(second);
+		const conn = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+		conn.pushEvent(privateMessageEvent(1, 5, 'after reactivation'));
+		const [item] = await second.waitForEmits(1);
+		assert.equal(item.text, 'after reactivation');
+		assert.equal(trigger.emits, 0, 'the closed activation started nothing');
+		await conn.close();
+		await second.close();
 	});
 
 	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {

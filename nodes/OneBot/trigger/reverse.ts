@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 
 import {
+	AbortedError,
 	DEFAULT_WATCHDOG_FACTOR,
 	FrameGuard,
 	Watchdog,
@@ -194,7 +195,10 @@ export class ReverseServer {
 		return [...this.connections].map((c) => c.client);
 	}
 
-	/** Listens; rejects with a message naming the address when the port cannot be opened. */
+	/**
+	 * Listens; rejects with a message naming the address when the port cannot be opened, and with
+	 * AbortedError when close() was called before the listen completed (the port is then released).
+	 */
 	async start(): Promise<void> {
 		const server = createServer((_req, res) => {
 			res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
@@ -221,6 +225,11 @@ export class ReverseServer {
 			server.once('listening', onListening);
 			server.listen(this.options.port, this.options.host);
 		});
+		if (this.closing) {
+			// close() ran while the listen was pending (it found no server to close): release the port now.
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			throw new AbortedError();
+		}
 		this.server = server;
 		const pingMs = this.pingIntervalMs;
 		if (pingMs > 0) {
