@@ -8,7 +8,8 @@
 //                      WorkflowExecute, which calls trigger(), manualTriggerFunction, waits for the
 //                      first emit and calls closeFunction.
 //   startWebhook()     webhook mode: an HTTP server that prepares requests like n8n's webhook server
-//                      (rawBody / readRawBody, JSON body parsing), runs webhook() in n8n-core's
+//                      (rawBody / readRawBody, JSON body parsing, multipart bodies consumed by the form
+//                      parser), runs webhook() in n8n-core's
 //                      WebhookContext and answers like n8n's executeWebhook for the response modes
 //                      onReceived / lastNode, recording the executions it would start.
 import '../harness/env';
@@ -353,9 +354,16 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 		// n8n's rawBodyReader + parseBody (packages/cli/src/middlewares/body-parser.ts)
 		req.contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || undefined;
 		req.readRawBody = async () => {
-			if (!req.rawBody) req.rawBody = await readStream(req);
+			if (req.rawBody) return;
+			// raw-body, which n8n's readRawBody uses, refuses a stream that was already consumed.
+			if (!req.readable) throw Object.assign(new Error('stream is not readable'), { status: 500 });
+			req.rawBody = await readStream(req);
 		};
-		if (!options.lazyRawBody && req.contentType === 'application/json') {
+		if (req.contentType === 'multipart/form-data') {
+			// n8n's parseRequestBody hands a form to its multipart parser, which consumes the stream.
+			await readStream(req);
+			req.body = { data: {}, files: {} };
+		} else if (!options.lazyRawBody && req.contentType === 'application/json') {
 			await req.readRawBody();
 			if (req.rawBody?.length) {
 				try {

@@ -99,6 +99,26 @@ describe('HTTP POST: signature', () => {
 		assert.equal(server.executions[0][0].text, 'lazy');
 	});
 
+	test('a body n8n has already consumed (multipart form) is refused with 400: no failed execution', async () => {
+		for (const signature of ['secret', 'none']) {
+			const server = await webhook({ signature, secret: SECRET });
+			const boundary = 'x0x0x0';
+			const res = await fetch(server.url, {
+				method: 'POST',
+				headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+				body: `--${boundary}\r\nContent-Disposition: form-data; name="post_type"\r\n\r\nmessage\r\n--${boundary}--\r\n`,
+			});
+			await res.arrayBuffer();
+			// A throw from webhook() is answered 500 by n8n and recorded as a failed execution (error workflow included).
+			assert.equal(res.status, 400, `signature ${signature}`);
+			assert.equal(server.executions.length, 0);
+			assert.deepEqual(
+				server.logs.filter((l) => l.level === 'error'),
+				[],
+			);
+		}
+	});
+
 	test('signature helpers: case-insensitive hex, constant-time comparison of the whole value', () => {
 		const body = Buffer.from('{"a":1}');
 		const sig = signatureFor(SECRET, body);

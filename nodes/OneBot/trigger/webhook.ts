@@ -186,7 +186,7 @@ function declaredLength(req: IncomingMessage): number | undefined {
 }
 
 /**
- * The OneBot HTTP POST webhook. Order: size (413) → signature (401) → body (400) → event time
+ * The OneBot HTTP POST webhook. Order: size (413) → readable body (400) → signature (401) → body (400) → event time
  * inside the replay window, and not an exact re-send of a signed request (403) → filters (204) →
  * execution. Nothing runs for a refused request. "Immediately" answers at once: the configured
  * quick operation (200 + JSON) or 204. The other modes leave the answer to n8n: the last node's
@@ -216,7 +216,15 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!Buffer.isBuffer(req.rawBody) && declared !== undefined && declared > security.maxEventBytes) {
 		return refuse(413, `${declared} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
 	}
-	const raw = await rawBodyOf(req);
+	let raw: Buffer | undefined;
+	try {
+		raw = await rawBodyOf(req);
+	} catch (error) {
+		// A body n8n already consumed (a multipart form), cut short, or over n8n's own payload limit:
+		// answered here, never thrown (a throw is a 500 and a failed execution for every such request).
+		const status = (error as { status?: unknown }).status === 413 ? 413 : 400;
+		return refuse(status, `the body could not be read: ${(error as Error).message}`);
+	}
 	const size = raw?.length ?? declared;
 	if (size !== undefined && size > security.maxEventBytes) {
 		return refuse(413, `${size} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
