@@ -29,6 +29,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Workflow } from 'n8n-workflow';
 import type {
+	IConnections,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
@@ -67,6 +68,8 @@ class SingleNodeTypes implements INodeTypes {
 	constructor(
 		private readonly name: string,
 		private readonly type: INodeType,
+		/** Types of the nodes after the trigger: unknown to this registry, as n8n's Workflow tolerates. */
+		private readonly others: string[] = [],
 	) {}
 
 	getByName(): INodeType {
@@ -74,6 +77,7 @@ class SingleNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string): INodeType {
+		if (this.others.includes(nodeType)) return undefined as unknown as INodeType;
 		if (nodeType !== this.name) throw new Error(`Unknown node type ${nodeType}`);
 		return this.type;
 	}
@@ -102,6 +106,8 @@ interface Setup {
 	workflowId?: string;
 	/** The node's type version (default: the version a new node gets). */
 	typeVersion?: number;
+	/** Nodes after the trigger, connected in a chain from its main output (types from n8n-nodes-base, never run). */
+	downstream?: Array<{ name: string; type: string; disabled?: boolean }>;
 }
 
 /** The version n8n gives a node dropped on the canvas. */
@@ -124,13 +130,31 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 	};
 	const credentialType = setup.credentialType ?? 'oneBotV11Api';
 	if (setup.credentials) node.credentials = { [credentialType]: { id: 'cred-1', name: 'Test account' } };
+	const downstream: INode[] = (setup.downstream ?? []).map((d, i) => ({
+		id: `downstream-${i}`,
+		name: d.name,
+		type: d.type,
+		typeVersion: 1,
+		position: [200 * (i + 1), 0],
+		parameters: {},
+		disabled: d.disabled,
+	}));
+	const chain = [node, ...downstream];
+	const connections: IConnections = {};
+	for (let i = 0; i + 1 < chain.length; i++) {
+		connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
+	}
 	const workflow = new Workflow({
 		id: setup.workflowId ?? 'wf-trigger-test',
 		name: 'Trigger test',
-		nodes: [node],
-		connections: {},
+		nodes: chain,
+		connections,
 		active: true,
-		nodeTypes: new SingleNodeTypes(typeName, setup.node),
+		nodeTypes: new SingleNodeTypes(
+			typeName,
+			setup.node,
+			downstream.map((d) => d.type),
+		),
 		settings: { executionOrder: 'v1' },
 	});
 	const helper = new HarnessCredentialsHelper(setup.credentials ? CREDENTIALS[credentialType](setup.credentials) : {});

@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { buildQuickOperation, signatureFor, verifySignature } from '../../nodes/OneBot/trigger/webhook';
 import { FakeOneBot, groupMessageEvent, heartbeatEvent, privateMessageEvent, signBody } from '../fakes/onebot';
-import { startWebhook, type WebhookOptions, type WebhookServer } from './context';
+import { activateWebhook, startWebhook, type WebhookOptions, type WebhookServer } from './context';
 import { OneBotWebhookTrigger } from './nodes';
 
 const SECRET = 'hmac-Secret-77';
@@ -232,6 +232,23 @@ describe('HTTP POST: quick operations', () => {
 		const filtered = await bot.postEvent(server.url, heartbeatEvent(SELF, 5000));
 		assert.equal(filtered.status, 204);
 		assert.equal(server.executions.length, 1);
+	});
+
+	test("using a Respond to Webhook node: the activation fails when none follows the trigger (n8n would hold the backend's request open)", async () => {
+		const respondNode = { name: 'Respond to Webhook', type: 'n8n-nodes-base.respondToWebhook' };
+		const setup = (downstream: WebhookOptions['downstream']) => ({
+			node: new OneBotWebhookTrigger(),
+			parameters: { signature: 'none', respond: 'responseNode' },
+			downstream,
+		});
+		const missing = /Respond is "Using 'Respond to Webhook' Node" but no enabled Respond to Webhook node follows this trigger/;
+		await assert.rejects(activateWebhook(setup([])), missing);
+		await assert.rejects(activateWebhook(setup([{ name: 'Set', type: 'n8n-nodes-base.set' }])), missing);
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, disabled: true }])), missing);
+		// the test URL ("Listen for test event") registers through the same checkExists
+		await assert.rejects(activateWebhook(setup([]), 'manual'), missing);
+		await activateWebhook(setup([{ name: 'Set', type: 'n8n-nodes-base.set' }, respondNode]));
+		await activateWebhook({ ...setup([]), parameters: { signature: 'none', respond: 'lastNode' } });
 	});
 
 	test('the webhook description hands the response mode to n8n', () => {

@@ -68,6 +68,9 @@ function answer(res: ServerResponse, status: number, body?: IDataObject): void {
 	res.end(JSON.stringify(body));
 }
 
+/** n8n's Respond to Webhook node (a literal: older n8n-workflow versions do not export the constant). */
+const RESPOND_TO_WEBHOOK_NODE_TYPE = 'n8n-nodes-base.respondToWebhook';
+
 /** De-duplication memory per workflow node, kept for the life of the n8n process. */
 const dedupeMemory = new Map<string, BoundedPairSet>();
 const MAX_REMEMBERED_NODES = 200;
@@ -154,9 +157,10 @@ export async function readWebhookSecurity(
 }
 
 /**
- * Runs when the workflow is activated (n8n calls checkExists first): a signature check without a
- * secret, a bad replay window, an invalid filter (regular expression, id list, event type) or an
- * invalid quick operation fail the activation with the reason, as the WebSocket trigger's do.
+ * Runs when the workflow is activated (n8n calls checkExists first) and when its test URL is
+ * registered: a signature check without a secret, a bad replay window, an invalid filter (regular
+ * expression, id list, event type), an invalid quick operation, or Respond set to a Respond to
+ * Webhook node that the workflow lacks fail it with the reason, as the WebSocket trigger's do.
  */
 export async function checkWebhookSettings(this: IHookFunctions): Promise<void> {
 	const node = this.getNode();
@@ -167,7 +171,23 @@ export async function checkWebhookSettings(this: IHookFunctions): Promise<void> 
 		throw new NodeOperationError(node, (error as Error).message);
 	}
 	await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
-	if (String(read('respond', 'onReceived')) === 'onReceived') {
+	const respond = String(read('respond', 'onReceived'));
+	if (respond === 'responseNode') {
+		// n8n waits for a Respond to Webhook node to answer: without one the backend's request stays open
+		// until it times out (go-cqhttp then sends the event again), and nothing is answered.
+		const answers = this.getChildNodes(node.name).some((child) => child.type === RESPOND_TO_WEBHOOK_NODE_TYPE && !child.disabled);
+		if (!answers) {
+			throw new NodeOperationError(
+				node,
+				"Respond is \"Using 'Respond to Webhook' Node\" but no enabled Respond to Webhook node follows this trigger",
+				{
+					description:
+						"Add a Respond to Webhook node after this trigger (it answers with the quick operation as JSON), or set Respond to Immediately or When Last Node Finishes",
+				},
+			);
+		}
+	}
+	if (respond === 'onReceived') {
 		try {
 			validateQuickOperation((read('quickOperation', {}) ?? {}) as IDataObject);
 		} catch (error) {
