@@ -294,6 +294,29 @@ describe('reverse WebSocket: life', () => {
 		await second.close();
 	});
 
+	test('an IPv6 listen address is written in brackets in the address backends are told and in errors', async () => {
+		const quiet = () => undefined;
+		const server = new ReverseServer({
+			port: 8095,
+			host: '::',
+			path: PATH,
+			accessToken: TOKEN,
+			logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+			maxEventBytes: 1024,
+			onEvent: quiet,
+			onFatal: quiet,
+		});
+		assert.equal(server.address, `ws://[::]:8095${PATH}`);
+		await assert.rejects(
+			activateTrigger({
+				node: node(),
+				parameters: { connection: 'reverse', port: 8095, options: { listenAddress: '::' } },
+				credentials: { wsUrl: '', accessToken: '' },
+			}),
+			/would listen on \[::\]:8095, reachable from other machines/,
+		);
+	});
+
 	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {
 		const fake = await bot;
 		const port = await freePort();

@@ -74,6 +74,11 @@ export function isLoopbackAddress(host: string): boolean {
 	return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
+/** `host:port` as written in a URL or a message: an IPv6 address in brackets (`[::]:8095`, not `:::8095`). */
+export function hostPort(host: string, port: number): string {
+	return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 export function normalizePath(path: string): string {
 	let p = path.trim();
 	if (!p.startsWith('/')) p = `/${p}`;
@@ -182,7 +187,7 @@ export class ReverseServer {
 
 	/** Where backends should connect, for messages. */
 	get address(): string {
-		return `ws://${this.options.host}:${this.port}${this.path}`;
+		return `ws://${hostPort(this.options.host, this.port)}${this.path}`;
 	}
 
 	get port(): number {
@@ -215,7 +220,7 @@ export class ReverseServer {
 						: error.code === 'EACCES'
 							? 'permission denied (ports below 1024 need privileges)'
 							: error.message;
-				reject(new Error(`Could not listen for OneBot reverse WebSocket connections on ${this.options.host}:${this.options.port}: ${reason}`));
+				reject(new Error(`Could not listen for OneBot reverse WebSocket connections on ${hostPort(this.options.host, this.options.port)}: ${reason}`));
 			};
 			const onListening = () => {
 				server.off('error', onError);
