@@ -107,7 +107,7 @@ interface Setup {
 	/** The node's type version (default: the version a new node gets). */
 	typeVersion?: number;
 	/** Nodes after the trigger, connected in a chain from its main output (types from n8n-nodes-base, never run). */
-	downstream?: Array<{ name: string; type: string; disabled?: boolean }>;
+	downstream?: Array<{ name: string; type: string; typeVersion?: number; disabled?: boolean }>;
 }
 
 /** The version n8n gives a node dropped on the canvas. */
@@ -134,7 +134,7 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 		id: `downstream-${i}`,
 		name: d.name,
 		type: d.type,
-		typeVersion: 1,
+		typeVersion: d.typeVersion ?? 1,
 		position: [200 * (i + 1), 0],
 		parameters: {},
 		disabled: d.disabled,

@@ -248,6 +248,11 @@ describe('HTTP POST: quick operations', () => {
 		// the test URL ("Listen for test event") registers through the same checkExists
 		await assert.rejects(activateWebhook(setup([]), 'manual'), missing);
 		await activateWebhook(setup([{ name: 'Set', type: 'n8n-nodes-base.set' }, respondNode]));
+		// From its version 1.1 (1.5 is what a new node gets) Respond to Webhook fails every execution that
+		// n8n's own Webhook, Form, Chat or Wait node did not start: such a workflow would never answer.
+		const refuses = /the Respond to Webhook node \(version 1\.5\) answers only for n8n's own Webhook, Form, Chat and Wait nodes/;
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, typeVersion: 1.5 }])), refuses);
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, typeVersion: 1.1 }])), /version 1\.1/);
 		await activateWebhook({ ...setup([]), parameters: { signature: 'none', respond: 'lastNode' } });
 	});
 

@@ -70,6 +70,12 @@ function answer(res: ServerResponse, status: number, body?: IDataObject): void {
 
 /** n8n's Respond to Webhook node (a literal: older n8n-workflow versions do not export the constant). */
 const RESPOND_TO_WEBHOOK_NODE_TYPE = 'n8n-nodes-base.respondToWebhook';
+/**
+ * From this version on, Respond to Webhook throws "No Webhook node found in the workflow" unless one
+ * of its parents is n8n's Webhook, Form Trigger, Chat Trigger or Wait node (n8n-nodes-base 2.8.4,
+ * RespondToWebhook.node.ts); its default version is 1.5.
+ */
+const RESPOND_TO_WEBHOOK_CHECKS_TRIGGER = 1.1;
 
 /** De-duplication memory per workflow node, kept for the life of the n8n process. */
 const dedupeMemory = new Map<string, BoundedPairSet>();
@@ -173,16 +179,26 @@ export async function checkWebhookSettings(this: IHookFunctions): Promise<void> 
 	await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 	const respond = String(read('respond', 'onReceived'));
 	if (respond === 'responseNode') {
-		// n8n waits for a Respond to Webhook node to answer: without one the backend's request stays open
-		// until it times out (go-cqhttp then sends the event again), and nothing is answered.
-		const answers = this.getChildNodes(node.name).some((child) => child.type === RESPOND_TO_WEBHOOK_NODE_TYPE && !child.disabled);
-		if (!answers) {
+		// n8n waits for a Respond to Webhook node to answer: without one that answers, the backend's request
+		// stays open until it times out (go-cqhttp then sends the event again), or gets n8n's 500.
+		const responders = this.getChildNodes(node.name).filter((child) => child.type === RESPOND_TO_WEBHOOK_NODE_TYPE && !child.disabled);
+		if (responders.length === 0) {
 			throw new NodeOperationError(
 				node,
 				"Respond is \"Using 'Respond to Webhook' Node\" but no enabled Respond to Webhook node follows this trigger",
 				{
 					description:
-						"Add a Respond to Webhook node after this trigger (it answers with the quick operation as JSON), or set Respond to Immediately or When Last Node Finishes",
+						'Set Respond to When Last Node Finishes (the first item of the last node is the quick operation, e.g. {"reply": "…"}) or Immediately',
+				},
+			);
+		}
+		if (!responders.some((child) => child.typeVersion < RESPOND_TO_WEBHOOK_CHECKS_TRIGGER)) {
+			throw new NodeOperationError(
+				node,
+				`Respond is "Using 'Respond to Webhook' Node", but the Respond to Webhook node (version ${responders[0].typeVersion}) answers only for n8n's own Webhook, Form, Chat and Wait nodes: with this trigger it fails every execution ("No Webhook node found in the workflow")`,
+				{
+					description:
+						'Set Respond to When Last Node Finishes and end the workflow with a node whose first item is the quick operation (e.g. Edit Fields producing {"reply": "…"}), or to Immediately',
 				},
 			);
 		}
