@@ -119,6 +119,24 @@ describe('HTTP POST: signature', () => {
 		}
 	});
 
+	test('the test URL and the production URL keep separate memories: an event posted to both runs in both', async () => {
+		const bot = await botPromise;
+		// One workflow, active and listening for a test event, the backend posting to both URLs.
+		const parameters = { signature: 'secret', secret: SECRET };
+		const production = await startWebhook({ node: new OneBotWebhookTrigger(), parameters, workflowId: 'wf-both-urls', mode: 'webhook' });
+		const testUrl = await startWebhook({ node: new OneBotWebhookTrigger(), parameters, workflowId: 'wf-both-urls', mode: 'manual' });
+		servers.push(production, testUrl);
+		const event = groupMessageEvent(SELF, 100, 200, 'to both');
+		const body = JSON.stringify(event);
+		assert.equal((await bot.postEvent(testUrl.url, event, { secret: SECRET, rawBody: body })).status, 204);
+		assert.equal((await bot.postEvent(production.url, event, { secret: SECRET, rawBody: body })).status, 204);
+		assert.equal(testUrl.executions.length, 1);
+		assert.equal(production.executions.length, 1, 'the test run did not use up the production memory');
+		// each memory still refuses its own exact re-send
+		assert.equal((await bot.postEvent(production.url, event, { secret: SECRET, rawBody: body })).status, 403);
+		assert.equal(production.executions.length, 1);
+	});
+
 	test('signature helpers: case-insensitive hex, constant-time comparison of the whole value', () => {
 		const body = Buffer.from('{"a":1}');
 		const sig = signatureFor(SECRET, body);

@@ -296,7 +296,9 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!age.ok) return refuse(403, age.reason);
 
 	const workflowId = this.getWorkflow().id ?? '';
-	const nodeKey = `${workflowId}:${node.id}`;
+	// The test URL ("Listen for test event") gets its own memories: a backend posting to both URLs must
+	// not have a test run use up (and so drop) the production workflow's events, nor the reverse.
+	const nodeKey = `${workflowId}:${node.id}${this.getMode() === 'manual' ? ':test' : ''}`;
 	if (security.signature !== 'none') {
 		const given = req.headers['x-signature'];
 		if (!rememberSignature(nodeKey, String(Array.isArray(given) ? given[0] : given))) {
