@@ -225,6 +225,27 @@ describe('reverse WebSocket: life', () => {
 		}
 	});
 
+	test('"Listen for test event" on a port already in use says the active workflow may be the one listening', async () => {
+		const port = await freePort();
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+		try {
+			const { items, error } = await runManualTrigger({
+				node: node(),
+				parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' } },
+				credentials: { wsUrl: '', accessToken: TOKEN },
+			}).result;
+			assert.deepEqual(items, []);
+			assert.match(String(error?.message), new RegExp(`127\\.0\\.0\\.1:${port}: the port is already in use`));
+			assert.match(
+				String((error as { description?: string } | undefined)?.description),
+				/If this workflow is active, its trigger is the one listening on this port: deactivate the workflow to listen for a test event/,
+			);
+		} finally {
+			await new Promise<void>((resolve) => blocker.close(() => resolve()));
+		}
+	});
+
 	test('closeFunction closes the server and every backend connection, leaving no handle', async () => {
 		const fake = await bot;
 		await delay(20);

@@ -101,7 +101,10 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 			}
 			return await runListenerTrigger<OneBotEvent, ReverseClient | undefined>(this, {
 				...common,
-				hint: 'Choose a free port, or stop the other program or workflow that listens on it.',
+				hint:
+					this.getMode() === 'manual'
+						? 'If this workflow is active, its trigger is the one listening on this port: deactivate the workflow to listen for a test event, or test with another port. Otherwise choose a free port, or stop the other program or workflow that listens on it.'
+						: 'Choose a free port, or stop the other program or workflow that listens on it.',
 				describeSource: (client) => (client ? String(client.selfId ?? client.remote) : undefined),
 				createListener: ({ onEvent, onFatal }) =>
 					new ReverseServer({
