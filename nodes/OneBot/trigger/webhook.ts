@@ -166,7 +166,8 @@ export async function readWebhookSecurity(
  * Runs when the workflow is activated (n8n calls checkExists first) and when its test URL is
  * registered: a signature check without a secret, a bad replay window, an invalid filter (regular
  * expression, id list, event type), an invalid quick operation, or Respond set to a Respond to
- * Webhook node that the workflow lacks fail it with the reason, as the WebSocket trigger's do.
+ * Webhook node when none that can answer for this trigger follows it, fail it with the reason, as
+ * the WebSocket trigger's do.
  */
 export async function checkWebhookSettings(this: IHookFunctions): Promise<void> {
 	const node = this.getNode();
