@@ -127,7 +127,8 @@ export class OneBotWebhookTrigger implements INodeType {
 					{
 						name: "Using 'Respond to Webhook' Node",
 						value: 'responseNode',
-						description: 'A Respond to Webhook node answers with the quick operation as JSON',
+						description:
+							"A Respond to Webhook node answers with the quick operation as JSON. Only its version 1 does: from 1.1 on it answers only for n8n's own Webhook node (the activation then fails), so prefer When Last Node Finishes.",
 					},
 					{
 						name: 'When Last Node Finishes',

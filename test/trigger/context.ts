@@ -8,7 +8,8 @@
 //                      WorkflowExecute, which calls trigger(), manualTriggerFunction, waits for the
 //                      first emit and calls closeFunction.
 //   startWebhook()     webhook mode: an HTTP server that prepares requests like n8n's webhook server
-//                      (rawBody / readRawBody, JSON body parsing), runs webhook() in n8n-core's
+//                      (rawBody / readRawBody, JSON body parsing, multipart bodies consumed by the form
+//                      parser), runs webhook() in n8n-core's
 //                      WebhookContext and answers like n8n's executeWebhook for the response modes
 //                      onReceived / lastNode, recording the executions it would start.
 import '../harness/env';
@@ -28,6 +29,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Workflow } from 'n8n-workflow';
 import type {
+	IConnections,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
@@ -66,6 +68,8 @@ class SingleNodeTypes implements INodeTypes {
 	constructor(
 		private readonly name: string,
 		private readonly type: INodeType,
+		/** Types of the nodes after the trigger: unknown to this registry, as n8n's Workflow tolerates. */
+		private readonly others: string[] = [],
 	) {}
 
 	getByName(): INodeType {
@@ -73,6 +77,7 @@ class SingleNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string): INodeType {
+		if (this.others.includes(nodeType)) return undefined as unknown as INodeType;
 		if (nodeType !== this.name) throw new Error(`Unknown node type ${nodeType}`);
 		return this.type;
 	}
@@ -101,6 +106,8 @@ interface Setup {
 	workflowId?: string;
 	/** The node's type version (default: the version a new node gets). */
 	typeVersion?: number;
+	/** Nodes after the trigger, connected in a chain from its main output (types from n8n-nodes-base, never run). */
+	downstream?: Array<{ name: string; type: string; typeVersion?: number; disabled?: boolean }>;
 }
 
 /** The version n8n gives a node dropped on the canvas. */
@@ -123,13 +130,31 @@ function buildWorkflow(setup: Setup): { workflow: Workflow; node: INode; additio
 	};
 	const credentialType = setup.credentialType ?? 'oneBotV11Api';
 	if (setup.credentials) node.credentials = { [credentialType]: { id: 'cred-1', name: 'Test account' } };
+	const downstream: INode[] = (setup.downstream ?? []).map((d, i) => ({
+		id: `downstream-${i}`,
+		name: d.name,
+		type: d.type,
+		typeVersion: d.typeVersion ?? 1,
+		position: [200 * (i + 1), 0],
+		parameters: {},
+		disabled: d.disabled,
+	}));
+	const chain = [node, ...downstream];
+	const connections: IConnections = {};
+	for (let i = 0; i + 1 < chain.length; i++) {
+		connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
+	}
 	const workflow = new Workflow({
 		id: setup.workflowId ?? 'wf-trigger-test',
 		name: 'Trigger test',
-		nodes: [node],
-		connections: {},
+		nodes: chain,
+		connections,
 		active: true,
-		nodeTypes: new SingleNodeTypes(typeName, setup.node),
+		nodeTypes: new SingleNodeTypes(
+			typeName,
+			setup.node,
+			downstream.map((d) => d.type),
+		),
 		settings: { executionOrder: 'v1' },
 	});
 	const helper = new HarnessCredentialsHelper(setup.credentials ? CREDENTIALS[credentialType](setup.credentials) : {});
@@ -353,9 +378,16 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 		// n8n's rawBodyReader + parseBody (packages/cli/src/middlewares/body-parser.ts)
 		req.contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || undefined;
 		req.readRawBody = async () => {
-			if (!req.rawBody) req.rawBody = await readStream(req);
+			if (req.rawBody) return;
+			// raw-body, which n8n's readRawBody uses, refuses a stream that was already consumed.
+			if (!req.readable) throw Object.assign(new Error('stream is not readable'), { status: 500 });
+			req.rawBody = await readStream(req);
 		};
-		if (!options.lazyRawBody && req.contentType === 'application/json') {
+		if (req.contentType === 'multipart/form-data') {
+			// n8n's parseRequestBody hands a form to its multipart parser, which consumes the stream.
+			await readStream(req);
+			req.body = { data: {}, files: {} };
+		} else if (!options.lazyRawBody && req.contentType === 'application/json') {
 			await req.readRawBody();
 			if (req.rawBody?.length) {
 				try {

@@ -5,7 +5,8 @@ import { after, describe, test } from 'node:test';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { checkReverseAuth, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
+import { checkReverseAuth, ReverseServer, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
+import { AbortedError } from '../../nodes/shared/connection';
 import {
 	FakeOneBot,
 	groupMessageEvent,
@@ -224,6 +225,27 @@ describe('reverse WebSocket: life', () => {
 		}
 	});
 
+	test('"Listen for test event" on a port already in use says the active workflow may be the one listening', async () => {
+		const port = await freePort();
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+		try {
+			const { items, error } = await runManualTrigger({
+				node: node(),
+				parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' } },
+				credentials: { wsUrl: '', accessToken: TOKEN },
+			}).result;
+			assert.deepEqual(items, []);
+			assert.match(String(error?.message), new RegExp(`127\\.0\\.0\\.1:${port}: the port is already in use`));
+			assert.match(
+				String((error as { description?: string } | undefined)?.description),
+				/If this workflow is active, its trigger is the one listening on this port: deactivate the workflow to listen for a test event/,
+			);
+		} finally {
+			await new Promise<void>((resolve) => blocker.close(() => resolve()));
+		}
+	});
+
 	test('closeFunction closes the server and every backend connection, leaving no handle', async () => {
 		const fake = await bot;
 		await delay(20);
@@ -241,6 +263,79 @@ describe('reverse WebSocket: life', () => {
 		await assert.rejects(fake.connectReverse(`ws://127.0.0.1:${port}${PATH}`, { token: TOKEN }));
 		await delay(30);
 		assert.deepEqual(leakedHandles(before, activeHandles()), {});
+	});
+
+	test('close() while the server is still starting to listen: the port is released, nothing keeps running', async () => {
+		const before = activeHandles();
+		const port = await freePort();
+		const quiet = () => undefined;
+		const server = new ReverseServer({
+			port,
+			host: '127.0.0.1',
+			path: PATH,
+			accessToken: TOKEN,
+			logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+			maxEventBytes: 1024 * 1024,
+			pingIntervalMs: 50,
+			onEvent: quiet,
+			onFatal: quiet,
+		});
+		// "Listen for test event" stopped (closeFunction) before the listen has completed.
+		const starting = server.start();
+		await server.close();
+		await assert.rejects(starting, AbortedError);
+		const again = createServer();
+		await new Promise<void>((resolve, reject) => {
+			again.once('error', reject);
+			again.listen(port, '127.0.0.1', resolve);
+		});
+		await new Promise<void>((resolve) => again.close(() => resolve()));
+		await delay(30);
+		assert.deepEqual(leakedHandles(before, activeHandles()), {});
+	});
+
+	test('reactivated at once on the same port (workflow saved twice): listens again, the backend reconnects', async () => {
+		const fake = await bot;
+		const { trigger, url, port } = await listen();
+		const first = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+		await trigger.close();
+		await first.waitForClose();
+		const second = await activateTrigger({
+			node: node(),
+			parameters: { connection: 'reverse', port, options: { listenAddress: '127.0.0.1' } },
+			credentials: { wsUrl: 'ws://unused.invalid', accessToken: TOKEN },
+		});
+		triggers.push(second);
+		const conn = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+		conn.pushEvent(privateMessageEvent(1, 5, 'after reactivation'));
+		const [item] = await second.waitForEmits(1);
+		assert.equal(item.text, 'after reactivation');
+		assert.equal(trigger.emits, 0, 'the closed activation started nothing');
+		await conn.close();
+		await second.close();
+	});
+
+	test('an IPv6 listen address is written in brackets in the address backends are told and in errors', async () => {
+		const quiet = () => undefined;
+		const server = new ReverseServer({
+			port: 8095,
+			host: '::',
+			path: PATH,
+			accessToken: TOKEN,
+			logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+			maxEventBytes: 1024,
+			onEvent: quiet,
+			onFatal: quiet,
+		});
+		assert.equal(server.address, `ws://[::]:8095${PATH}`);
+		await assert.rejects(
+			activateTrigger({
+				node: node(),
+				parameters: { connection: 'reverse', port: 8095, options: { listenAddress: '::' } },
+				credentials: { wsUrl: '', accessToken: '' },
+			}),
+			/would listen on \[::\]:8095, reachable from other machines/,
+		);
 	});
 
 	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {

@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { buildQuickOperation, signatureFor, verifySignature } from '../../nodes/OneBot/trigger/webhook';
 import { FakeOneBot, groupMessageEvent, heartbeatEvent, privateMessageEvent, signBody } from '../fakes/onebot';
-import { startWebhook, type WebhookOptions, type WebhookServer } from './context';
+import { activateWebhook, startWebhook, type WebhookOptions, type WebhookServer } from './context';
 import { OneBotWebhookTrigger } from './nodes';
 
 const SECRET = 'hmac-Secret-77';
@@ -97,6 +97,44 @@ describe('HTTP POST: signature', () => {
 		const res = await bot.postEvent(server.url, privateMessageEvent(SELF, 5, 'lazy'), { secret: SECRET });
 		assert.equal(res.status, 204);
 		assert.equal(server.executions[0][0].text, 'lazy');
+	});
+
+	test('a body n8n has already consumed (multipart form) is refused with 400: no failed execution', async () => {
+		for (const signature of ['secret', 'none']) {
+			const server = await webhook({ signature, secret: SECRET });
+			const boundary = 'x0x0x0';
+			const res = await fetch(server.url, {
+				method: 'POST',
+				headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+				body: `--${boundary}\r\nContent-Disposition: form-data; name="post_type"\r\n\r\nmessage\r\n--${boundary}--\r\n`,
+			});
+			await res.arrayBuffer();
+			// A throw from webhook() is answered 500 by n8n and recorded as a failed execution (error workflow included).
+			assert.equal(res.status, 400, `signature ${signature}`);
+			assert.equal(server.executions.length, 0);
+			assert.deepEqual(
+				server.logs.filter((l) => l.level === 'error'),
+				[],
+			);
+		}
+	});
+
+	test('the test URL and the production URL keep separate memories: an event posted to both runs in both', async () => {
+		const bot = await botPromise;
+		// One workflow, active and listening for a test event, the backend posting to both URLs.
+		const parameters = { signature: 'secret', secret: SECRET };
+		const production = await startWebhook({ node: new OneBotWebhookTrigger(), parameters, workflowId: 'wf-both-urls', mode: 'webhook' });
+		const testUrl = await startWebhook({ node: new OneBotWebhookTrigger(), parameters, workflowId: 'wf-both-urls', mode: 'manual' });
+		servers.push(production, testUrl);
+		const event = groupMessageEvent(SELF, 100, 200, 'to both');
+		const body = JSON.stringify(event);
+		assert.equal((await bot.postEvent(testUrl.url, event, { secret: SECRET, rawBody: body })).status, 204);
+		assert.equal((await bot.postEvent(production.url, event, { secret: SECRET, rawBody: body })).status, 204);
+		assert.equal(testUrl.executions.length, 1);
+		assert.equal(production.executions.length, 1, 'the test run did not use up the production memory');
+		// each memory still refuses its own exact re-send
+		assert.equal((await bot.postEvent(production.url, event, { secret: SECRET, rawBody: body })).status, 403);
+		assert.equal(production.executions.length, 1);
 	});
 
 	test('signature helpers: case-insensitive hex, constant-time comparison of the whole value', () => {
@@ -212,6 +250,28 @@ describe('HTTP POST: quick operations', () => {
 		const filtered = await bot.postEvent(server.url, heartbeatEvent(SELF, 5000));
 		assert.equal(filtered.status, 204);
 		assert.equal(server.executions.length, 1);
+	});
+
+	test("using a Respond to Webhook node: the activation fails when none follows the trigger (n8n would hold the backend's request open)", async () => {
+		const respondNode = { name: 'Respond to Webhook', type: 'n8n-nodes-base.respondToWebhook' };
+		const setup = (downstream: WebhookOptions['downstream']) => ({
+			node: new OneBotWebhookTrigger(),
+			parameters: { signature: 'none', respond: 'responseNode' },
+			downstream,
+		});
+		const missing = /Respond is "Using 'Respond to Webhook' Node" but no enabled Respond to Webhook node follows this trigger/;
+		await assert.rejects(activateWebhook(setup([])), missing);
+		await assert.rejects(activateWebhook(setup([{ name: 'Set', type: 'n8n-nodes-base.set' }])), missing);
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, disabled: true }])), missing);
+		// the test URL ("Listen for test event") registers through the same checkExists
+		await assert.rejects(activateWebhook(setup([]), 'manual'), missing);
+		await activateWebhook(setup([{ name: 'Set', type: 'n8n-nodes-base.set' }, respondNode]));
+		// From its version 1.1 (1.5 is what a new node gets) Respond to Webhook fails every execution that
+		// n8n's own Webhook, Form, Chat or Wait node did not start: such a workflow would never answer.
+		const refuses = /the Respond to Webhook node \(version 1\.5\) answers only for n8n's own Webhook, Form, Chat and Wait nodes/;
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, typeVersion: 1.5 }])), refuses);
+		await assert.rejects(activateWebhook(setup([{ ...respondNode, typeVersion: 1.1 }])), /version 1\.1/);
+		await activateWebhook({ ...setup([]), parameters: { signature: 'none', respond: 'lastNode' } });
 	});
 
 	test('the webhook description hands the response mode to n8n', () => {

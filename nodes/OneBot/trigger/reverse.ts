@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 
 import {
+	AbortedError,
 	DEFAULT_WATCHDOG_FACTOR,
 	FrameGuard,
 	Watchdog,
@@ -71,6 +72,11 @@ export function isLoopbackAddress(host: string): boolean {
 	const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
 	const parts = v4.split('.');
 	return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/** `host:port` as written in a URL or a message: an IPv6 address in brackets (`[::]:8095`, not `:::8095`). */
+export function hostPort(host: string, port: number): string {
+	return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 export function normalizePath(path: string): string {
@@ -181,7 +187,7 @@ export class ReverseServer {
 
 	/** Where backends should connect, for messages. */
 	get address(): string {
-		return `ws://${this.options.host}:${this.port}${this.path}`;
+		return `ws://${hostPort(this.options.host, this.port)}${this.path}`;
 	}
 
 	get port(): number {
@@ -194,7 +200,10 @@ export class ReverseServer {
 		return [...this.connections].map((c) => c.client);
 	}
 
-	/** Listens; rejects with a message naming the address when the port cannot be opened. */
+	/**
+	 * Listens; rejects with a message naming the address when the port cannot be opened, and with
+	 * AbortedError when close() was called before the listen completed (the port is then released).
+	 */
 	async start(): Promise<void> {
 		const server = createServer((_req, res) => {
 			res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
@@ -211,7 +220,7 @@ export class ReverseServer {
 						: error.code === 'EACCES'
 							? 'permission denied (ports below 1024 need privileges)'
 							: error.message;
-				reject(new Error(`Could not listen for OneBot reverse WebSocket connections on ${this.options.host}:${this.options.port}: ${reason}`));
+				reject(new Error(`Could not listen for OneBot reverse WebSocket connections on ${hostPort(this.options.host, this.options.port)}: ${reason}`));
 			};
 			const onListening = () => {
 				server.off('error', onError);
@@ -221,6 +230,11 @@ export class ReverseServer {
 			server.once('listening', onListening);
 			server.listen(this.options.port, this.options.host);
 		});
+		if (this.closing) {
+			// close() ran while the listen was pending (it found no server to close): release the port now.
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			throw new AbortedError();
+		}
 		this.server = server;
 		const pingMs = this.pingIntervalMs;
 		if (pingMs > 0) {

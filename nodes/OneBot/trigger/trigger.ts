@@ -13,6 +13,7 @@ import { readFilterConfig } from './parameters';
 import {
 	DEFAULT_MAX_REVERSE_CONNECTIONS,
 	DEFAULT_REVERSE_PING_MS,
+	hostPort,
 	isLoopbackAddress,
 	ReverseServer,
 	type ReverseClient,
@@ -85,7 +86,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 			if (!credentials.accessToken && !isLoopbackAddress(host) && options.allowNoToken !== true) {
 				throw new NodeOperationError(
 					node,
-					`The reverse WebSocket would listen on ${host}:${port}, reachable from other machines, but the OneBot credential has no Access Token: anyone reaching the port could connect and inject events`,
+					`The reverse WebSocket would listen on ${hostPort(host, port)}, reachable from other machines, but the OneBot credential has no Access Token: anyone reaching the port could connect and inject events`,
 					{
 						description:
 							'Set an Access Token in the OneBot credential and the same token in the backend, or set Options → Listen Address to 127.0.0.1 (backend on the same machine), or switch on Options → Allow Connections Without Token if the port is reachable only by trusted hosts.',
@@ -100,7 +101,10 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 			}
 			return await runListenerTrigger<OneBotEvent, ReverseClient | undefined>(this, {
 				...common,
-				hint: 'Choose a free port, or stop the other program or workflow that listens on it.',
+				hint:
+					this.getMode() === 'manual'
+						? 'If this workflow is active, its trigger is the one listening on this port: deactivate the workflow to listen for a test event, or test with another port. Otherwise choose a free port, or stop the other program or workflow that listens on it.'
+						: 'Choose a free port, or stop the other program or workflow that listens on it.',
 				describeSource: (client) => (client ? String(client.selfId ?? client.remote) : undefined),
 				createListener: ({ onEvent, onFatal }) =>
 					new ReverseServer({

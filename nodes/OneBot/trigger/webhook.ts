@@ -68,6 +68,15 @@ function answer(res: ServerResponse, status: number, body?: IDataObject): void {
 	res.end(JSON.stringify(body));
 }
 
+/** n8n's Respond to Webhook node (a literal: older n8n-workflow versions do not export the constant). */
+const RESPOND_TO_WEBHOOK_NODE_TYPE = 'n8n-nodes-base.respondToWebhook';
+/**
+ * From this version on, Respond to Webhook throws "No Webhook node found in the workflow" unless one
+ * of its parents is n8n's Webhook, Form Trigger, Chat Trigger or Wait node (n8n-nodes-base 2.8.4,
+ * RespondToWebhook.node.ts); its default version is 1.5.
+ */
+const RESPOND_TO_WEBHOOK_CHECKS_TRIGGER = 1.1;
+
 /** De-duplication memory per workflow node, kept for the life of the n8n process. */
 const dedupeMemory = new Map<string, BoundedPairSet>();
 const MAX_REMEMBERED_NODES = 200;
@@ -154,9 +163,11 @@ export async function readWebhookSecurity(
 }
 
 /**
- * Runs when the workflow is activated (n8n calls checkExists first): a signature check without a
- * secret, a bad replay window, an invalid filter (regular expression, id list, event type) or an
- * invalid quick operation fail the activation with the reason, as the WebSocket trigger's do.
+ * Runs when the workflow is activated (n8n calls checkExists first) and when its test URL is
+ * registered: a signature check without a secret, a bad replay window, an invalid filter (regular
+ * expression, id list, event type), an invalid quick operation, or Respond set to a Respond to
+ * Webhook node when none that can answer for this trigger follows it, fail it with the reason, as
+ * the WebSocket trigger's do.
  */
 export async function checkWebhookSettings(this: IHookFunctions): Promise<void> {
 	const node = this.getNode();
@@ -167,7 +178,33 @@ export async function checkWebhookSettings(this: IHookFunctions): Promise<void> 
 		throw new NodeOperationError(node, (error as Error).message);
 	}
 	await readWebhookSecurity(node, read, async () => await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
-	if (String(read('respond', 'onReceived')) === 'onReceived') {
+	const respond = String(read('respond', 'onReceived'));
+	if (respond === 'responseNode') {
+		// n8n waits for a Respond to Webhook node to answer: without one that answers, the backend's request
+		// stays open until it times out (go-cqhttp then sends the event again), or gets n8n's 500.
+		const responders = this.getChildNodes(node.name).filter((child) => child.type === RESPOND_TO_WEBHOOK_NODE_TYPE && !child.disabled);
+		if (responders.length === 0) {
+			throw new NodeOperationError(
+				node,
+				"Respond is \"Using 'Respond to Webhook' Node\" but no enabled Respond to Webhook node follows this trigger",
+				{
+					description:
+						'Set Respond to When Last Node Finishes (the first item of the last node is the quick operation, e.g. {"reply": "…"}) or Immediately',
+				},
+			);
+		}
+		if (!responders.some((child) => child.typeVersion < RESPOND_TO_WEBHOOK_CHECKS_TRIGGER)) {
+			throw new NodeOperationError(
+				node,
+				`Respond is "Using 'Respond to Webhook' Node", but the Respond to Webhook node (version ${responders[0].typeVersion}) answers only for n8n's own Webhook, Form, Chat and Wait nodes: with this trigger it fails every execution ("No Webhook node found in the workflow")`,
+				{
+					description:
+						'Set Respond to When Last Node Finishes and end the workflow with a node whose first item is the quick operation (e.g. Edit Fields producing {"reply": "…"}), or to Immediately',
+				},
+			);
+		}
+	}
+	if (respond === 'onReceived') {
 		try {
 			validateQuickOperation((read('quickOperation', {}) ?? {}) as IDataObject);
 		} catch (error) {
@@ -186,7 +223,7 @@ function declaredLength(req: IncomingMessage): number | undefined {
 }
 
 /**
- * The OneBot HTTP POST webhook. Order: size (413) → signature (401) → body (400) → event time
+ * The OneBot HTTP POST webhook. Order: size (413) → readable body (400) → signature (401) → body (400) → event time
  * inside the replay window, and not an exact re-send of a signed request (403) → filters (204) →
  * execution. Nothing runs for a refused request. "Immediately" answers at once: the configured
  * quick operation (200 + JSON) or 204. The other modes leave the answer to n8n: the last node's
@@ -216,7 +253,15 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!Buffer.isBuffer(req.rawBody) && declared !== undefined && declared > security.maxEventBytes) {
 		return refuse(413, `${declared} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
 	}
-	const raw = await rawBodyOf(req);
+	let raw: Buffer | undefined;
+	try {
+		raw = await rawBodyOf(req);
+	} catch (error) {
+		// A body n8n already consumed (a multipart form), cut short, or over n8n's own payload limit:
+		// answered here, never thrown (a throw is a 500 and a failed execution for every such request).
+		const status = (error as { status?: unknown }).status === 413 ? 413 : 400;
+		return refuse(status, `the body could not be read: ${(error as Error).message}`);
+	}
 	const size = raw?.length ?? declared;
 	if (size !== undefined && size > security.maxEventBytes) {
 		return refuse(413, `${size} bytes, over the ${security.maxEventBytes}-byte Max Event Size`);
@@ -252,7 +297,9 @@ export async function oneBotWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!age.ok) return refuse(403, age.reason);
 
 	const workflowId = this.getWorkflow().id ?? '';
-	const nodeKey = `${workflowId}:${node.id}`;
+	// The test URL ("Listen for test event") gets its own memories: a backend posting to both URLs must
+	// not have a test run use up (and so drop) the production workflow's events, nor the reverse.
+	const nodeKey = `${workflowId}:${node.id}${this.getMode() === 'manual' ? ':test' : ''}`;
 	if (security.signature !== 'none') {
 		const given = req.headers['x-signature'];
 		if (!rememberSignature(nodeKey, String(Array.isArray(given) ? given[0] : given))) {
