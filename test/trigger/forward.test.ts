@@ -233,6 +233,21 @@ describe('forward WebSocket: connection life', () => {
 		);
 	});
 
+	test('an invalid number option fails the activation naming it (not a silent fallback to its default); nothing connects', async () => {
+		const bot = await fakeBot();
+		const cases: Array<[INodeParameters, RegExp]> = [
+			[{ connectTimeout: 'soon' }, /"Connect Timeout \(Seconds\)" must be a number above 0, got "soon"/],
+			[{ maxEventSizeKb: -1 }, /"Max Event Size \(KB\)" must be a number above 0, got -1/],
+			[{ pingInterval: 'often' }, /"Ping Interval \(Seconds\)" must be a number of 0 or more/],
+		];
+		for (const [options, message] of cases) {
+			// an activation that wrongly succeeds is closed, so the failed assertion leaves nothing running
+			const activation = activateTrigger({ node: fastNode(), parameters: { options }, credentials: { wsUrl: bot.wsUrl, accessToken: TOKEN } });
+			await assert.rejects(activation.then(async (trigger) => await trigger.close()), message);
+		}
+		assert.equal(bot.acceptedSockets, 0);
+	});
+
 	test('a URL ending in /api is refused at activation', async () => {
 		const bot = await fakeBot();
 		await assert.rejects(

@@ -258,6 +258,19 @@ describe('Heychat Trigger: events', () => {
 		assert.equal(hey.gatewayConnections.length, 0);
 	});
 
+	test('an invalid number option fails the activation naming it; nothing connects', async () => {
+		const hey = await fakeHeychat();
+		for (const [options, message] of [
+			[{ maxEventSizeKb: 'big' }, /"Max Event Size \(KB\)" must be a number above 0, got "big"/],
+			[{ connectTimeout: 0 }, /"Connect Timeout \(Seconds\)" must be a number above 0, got 0/],
+		] as const) {
+			// an activation that wrongly succeeds is closed, so the failed assertion leaves nothing running
+			const activation = activateTrigger({ node: fastNode(), parameters: { options }, credentialType: 'heychatBotApi', credentials: hey.credentials() });
+			await assert.rejects(activation.then(async (trigger) => await trigger.close()), message);
+		}
+		assert.equal(hey.gatewayConnections.length, 0);
+	});
+
 	test('a command delivered twice starts one execution; with de-duplication off, two', async () => {
 		const hey = await fakeHeychat();
 		const trigger = await activate(hey);

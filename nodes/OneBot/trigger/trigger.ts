@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type ITriggerFunctions, type ITri
 
 import type { ConnectionTuning } from '../../shared/connection';
 import { redact } from '../../shared/redact';
+import { InputError } from '../../shared/validation';
 import { runListenerTrigger } from '../../shared/trigger/listenerTrigger';
 import { readConnectTimeoutMs, readMaxEventBytes } from '../../shared/trigger/options';
 import { ONEBOT_CREDENTIAL_TYPE, toOneBotCredentials } from '../transport/auth';
@@ -42,8 +43,11 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
 /** The ping interval option (seconds) in ms; 0 turns pings off. */
 function pingMs(value: unknown, fallbackMs: number): number {
 	if (value === undefined || value === null || value === '') return fallbackMs;
-	const seconds = Number(value);
-	return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
+	const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+	if (!Number.isFinite(seconds) || seconds < 0) {
+		throw new InputError('pingInterval', `"Ping Interval (Seconds)" must be a number of 0 or more (0: never), got ${JSON.stringify(value)}`);
+	}
+	return seconds * 1000;
 }
 
 /**
@@ -57,13 +61,14 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 		const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback) as unknown;
 
 		let filterConfig: FilterConfig;
+		const options = (read('options', {}) ?? {}) as IDataObject;
+		let maxEventBytes: number;
 		try {
 			filterConfig = readFilterConfig(read);
+			maxEventBytes = readMaxEventBytes(options);
 		} catch (error) {
 			throw new NodeOperationError(node, (error as Error).message);
 		}
-		const options = (read('options', {}) ?? {}) as IDataObject;
-		const maxEventBytes = readMaxEventBytes(options);
 		const watchdog = options.heartbeatWatchdog !== false;
 		const credentials = toOneBotCredentials(await this.getCredentials(ONEBOT_CREDENTIAL_TYPE));
 		const filter = new EventFilter(filterConfig);

@@ -129,12 +129,13 @@ export async function readWebhookSecurity(
 	}
 	const options = (read('options', {}) ?? {}) as IDataObject;
 	let replayWindowSeconds: number;
+	let maxEventBytes: number;
 	try {
 		replayWindowSeconds = readReplayWindowSeconds(options);
+		maxEventBytes = readMaxEventBytes(options);
 	} catch (error) {
 		throw new NodeOperationError(node, (error as Error).message);
 	}
-	const maxEventBytes = readMaxEventBytes(options);
 	if (signature === 'none') return { signature, secret: '', maxEventBytes, replayWindowSeconds };
 	let secret: string;
 	if (signature === 'credential') {

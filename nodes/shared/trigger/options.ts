@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_EVENT_BYTES } from '../connection';
+import { InputError } from '../validation';
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -27,14 +28,26 @@ export function connectTimeoutOption(description: string, extra: Partial<INodePr
 	};
 }
 
-/** Size bound for one event, from the Options collection. */
-export function readMaxEventBytes(options: IDataObject): number {
-	const kb = Number(options.maxEventSizeKb);
-	return Number.isFinite(kb) && kb > 0 ? Math.floor(kb * 1024) : DEFAULT_MAX_EVENT_BYTES;
+/**
+ * A number option above 0 (an expression may give it as text); undefined when it is not set.
+ * Anything else is an error naming the option, not a silent fallback to the default.
+ */
+function positiveOption(options: IDataObject, name: string, label: string): number | undefined {
+	const value = options[name];
+	if (value === undefined || value === null || value === '') return undefined;
+	const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+	if (!Number.isFinite(n) || n <= 0) throw new InputError(name, `"${label}" must be a number above 0, got ${JSON.stringify(value)}`);
+	return n;
 }
 
-/** One connection attempt's time limit in ms (at least 1 s), from the Options collection. */
+/** Size bound for one event, from the Options collection; throws InputError for an invalid value. */
+export function readMaxEventBytes(options: IDataObject): number {
+	const kb = positiveOption(options, 'maxEventSizeKb', 'Max Event Size (KB)');
+	return kb === undefined ? DEFAULT_MAX_EVENT_BYTES : Math.max(1, Math.floor(kb * 1024));
+}
+
+/** One connection attempt's time limit in ms (at least 1 s), from the Options collection; throws InputError for an invalid value. */
 export function readConnectTimeoutMs(options: IDataObject): number {
-	const seconds = Number(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_SECONDS);
-	return Number.isFinite(seconds) && seconds > 0 ? Math.max(1000, seconds * 1000) : DEFAULT_CONNECT_TIMEOUT_SECONDS * 1000;
+	const seconds = positiveOption(options, 'connectTimeout', 'Connect Timeout (Seconds)') ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
+	return Math.max(1000, seconds * 1000);
 }
