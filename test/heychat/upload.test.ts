@@ -6,8 +6,9 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { FakeHeychat } from '../fakes/heychat';
-import { BIG_CHANNEL, BIG_ROOM, byId, imageItem, run } from './setup';
+import { BIG_CHANNEL, BIG_ROOM, byId, imageItem, png, run } from './setup';
 
+const UPLOAD = '/upload';
 const MEDIA: INodeParameters = { resource: 'media', operation: 'upload_media', binaryPropertyName: 'data' };
 
 let fake: FakeHeychat;
@@ -46,5 +47,29 @@ describe('an empty binary is refused naming the field, before anything is sent',
 		assert.ok(result.error instanceof NodeOperationError);
 		assert.match(result.error.message, /^"inlineImages" must hold file data, but binary field "chart" is empty/);
 		assert.equal(fake.calls.length, 0);
+	});
+});
+
+describe('the file part of the multipart body', () => {
+	test('a declared MIME type that is not one (line breaks, no subtype) is sent as application/octet-stream: no header can be slipped into the part', async () => {
+		for (const declared of ['text/plain\r\nX-Injected: 1', 'text/plain\nX-Injected: 1', 'not a type', 'text/']) {
+			fake.reset();
+			const result = await run(fake, MEDIA, { items: [imageItem({}, 'data', Buffer.from('hello'), declared, 'notes.txt')] });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const call = fake.lastCall(UPLOAD)!;
+			const head = call.rawBody.toString('utf8').split('\r\n\r\n')[0];
+			assert.doesNotMatch(head, /X-Injected/i, `declared ${JSON.stringify(declared)}: ${JSON.stringify(head)}`);
+			assert.equal(call.file?.contentType, 'application/octet-stream', `declared ${JSON.stringify(declared)}`);
+			assert.ok(call.file?.data.equals(Buffer.from('hello')));
+			assert.equal(result.output[0].json.mimeType, 'application/octet-stream', 'the output says what was sent');
+		}
+	});
+
+	test('a declared MIME type with parameters is sent as declared; an image is sent as the type its bytes show', async () => {
+		await run(fake, MEDIA, { items: [imageItem({}, 'data', Buffer.from('hello'), 'text/plain; charset=utf-8', 'notes.txt')] });
+		assert.equal(fake.lastCall(UPLOAD)?.file?.contentType, 'text/plain; charset=utf-8');
+		fake.reset();
+		await run(fake, MEDIA, { items: [imageItem({}, 'data', png(2, 2), 'application/octet-stream', 'chart.bin')] });
+		assert.equal(fake.lastCall(UPLOAD)?.file?.contentType, 'image/png');
 	});
 });

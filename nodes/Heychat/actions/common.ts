@@ -7,6 +7,7 @@ import { InputError } from '../../shared/validation';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
 import { heychatRequest, type CallOptions } from '../transport';
+import { partMimeType } from '../transport/multipart';
 import { imageSize, type ImageInfo } from '../helpers/imageSize';
 import { findOperation } from '../catalog';
 
@@ -144,7 +145,8 @@ export async function readBinary(
 	return {
 		source,
 		fileName: source.fileName || (image ? `image.${image.format === 'jpeg' ? 'jpg' : image.format}` : 'file'),
-		mimeType: image?.mimeType ?? source.mimeType ?? 'application/octet-stream',
+		// the type the part is sent with (transport/multipart.ts), so the output says what was sent
+		mimeType: image?.mimeType ?? partMimeType(source.mimeType),
 		image,
 	};
 }
