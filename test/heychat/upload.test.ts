@@ -73,3 +73,18 @@ describe('the file part of the multipart body', () => {
 		assert.equal(fake.lastCall(UPLOAD)?.file?.contentType, 'image/png');
 	});
 });
+
+describe('an upload answered with HTTP 429 is sent again whole', () => {
+	for (const binaryMode of ['default', 'filesystem'] as const) {
+		test(`${binaryMode} binary mode: the retry carries every byte again (a fresh read of the file)`, async () => {
+			const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+			for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+			fake.rateLimitNext(UPLOAD, 1, { resetAfter: 0.01 });
+			const result = await run(fake, MEDIA, { items: [imageItem({}, 'data', data, 'application/octet-stream', 'big.bin')], binaryMode });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const uploads = fake.callsTo(UPLOAD);
+			assert.equal(uploads.length, 2);
+			for (const upload of uploads) assert.ok(upload.file?.data.equals(data), 'each attempt sent the whole file');
+		});
+	}
+});
