@@ -65,6 +65,15 @@ describe('the file part of the multipart body', () => {
 		}
 	});
 
+	test('a file name in Chinese is sent as UTF-8; quotes, backslashes and line breaks cannot end the header (replaced by _)', async () => {
+		const result = await run(fake, MEDIA, { items: [imageItem({}, 'data', Buffer.from('hello'), 'text/plain', '季度 "报告"\\v2\r\n.txt')] });
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const call = fake.lastCall(UPLOAD)!;
+		const head = call.rawBody.toString('utf8').split('\r\n\r\n')[0];
+		assert.match(head, /^Content-Disposition: form-data; name="file"; filename="季度 _报告__v2__\.txt"$/m);
+		assert.equal(call.file?.fileName, '季度 _报告__v2__.txt');
+	});
+
 	test('a declared MIME type with parameters is sent as declared; an image is sent as the type its bytes show', async () => {
 		await run(fake, MEDIA, { items: [imageItem({}, 'data', Buffer.from('hello'), 'text/plain; charset=utf-8', 'notes.txt')] });
 		assert.equal(fake.lastCall(UPLOAD)?.file?.contentType, 'text/plain; charset=utf-8');
