@@ -98,20 +98,23 @@ describe('OneBot: input binaries in both binary data modes', () => {
 			assert.equal(message[1].data.name, '季度 "report".pdf');
 		});
 
-		test(`${mode}: upload_group_file from a binary field: base64:// of exactly the bytes, named after the binary`, async () => {
-			const seen = { byId: [] as boolean[] };
-			fake.setHandler('upload_group_file', () => null);
-			const result = await runOneBot(
-				fake,
-				{ resource: 'groupFile', operation: 'upload_group_file', group_id: oneBotId('100001') },
-				{ items: [imageItem({}, 'data', FILE, 'application/pdf', 'report.pdf')], binaryMode: mode, node: recording(oneBotNode, seen) },
-			);
-			noError(result);
-			assertStoredAs(mode, seen);
-			const params = wireParams(fake.calls[0]);
-			assert.ok(decoded(params.file).equals(FILE));
-			assert.equal(params.name, 'report.pdf');
-		});
+		for (const transport of ['http', 'websocket']) {
+			test(`${mode}, ${transport}: upload_group_file from a binary field: base64:// of exactly the bytes, named after the binary`, async () => {
+				const seen = { byId: [] as boolean[] };
+				fake.setHandler('upload_group_file', () => null);
+				const result = await runOneBot(
+					fake,
+					{ resource: 'groupFile', operation: 'upload_group_file', group_id: oneBotId('100001'), options: { transport } },
+					{ items: [imageItem({}, 'data', FILE, 'application/pdf', 'report.pdf')], binaryMode: mode, node: recording(oneBotNode, seen) },
+				);
+				noError(result);
+				assertStoredAs(mode, seen);
+				assert.equal(fake.calls[0].transport, transport === 'websocket' ? 'ws' : 'http');
+				const params = wireParams(fake.calls[0]);
+				assert.ok(decoded(params.file).equals(FILE));
+				assert.equal(params.name, 'report.pdf');
+			});
+		}
 
 		test(`${mode}: a binary over Max Upload Size is refused naming the option; nothing is sent`, async () => {
 			const seen = { byId: [] as boolean[] };
