@@ -25,11 +25,16 @@ const CHUNK = 20;
 /**
  * The envelopes NapCat sends for one download_file_stream call. `variant` (the call's `file`)
  * bends them: "broken" fails after the first chunk, "gap" leaves chunk 1 out (as a lost packet
- * would), "shuffled" sends the chunks in another order than their indexes.
+ * would), "shuffled" sends the chunks in another order than their indexes. `outFormat` is
+ * download_file_record_stream's: NapCat converts the voice file and streams the converted file,
+ * its file_info keeping the original's name (DownloadFileRecordStream.ts).
  */
-function streamPackets(echo: unknown, variant: string | undefined): object[] {
+function streamPackets(echo: unknown, variant: string | undefined, outFormat?: string): object[] {
 	const envelope = (data: object, status = 'ok', retcode = 0, message = '') => ({ status, retcode, data, message, wording: message, echo, stream: 'stream-action' });
-	const packets: object[] = [envelope({ type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK })];
+	const info = outFormat
+		? { type: 'stream', data_type: 'file_info', file_name: 'voice.amr', file_size: 9999, chunk_size: CHUNK, out_format: outFormat }
+		: { type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK };
+	const packets: object[] = [envelope(info)];
 	const chunks: object[] = [];
 	let index = 0;
 	for (let at = 0; at < FILE.length; at += CHUNK) {
@@ -60,9 +65,9 @@ before(async () => {
 		let body = '';
 		req.on('data', (chunk) => (body += chunk));
 		req.on('end', () => {
-			const params = JSON.parse(body || '{}') as { file?: string };
+			const params = JSON.parse(body || '{}') as { file?: string; out_format?: string };
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			for (const packet of streamPackets(null, params.file)) res.write(`${JSON.stringify(packet)}\r\n\r\n`);
+			for (const packet of streamPackets(null, params.file, params.out_format)) res.write(`${JSON.stringify(packet)}\r\n\r\n`);
 			res.end();
 		});
 	});
@@ -72,8 +77,8 @@ before(async () => {
 	await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
 	wss.on('connection', (socket) => {
 		socket.on('message', (raw) => {
-			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string } };
-			for (const packet of streamPackets(echo, params.file)) socket.send(JSON.stringify(packet));
+			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string; out_format?: string } };
+			for (const packet of streamPackets(echo, params.file, params.out_format)) socket.send(JSON.stringify(packet));
 		});
 	});
 	wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -132,6 +137,20 @@ describe('NapCat stream downloads', () => {
 			assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
 			assert.match(result.error.message, /download_file_stream.*incomplete.*2 of 3 chunks \(37 of 57 bytes\)/);
 			assert.equal(result.output.length, 0);
+		});
+
+		test(`${transport}: a voice converted by out_format goes out named and typed as the converted file`, async () => {
+			const result = await run(
+				fake,
+				{ resource: 'stream', operation: 'download_file_record_stream', additionalFields: { file: 'voice-id', out_format: 'mp3' }, options: { transport } },
+				{ credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const binary = result.output[0].binary!.data;
+			assert.equal(binary.fileName, 'voice.mp3');
+			assert.equal(binary.fileExtension, 'mp3');
+			assert.equal(binary.mimeType, 'audio/mpeg');
+			assert.equal(result.output[0].json.file_name, 'voice.amr', "NapCat's own fields are passed on unchanged");
 		});
 
 		test(`${transport}: a stream that fails midway is an error with NapCat's message, not a success`, async () => {

@@ -69,6 +69,18 @@ export function streamedResult(response: OneBotResponse): { json: IDataObject; f
 	if (chunks.length === 0 && !info) return { json };
 	// in index order, each index once (transport/errors.ts has checked that none is missing)
 	const data = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
-	const fileName = typeof info?.file_name === 'string' && info.file_name !== '' ? info.file_name : undefined;
-	return { json, file: { fileName, data } };
+	const named = typeof info?.file_name === 'string' && info.file_name !== '' ? info.file_name : undefined;
+	return { json, file: { fileName: named && convertedName(named, info?.out_format), data } };
+}
+
+/**
+ * The name of the file that was streamed: download_file_record_stream with out_format streams
+ * the voice converted to that format, while its file_info keeps the original's name (voice.amr for
+ * an mp3): the extension is the format's, so the name and n8n's MIME type say what the bytes are.
+ */
+function convertedName(fileName: string, outFormat: unknown): string {
+	if (typeof outFormat !== 'string' || !/^[a-z0-9]{1,10}$/i.test(outFormat)) return fileName;
+	const dot = fileName.lastIndexOf('.');
+	const stem = dot > 0 && !/[\\/]/.test(fileName.slice(dot)) ? fileName.slice(0, dot) : fileName;
+	return `${stem}.${outFormat.toLowerCase()}`;
 }
