@@ -13,7 +13,7 @@ import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
 import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
 import { MSG_TYPE, type BuiltMessage, type ImageFileInfo } from './builtMessage';
-import { postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
+import { checkPostOptions, postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
 import { errorJson, itemError } from './errors';
 import {
 	TARGET_LIST,
@@ -680,6 +680,8 @@ async function readAndSendMessage(
 	const targets = mode === 'list' ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
 	const everyRoom = mode === 'all' ? readEveryRoomParams.call(this, itemIndex) : undefined;
 	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
+	// the options a post refuses: checked before buildMessage uploads any image
+	if (!same) checkPostOptions(options, privateMessage ? 'private' : 'channel');
 	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
 	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 
