@@ -273,6 +273,28 @@ describe('input is checked before any request, naming the field', () => {
 			/"Reply To Message ID" must be a message ID/,
 			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
 		],
+		[
+			'Append Images whose second field is not an image: the first is not uploaded either',
+			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, b' } }),
+			/Binary field "b" is not a PNG, JPEG, GIF or WebP image/,
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							a: imageItem({}, 'a', png(4, 3), 'image/png', 'a.png').binary!.a,
+							b: imageItem({}, 'b', Buffer.from('%PDF-1.4'), 'application/pdf', 'b.pdf').binary!.b,
+						},
+					},
+				],
+			},
+		],
+		[
+			'Append Images whose second field is missing: the first is not uploaded either',
+			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, nope' } }),
+			/Binary field "nope" not found/,
+			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
+		],
 	];
 	for (const [name, parameters, message, options] of cases) {
 		test(name, async () => {

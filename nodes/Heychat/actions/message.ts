@@ -11,7 +11,7 @@ import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
+import { allowPrivateNetwork, callOptions, readBinary, uploadFile, type BinaryFile } from './common';
 import { MSG_TYPE, type BuiltMessage, type ImageFileInfo } from './builtMessage';
 import { checkPostOptions, postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
 import { errorJson, itemError } from './errors';
@@ -533,12 +533,18 @@ function lastPathPart(url: string): string {
 /** Uploads the "Append Images" binary fields; each becomes ![](url) below the text. */
 async function inlineImages(this: IExecuteFunctions, itemIndex: number, names: unknown): Promise<ImageFileInfo[]> {
 	if (typeof names !== 'string' || names.trim() === '') return [];
-	const images: ImageFileInfo[] = [];
+	// every field is read and checked first: one that is missing or not an image fails the item
+	// before any of them is uploaded
+	const files: Array<BinaryFile & { image: ImageInfo }> = [];
 	for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
 		const file = await readBinary.call(this, itemIndex, name, 'inlineImages');
 		if (!file.image) {
 			throw new InputError('inlineImages', `Binary field "${name}" is not a PNG, JPEG, GIF or WebP image (${file.mimeType})`);
 		}
+		files.push(file as BinaryFile & { image: ImageInfo });
+	}
+	const images: ImageFileInfo[] = [];
+	for (const file of files) {
 		const url = await uploadFile.call(this, itemIndex, file);
 		images.push({ url, width: file.image.width, height: file.image.height });
 	}
