@@ -53,6 +53,16 @@ function streamPackets(echo: unknown, variant: string | undefined, outFormat?: s
 	return packets;
 }
 
+/** "slow": a packet every SLOW_GAP ms, the whole answer taking longer than the 1 s timeout its test sets. */
+const SLOW_GAP = 350;
+
+async function sendPackets(packets: object[], slow: boolean, send: (text: string) => void): Promise<void> {
+	for (const packet of packets) {
+		if (slow) await new Promise((resolve) => setTimeout(resolve, SLOW_GAP));
+		send(JSON.stringify(packet));
+	}
+}
+
 let http: Server;
 let wss: WebSocketServer;
 let httpUrl: string;
@@ -67,8 +77,7 @@ before(async () => {
 		req.on('end', () => {
 			const params = JSON.parse(body || '{}') as { file?: string; out_format?: string };
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			for (const packet of streamPackets(null, params.file, params.out_format)) res.write(`${JSON.stringify(packet)}\r\n\r\n`);
-			res.end();
+			void sendPackets(streamPackets(null, params.file, params.out_format), params.file === 'slow', (text) => res.write(`${text}\r\n\r\n`)).then(() => res.end());
 		});
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -78,7 +87,7 @@ before(async () => {
 	wss.on('connection', (socket) => {
 		socket.on('message', (raw) => {
 			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string; out_format?: string } };
-			for (const packet of streamPackets(echo, params.file, params.out_format)) socket.send(JSON.stringify(packet));
+			void sendPackets(streamPackets(echo, params.file, params.out_format), params.file === 'slow', (text) => socket.send(text));
 		});
 	});
 	wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -151,6 +160,18 @@ describe('NapCat stream downloads', () => {
 			assert.equal(binary.fileExtension, 'mp3');
 			assert.equal(binary.mimeType, 'audio/mpeg');
 			assert.equal(result.output[0].json.file_name, 'voice.amr', "NapCat's own fields are passed on unchanged");
+		});
+
+		test(`${transport}: a download whose packets keep coming is not cut off by Timeout: it bounds the wait for the next packet`, async () => {
+			const started = performance.now();
+			const result = await run(
+				fake,
+				{ ...download('slow', transport), options: { transport, timeout: 1 } },
+				{ credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.deepEqual(Buffer.from(result.output[0].binary!.data.data, 'base64'), FILE);
+			assert.ok(performance.now() - started > 1000, 'the whole answer took longer than the timeout');
 		});
 
 		test(`${transport}: a stream that fails midway is an error with NapCat's message, not a success`, async () => {
