@@ -114,6 +114,13 @@ export interface RunNodeOptions {
 	 * node sending `items` to the node again until it ran `loopRuns` times). Default 1 (no loop).
 	 */
 	loopRuns?: number;
+	/**
+	 * How n8n keeps binary data during this run: 'default' (memory: base64 in the item, the
+	 * harness's usual mode) or 'filesystem' (n8n 2.x's own default: the file on disk, the item holds
+	 * an `id`; read with getBinaryStream / getBinaryDataBuffer). Input items' binaries and what the
+	 * node writes with prepareBinaryData are both stored so.
+	 */
+	binaryMode?: 'default' | 'filesystem';
 }
 
 export interface RunNodeResult {
@@ -702,9 +709,19 @@ export async function runNode(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const additionalData = additionalDataFor(credentialsHelper, { executionId, hooks });
 
 	const engine = new CapturingWorkflowExecute(additionalData, mode);
-	const running = engine.run({ workflow, startNode });
-	opts.onStarted?.(() => running.cancel());
-	const run = await running;
+	// BinaryDataService.init() set up the filesystem manager whatever the mode: switching the
+	// service's mode switches where prepareBinaryData puts files (memory when no manager has it).
+	const binaryData = Container.get(BinaryDataService) as unknown as { mode: string };
+	const binaryModeBefore = binaryData.mode;
+	if (opts.binaryMode) binaryData.mode = opts.binaryMode === 'filesystem' ? 'filesystem-v2' : 'default';
+	let run: IRun;
+	try {
+		const running = engine.run({ workflow, startNode });
+		opts.onStarted?.(() => running.cancel());
+		run = await running;
+	} finally {
+		binaryData.mode = binaryModeBefore;
+	}
 
 	const runData = run.data.resultData.runData;
 	const task = runData[nodeName]?.[0];

@@ -393,6 +393,13 @@ describe('Reply', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('a private reply of an image with Reply To Message ID: refused before the image is uploaded', async () => {
+		const item = imageItem({ type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true }, 'data', png(4, 3), 'image/png', 'a.png');
+		const result = await run(fake, { ...reply(), messageType: 'image', imageSource: 'binary', binaryPropertyName: 'data', messageOptions: { replyTo: BIG_MSG } }, { items: [item] });
+		assert.match(String(result.error?.message), /Reply To Message ID.*private/);
+		assert.equal(fake.calls.length, 0, 'nothing was uploaded or sent');
+	});
+
 	test('a private reply with Append Images: an error naming inlineImages, not a message sent without its images', async () => {
 		const item = imageItem({ type: '3001', data: {}, roomId: BIG_ROOM, userId: '8829926', joined: true }, 'chart', png(4, 3), 'image/png', 'chart.png');
 		const result = await run(fake, { ...reply(), messageOptions: { inlineImages: 'chart' } }, { items: [item] });

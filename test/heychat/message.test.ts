@@ -254,6 +254,47 @@ describe('input is checked before any request, naming the field', () => {
 		['mention ids that are not ids', send({ messageType: 'markdownMentions', text: 'x', mentions: { users: 'bob' } }), /numeric IDs/],
 		// an expression giving the id as a number beyond 2^53 (digits lost): not a silent send without the quote
 		['reply id given as a number beyond 2^53', send({ messageType: 'text', text: 'x', messageOptions: { replyTo: `={{ ${BIG_MSG} }}` } }), /Reply To Message ID.*precision/],
+		// an image is uploaded to Heychat only once the rest of the input has been checked
+		[
+			'reply id that is not an id, with an image from binary: the image is not uploaded',
+			send({ messageType: 'image', imageSource: 'binary', binaryPropertyName: 'data', messageOptions: { replyTo: 'abc' } }),
+			/"Reply To Message ID" must be a message ID/,
+			{ items: [imageItem({}, 'data', png(4, 3), 'image/png', 'a.png')] },
+		],
+		[
+			'ack id given as a number beyond 2^53, with an image from binary: the image is not uploaded',
+			send({ messageType: 'image', imageSource: 'binary', binaryPropertyName: 'data', messageOptions: { ackId: '={{ 123456789012345678901234 }}' } }),
+			/"ackId" lost precision/,
+			{ items: [imageItem({}, 'data', png(4, 3), 'image/png', 'a.png')] },
+		],
+		[
+			'reply id that is not an id, with Append Images: the images are not uploaded',
+			send({ messageType: 'markdown', text: 'x', messageOptions: { replyTo: 'abc', inlineImages: 'a' } }),
+			/"Reply To Message ID" must be a message ID/,
+			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
+		],
+		[
+			'Append Images whose second field is not an image: the first is not uploaded either',
+			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, b' } }),
+			/Binary field "b" is not a PNG, JPEG, GIF or WebP image/,
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							a: imageItem({}, 'a', png(4, 3), 'image/png', 'a.png').binary!.a,
+							b: imageItem({}, 'b', Buffer.from('%PDF-1.4'), 'application/pdf', 'b.pdf').binary!.b,
+						},
+					},
+				],
+			},
+		],
+		[
+			'Append Images whose second field is missing: the first is not uploaded either',
+			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, nope' } }),
+			/Binary field "nope" not found/,
+			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
+		],
 	];
 	for (const [name, parameters, message, options] of cases) {
 		test(name, async () => {

@@ -131,6 +131,20 @@ describe('message formats', () => {
 		assert.deepEqual(fake.calls, []);
 	});
 
+	test('a segment binary over Max Upload Size: the error names the option (maxUploadSize), not the binary field; nothing is sent', async () => {
+		const segments = { segment: [{ type: 'image', source: 'binary', binaryProperty: 'data' }] };
+		const result = await run(fake, toGroup({ messageFormat: 'segments', segments, options: { maxUploadSize: 1 } }), {
+			items: [binaryItem({}, 'data', Buffer.alloc(2 * 1024 * 1024, 1), 'image/png', 'big.png')],
+		});
+		assert.ok(result.error instanceof NodeOperationError);
+		assert.equal(
+			result.error.message,
+			'Segment 1 (image): Binary field "data" is 2 MiB, larger than the 1 MiB allowed by "Options › Max Upload Size (MiB)". Raise that option to send it, or send a smaller file.',
+		);
+		assert.equal(result.error.description, 'Check the "maxUploadSize" field.');
+		assert.deepEqual(fake.calls, []);
+	});
+
 	test('a bad segment value names the segment and field', async () => {
 		const segments = { segment: [{ type: 'at', atQq: 'everyone' }] };
 		const result = await run(fake, toGroup({ messageFormat: 'segments', segments }));

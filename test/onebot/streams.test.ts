@@ -12,6 +12,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 import { NodeApiError, type INodeParameters } from 'n8n-workflow';
 import { WebSocketServer } from 'ws';
 
@@ -20,22 +22,45 @@ import { FakeOneBot } from '../fakes/onebot';
 const FILE = Buffer.from('The quarterly report, streamed in three chunks by NapCat.');
 const CHUNK = 20;
 
-/** The envelopes NapCat sends for one download_file_stream call. */
-function streamPackets(echo: unknown, fail: boolean): object[] {
+/**
+ * The envelopes NapCat sends for one download_file_stream call. `variant` (the call's `file`)
+ * bends them: "broken" fails after the first chunk, "gap" leaves chunk 1 out (as a lost packet
+ * would), "shuffled" sends the chunks in another order than their indexes. `outFormat` is
+ * download_file_record_stream's: NapCat converts the voice file and streams the converted file,
+ * its file_info keeping the original's name (DownloadFileRecordStream.ts).
+ */
+function streamPackets(echo: unknown, variant: string | undefined, outFormat?: string): object[] {
 	const envelope = (data: object, status = 'ok', retcode = 0, message = '') => ({ status, retcode, data, message, wording: message, echo, stream: 'stream-action' });
-	const packets: object[] = [envelope({ type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK })];
+	const info = outFormat
+		? { type: 'stream', data_type: 'file_info', file_name: 'voice.amr', file_size: 9999, chunk_size: CHUNK, out_format: outFormat }
+		: { type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK };
+	const packets: object[] = [envelope(info)];
+	const chunks: object[] = [];
 	let index = 0;
 	for (let at = 0; at < FILE.length; at += CHUNK) {
 		const chunk = FILE.subarray(at, at + CHUNK);
-		if (fail && index === 1) {
+		if (variant === 'broken' && index === 1) {
 			packets.push(envelope({ type: 'error', data_type: 'error' }, 'failed', 200, 'Download failed: disk error'));
 			return packets;
 		}
-		packets.push(envelope({ type: 'stream', data_type: 'file_chunk', index, data: chunk.toString('base64'), size: chunk.length, progress: 0, base64_size: 0 }));
+		if (!(variant === 'gap' && index === 1)) {
+			chunks.push(envelope({ type: 'stream', data_type: 'file_chunk', index, data: chunk.toString('base64'), size: chunk.length, progress: 0, base64_size: 0 }));
+		}
 		index++;
 	}
+	packets.push(...(variant === 'shuffled' ? [chunks[2], chunks[0], chunks[1]] : chunks));
 	packets.push(envelope({ type: 'response', data_type: 'file_complete', total_chunks: index, total_bytes: FILE.length, message: 'Download completed' }));
 	return packets;
+}
+
+/** "slow": a packet every SLOW_GAP ms, the whole answer taking longer than the 1 s timeout its test sets. */
+const SLOW_GAP = 350;
+
+async function sendPackets(packets: object[], slow: boolean, send: (text: string) => void): Promise<void> {
+	for (const packet of packets) {
+		if (slow) await new Promise((resolve) => setTimeout(resolve, SLOW_GAP));
+		send(JSON.stringify(packet));
+	}
 }
 
 let http: Server;
@@ -50,10 +75,9 @@ before(async () => {
 		let body = '';
 		req.on('data', (chunk) => (body += chunk));
 		req.on('end', () => {
-			const params = JSON.parse(body || '{}') as { file?: string };
+			const params = JSON.parse(body || '{}') as { file?: string; out_format?: string };
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			for (const packet of streamPackets(null, params.file === 'broken')) res.write(`${JSON.stringify(packet)}\r\n\r\n`);
-			res.end();
+			void sendPackets(streamPackets(null, params.file, params.out_format), params.file === 'slow', (text) => res.write(`${text}\r\n\r\n`)).then(() => res.end());
 		});
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -62,8 +86,8 @@ before(async () => {
 	await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
 	wss.on('connection', (socket) => {
 		socket.on('message', (raw) => {
-			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string } };
-			for (const packet of streamPackets(echo, params.file === 'broken')) socket.send(JSON.stringify(packet));
+			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string; out_format?: string } };
+			void sendPackets(streamPackets(echo, params.file, params.out_format), params.file === 'slow', (text) => socket.send(text));
 		});
 	});
 	wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -96,6 +120,58 @@ describe('NapCat stream downloads', () => {
 			assert.ok(item.binary?.data, `binary: ${JSON.stringify(item.json)}`);
 			assert.equal(item.binary.data.fileName, 'report.txt');
 			assert.deepEqual(Buffer.from(item.binary.data.data, 'base64'), FILE);
+		});
+
+		test(`${transport}, filesystem binary mode: the file goes out stored by n8n (an id), its bytes intact`, async () => {
+			const result = await run(fake, download('/tmp/report.txt', transport), {
+				credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' },
+				binaryMode: 'filesystem',
+			});
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const binary = result.output[0].binary?.data;
+			assert.ok(binary?.id, `stored by id: ${JSON.stringify(binary)}`);
+			assert.equal(binary.fileName, 'report.txt');
+			assert.equal(binary.mimeType, 'text/plain');
+			assert.deepEqual(await Container.get(BinaryDataService).getAsBuffer(binary), FILE);
+		});
+
+		test(`${transport}: chunks that arrive out of order are put together by their index`, async () => {
+			const result = await run(fake, download('shuffled', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.deepEqual(Buffer.from(result.output[0].binary!.data.data, 'base64'), FILE);
+		});
+
+		test(`${transport}: a stream with a chunk missing is an error naming what is missing, not a corrupt file`, async () => {
+			const result = await run(fake, download('gap', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
+			assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
+			assert.match(result.error.message, /download_file_stream.*incomplete.*2 of 3 chunks \(37 of 57 bytes\)/);
+			assert.equal(result.output.length, 0);
+		});
+
+		test(`${transport}: a voice converted by out_format goes out named and typed as the converted file`, async () => {
+			const result = await run(
+				fake,
+				{ resource: 'stream', operation: 'download_file_record_stream', additionalFields: { file: 'voice-id', out_format: 'mp3' }, options: { transport } },
+				{ credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const binary = result.output[0].binary!.data;
+			assert.equal(binary.fileName, 'voice.mp3');
+			assert.equal(binary.fileExtension, 'mp3');
+			assert.equal(binary.mimeType, 'audio/mpeg');
+			assert.equal(result.output[0].json.file_name, 'voice.amr', "NapCat's own fields are passed on unchanged");
+		});
+
+		test(`${transport}: a download whose packets keep coming is not cut off by Timeout: it bounds the wait for the next packet`, async () => {
+			const started = performance.now();
+			const result = await run(
+				fake,
+				{ ...download('slow', transport), options: { transport, timeout: 1 } },
+				{ credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } },
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.deepEqual(Buffer.from(result.output[0].binary!.data.data, 'base64'), FILE);
+			assert.ok(performance.now() - started > 1000, 'the whole answer took longer than the timeout');
 		});
 
 		test(`${transport}: a stream that fails midway is an error with NapCat's message, not a success`, async () => {

@@ -187,6 +187,33 @@ describe('SSRF attempts are refused, with nothing fetched', () => {
 		}
 	});
 
+	test('a redirect with a huge body: the body is not read, its connection closed (not drained in the background)', async () => {
+		const chunk = Buffer.alloc(64 * 1024, 0x41);
+		const server = await startServer(async (req, res, state) => {
+			if (req.url === '/final.png') {
+				res.end(png(4, 3));
+				return;
+			}
+			res.writeHead(302, { Location: '/final.png' });
+			// a 64 MiB body after the redirect, written as the socket drains
+			for (let sent = 0; sent < 64 * MiB && !res.destroyed; sent += chunk.length) {
+				state.bytesWritten += chunk.length;
+				if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+			}
+			if (!res.destroyed) res.end();
+		});
+		try {
+			const fetched = await guardedFetch(`${server.url}/start`, { ...STRICT, allowPrivateNetwork: true });
+			assert.ok(fetched.body.equals(png(4, 3)));
+			assert.equal(fetched.redirects, 1);
+			await server.responsesDone(2);
+			assert.ok(server.bytesWritten < 16 * MiB, `the redirect's body was read: the server wrote ${(server.bytesWritten / MiB).toFixed(1)} MiB`);
+			figure(`redirect with a 64 MiB body: server managed to write ${(server.bytesWritten / MiB).toFixed(2)} MiB of it`);
+		} finally {
+			await server.close();
+		}
+	});
+
 	test('with Allow Private Network Addresses on, the local server is reachable (redirects too)', async () => {
 		const fetched = await guardedFetch(`http://localhost:${target.port}/img.png`, { ...STRICT, allowPrivateNetwork: true });
 		assert.equal(fetched.status, 200);

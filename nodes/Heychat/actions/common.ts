@@ -3,9 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { batchingOption } from '../../shared/batch/options';
 import { itemParameter, parameterHoldsExpression } from '../../shared/itemParameters';
 import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
+import { InputError } from '../../shared/validation';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
 import { heychatRequest, type CallOptions } from '../transport';
+import { partMimeType } from '../transport/multipart';
 import { imageSize, type ImageInfo } from '../helpers/imageSize';
 import { findOperation } from '../catalog';
 
@@ -132,6 +134,9 @@ export async function readBinary(
 		optionLabel: 'Options › Max Upload Size (MiB)',
 		optionName: 'maxUploadSize',
 	});
+	if (source.size === 0) {
+		throw new InputError(field, `"${field}" must hold file data, but binary field "${propertyName.trim()}" is empty`);
+	}
 	let image = imageSize(await source.head(IMAGE_HEAD_BYTES));
 	// a JPEG whose frame header comes after large metadata (EXIF thumbnail, ICC profile)
 	if (!image && source.size > IMAGE_HEAD_BYTES && source.size <= 8 * IMAGE_HEAD_BYTES) {
@@ -140,7 +145,8 @@ export async function readBinary(
 	return {
 		source,
 		fileName: source.fileName || (image ? `image.${image.format === 'jpeg' ? 'jpg' : image.format}` : 'file'),
-		mimeType: image?.mimeType ?? source.mimeType ?? 'application/octet-stream',
+		// the type the part is sent with (transport/multipart.ts), so the output says what was sent
+		mimeType: image?.mimeType ?? partMimeType(source.mimeType),
 		image,
 	};
 }

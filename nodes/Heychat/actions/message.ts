@@ -11,9 +11,9 @@ import { FetchError, formatBytes, guardedFetch } from '../../shared/fetch';
 import { bufferSource, mebibytes } from '../../shared/upload/binarySource';
 import { escapeMarkdown } from '../helpers/markdown';
 import { applyMentions, type MentionPlacement } from '../helpers/mentions';
-import { allowPrivateNetwork, callOptions, readBinary, uploadFile } from './common';
+import { allowPrivateNetwork, callOptions, readBinary, uploadFile, type BinaryFile } from './common';
 import { MSG_TYPE, type BuiltMessage, type ImageFileInfo } from './builtMessage';
-import { postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
+import { checkPostOptions, postMessage, preparePost, sendPost, type MessageDestination, type PreparedPost } from './post';
 import { errorJson, itemError } from './errors';
 import { rememberedTarget, tryMemory } from '../../shared/batch';
 import {
@@ -534,12 +534,18 @@ function lastPathPart(url: string): string {
 /** Uploads the "Append Images" binary fields; each becomes ![](url) below the text. */
 async function inlineImages(this: IExecuteFunctions, itemIndex: number, names: unknown): Promise<ImageFileInfo[]> {
 	if (typeof names !== 'string' || names.trim() === '') return [];
-	const images: ImageFileInfo[] = [];
+	// every field is read and checked first: one that is missing or not an image fails the item
+	// before any of them is uploaded
+	const files: Array<BinaryFile & { image: ImageInfo }> = [];
 	for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
 		const file = await readBinary.call(this, itemIndex, name, 'inlineImages');
 		if (!file.image) {
 			throw new InputError('inlineImages', `Binary field "${name}" is not a PNG, JPEG, GIF or WebP image (${file.mimeType})`);
 		}
+		files.push(file as BinaryFile & { image: ImageInfo });
+	}
+	const images: ImageFileInfo[] = [];
+	for (const file of files) {
 		const url = await uploadFile.call(this, itemIndex, file);
 		images.push({ url, width: file.image.width, height: file.image.height });
 	}
@@ -681,6 +687,8 @@ async function readAndSendMessage(
 	const targets = mode === 'list' ? parseChannelTargets(itemParameter(this, TARGET_LIST, itemIndex, '')) : [];
 	const everyRoom = mode === 'all' ? readEveryRoomParams.call(this, itemIndex) : undefined;
 	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
+	// the options a post refuses: checked before buildMessage uploads any image
+	if (!same) checkPostOptions(options, privateMessage ? 'private' : 'channel');
 	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
 	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 

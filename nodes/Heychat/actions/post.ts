@@ -162,6 +162,25 @@ function replyToText(value: unknown): string {
 	return '';
 }
 
+/**
+ * The Message Options a post refuses (Reply To Message ID, Ack ID), checked on their own so that a
+ * message is refused for them before its images are uploaded (buildMessage), not after.
+ */
+export function checkPostOptions(options: IDataObject, kind: MessageDestination['kind']): void {
+	const replyTo = replyToText(options.replyTo);
+	if (kind === 'private' && replyTo !== '') {
+		throw new InputError(
+			'replyTo',
+			'"Reply To Message ID" cannot be used for a private message: Heychat\'s private messages (POST /chatroom/v3/msg/user) cannot quote one. Clear the option, or reply in a channel',
+		);
+	}
+	if (kind === 'channel' && replyTo !== '' && !/^\d+$/.test(replyTo)) {
+		throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
+	}
+	const ackId = options.ackId;
+	if (ackId !== undefined && ackId !== null && !(typeof ackId === 'string' && ackId.trim() === '')) toStringId('ackId', ackId);
+}
+
 /** A post with everything but the item's ack ID worked out. */
 export interface PreparedPost {
 	operation: string;
@@ -187,24 +206,14 @@ export async function preparePost(
 	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
 	const body: IDataObject = {};
 	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
-	if (destination.kind === 'private') {
-		body.to_user_id = destination.to_user_id as string;
-		if (replyToText(options.replyTo) !== '') {
-			throw new InputError(
-				'replyTo',
-				'"Reply To Message ID" cannot be used for a private message: Heychat\'s private messages (POST /chatroom/v3/msg/user) cannot quote one. Clear the option, or reply in a channel',
-			);
-		}
-	}
+	checkPostOptions(options, destination.kind);
+	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
 	if (built.msg !== undefined) body.msg = built.msg;
 	body.msg_type = built.msg_type;
 	if (built.img !== undefined) body.img = built.img;
 	body[ACK_ID] = ''; // its place: filled in per send
 	if (destination.kind === 'channel') {
 		const replyTo = replyToText(options.replyTo);
-		if (replyTo !== '' && !/^\d+$/.test(replyTo)) {
-			throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
-		}
 		body.reply_id = replyTo !== '' ? replyTo : (destination.reply_id ?? '');
 		body.room_id = destination.room_id as string;
 		body.channel_id = destination.channel_id as string;

@@ -7,7 +7,7 @@ import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
 import { buildMessage } from './message';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
-import { postMessage, type MessageDestination } from './post';
+import { checkPostOptions, postMessage, type MessageDestination } from './post';
 
 /*
  * Reply: answers the event of the input item (from the Heychat Trigger) where it happened: in its
@@ -109,19 +109,19 @@ export async function replyMessage(this: IExecuteFunctions, op: HeychatOperation
 	const place = heychatReplyPlace(answeredItem(this, itemIndex));
 	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
 	const replyOptions = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;
+	// where it goes and the options a post refuses: checked before buildMessage uploads any image
+	const destination: MessageDestination =
+		place.kind === 'channel'
+			? {
+					kind: 'channel',
+					room_id: place.roomId,
+					channel_id: place.channelId,
+					reply_id: replyOptions.quote !== false ? place.msgId : undefined,
+				}
+			: // user IDs go out as numbers, as Heychat expects (catalog type `id`)
+				{ kind: 'private', to_user_id: toInt64('userId', place.userId) };
+	checkPostOptions(options, destination.kind);
 	let built = await buildMessage.call(this, itemIndex, options, place.kind === 'private');
-	let destination: MessageDestination;
-	if (place.kind === 'channel') {
-		if (replyOptions.mention === true && place.userId) built = withSenderMention(built, place.userId);
-		destination = {
-			kind: 'channel',
-			room_id: place.roomId,
-			channel_id: place.channelId,
-			reply_id: replyOptions.quote !== false ? place.msgId : undefined,
-		};
-	} else {
-		// user IDs go out as numbers, as Heychat expects (catalog type `id`)
-		destination = { kind: 'private', to_user_id: toInt64('userId', place.userId) };
-	}
+	if (place.kind === 'channel' && replyOptions.mention === true && place.userId) built = withSenderMention(built, place.userId);
 	return [await postMessage.call(this, op, itemIndex, built, options, destination)];
 }

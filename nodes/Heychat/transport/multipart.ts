@@ -26,6 +26,20 @@ function safeFileName(name: string): string {
 	return cleaned === '' ? 'file' : cleaned;
 }
 
+/** type/subtype, then `; name=value` parameters (value a token or a quoted string without line breaks). */
+const MEDIA_TYPE =
+	/^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(?:\s*;\s*[\w!#$%&'*+.^`|~-]+=(?:[\w!#$%&'*+.^`|~-]+|"[^"\\\r\n]*"))*$/;
+
+/**
+ * The Content-Type a file part is sent with: `mimeType` when it is a media type (type/subtype,
+ * parameters allowed), otherwise application/octet-stream. A binary's declared type is free text
+ * (an expression, a Code node): a line break in it would add headers to the part.
+ */
+export function partMimeType(mimeType: string | undefined): string {
+	const trimmed = (mimeType ?? '').trim();
+	return MEDIA_TYPE.test(trimmed) ? trimmed : 'application/octet-stream';
+}
+
 /**
  * A multipart/form-data body with one file part, built by hand so the request is exactly the same
  * whichever HTTP library n8n uses underneath, and streamed: the file is read in chunks while the
@@ -37,7 +51,7 @@ export function buildMultipart(file: MultipartFile): MultipartBody {
 	const head = Buffer.from(
 		`--${boundary}\r\n` +
 			`Content-Disposition: form-data; name="${file.field}"; filename="${name}"\r\n` +
-			`Content-Type: ${file.mimeType || 'application/octet-stream'}\r\n\r\n`,
+			`Content-Type: ${partMimeType(file.mimeType)}\r\n\r\n`,
 		'utf8',
 	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OneBotOperationSpec } from '../catalog';
+import { fileChunks } from '../transport/stream';
 import type { OneBotResponse } from '../transport/types';
 import { getPath } from '../../shared/json';
 
@@ -54,8 +55,8 @@ export function streamedResult(response: OneBotResponse): { json: IDataObject; f
 	if (!response.streamed) return undefined;
 	const packets = response.streamed.filter((p): p is StreamPacketData => p !== null && typeof p === 'object');
 	const info = packets.find((p) => p.data_type === 'file_info');
-	const fileChunks = packets.filter((p) => p.data_type === 'file_chunk' && typeof p.data === 'string');
-	const others = packets.filter((p) => p !== info && !fileChunks.includes(p));
+	const isChunk = (p: StreamPacketData) => p.data_type === 'file_chunk' && typeof p.data === 'string';
+	const others = packets.filter((p) => p !== info && !isChunk(p));
 	const strip = (data: unknown): IDataObject => {
 		if (data === null || typeof data !== 'object' || Array.isArray(data)) return data === undefined || data === null ? {} : { data: data as IDataObject[string] };
 		const rest: IDataObject = { ...(data as IDataObject) };
@@ -64,9 +65,22 @@ export function streamedResult(response: OneBotResponse): { json: IDataObject; f
 	};
 	const json: IDataObject = { ...strip(info), ...strip(response.data) };
 	if (others.length > 0) json.chunks = others.map((p) => p.data as IDataObject[string]);
-	if (fileChunks.length === 0 && !info) return { json };
-	const ordered = [...fileChunks].sort((a, b) => Number(a.index) - Number(b.index));
-	const data = Buffer.concat(ordered.map((p) => Buffer.from(p.data as string, 'base64')));
-	const fileName = typeof info?.file_name === 'string' && info.file_name !== '' ? info.file_name : undefined;
-	return { json, file: { fileName, data } };
+	const chunks = fileChunks(packets);
+	if (chunks.length === 0 && !info) return { json };
+	// in index order, each index once (transport/errors.ts has checked that none is missing)
+	const data = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
+	const named = typeof info?.file_name === 'string' && info.file_name !== '' ? info.file_name : undefined;
+	return { json, file: { fileName: named && convertedName(named, info?.out_format), data } };
+}
+
+/**
+ * The name of the file that was streamed: download_file_record_stream with out_format streams
+ * the voice converted to that format, while its file_info keeps the original's name (voice.amr for
+ * an mp3): the extension is the format's, so the name and n8n's MIME type say what the bytes are.
+ */
+function convertedName(fileName: string, outFormat: unknown): string {
+	if (typeof outFormat !== 'string' || !/^[a-z0-9]{1,10}$/i.test(outFormat)) return fileName;
+	const dot = fileName.lastIndexOf('.');
+	const stem = dot > 0 && !/[\\/]/.test(fileName.slice(dot)) ? fileName.slice(0, dot) : fileName;
+	return `${stem}.${outFormat.toLowerCase()}`;
 }

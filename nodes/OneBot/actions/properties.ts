@@ -40,7 +40,7 @@ const nodeOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 30,
-			description: 'How long to wait for the backend to answer each call',
+			description: "How long to wait for the backend to answer each call (for NapCat's stream downloads: for each next packet)",
 		},
 		{
 			displayName: 'Transport',

@@ -5,6 +5,7 @@
 
 import { normalizeMessage, type Segment } from './cqcode';
 import { describeValue, MessageInputError } from './errors';
+import { SizeLimitError } from '../../shared/upload/binarySource';
 import {
 	fieldParameterName,
 	getSegmentType,
@@ -50,6 +51,12 @@ class FieldContext {
 		/** Outside a segment (an upload action): the caller's own field names, used bare in messages. */
 		private readonly fieldNames?: Record<string, string>,
 	) {}
+
+	/** An error about another field met while reading this segment's input (e.g. a size limit option). */
+	about(field: string, message: string): MessageInputError {
+		if (this.fieldNames) return new MessageInputError(field, message);
+		return new MessageInputError(field, `Segment ${this.index + 1} (${this.type}): ${message}`, this.index);
+	}
 
 	error(field: string, expectation: string): MessageInputError {
 		if (this.fieldNames) {
@@ -334,6 +341,8 @@ async function mediaFile(
 			try {
 				binary = await resolveBinary(property);
 			} catch (error) {
+				// a file over Options › Max Upload Size: the option is at fault, not the binary field
+				if (error instanceof SizeLimitError) throw ctx.about(error.field, error.message);
 				throw ctx.error('binaryProperty', `could not be read: ${(error as Error).message}`);
 			}
 			if (!binary || !Buffer.isBuffer(binary.data) || binary.data.length === 0) {

@@ -1,3 +1,4 @@
+import { incompleteStream } from './stream';
 import type { OneBotResponse } from './types';
 
 export type OneBotFailureKind =
@@ -66,6 +67,15 @@ export function checkEnvelope(action: string, url: string, body: unknown): OneBo
 			`${action} failed (retcode ${retcode})${reason ? `: ${reason}` : ''}`,
 			{ action, url, response },
 		);
+	}
+	// a NapCat stream answer whose file chunks do not add up to what its final envelope counts
+	const missing = incompleteStream(response);
+	if (missing) {
+		throw new OneBotCallError('protocol', `The backend's stream answer to ${action} is incomplete: ${missing}`, {
+			action,
+			url,
+			cause: 'A file chunk was lost on the way: the file is not given out. Run the download again.',
+		});
 	}
 	return response;
 }

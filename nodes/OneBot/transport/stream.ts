@@ -48,3 +48,47 @@ export function parseStreamBody(text: string): unknown {
 	if (isStreamPacket(final)) return { stream: STREAM_ACTION, incomplete: true };
 	return withStreamed(envelopes.slice(0, -1), final);
 }
+
+interface ChunkPacket {
+	data_type?: unknown;
+	index?: unknown;
+	data?: unknown;
+}
+
+/** The file chunks of a stream answer's packets, one per index (a repeated index counts once). */
+export function fileChunks(streamed: readonly unknown[]): Array<{ index: number; data: string }> {
+	const byIndex = new Map<number, string>();
+	for (const packet of streamed) {
+		if (packet === null || typeof packet !== 'object') continue;
+		const { data_type: type, index, data } = packet as ChunkPacket;
+		if (type !== 'file_chunk' || typeof data !== 'string') continue;
+		const at = Number(index);
+		if (!byIndex.has(at)) byIndex.set(at, data);
+	}
+	return [...byIndex].map(([index, data]) => ({ index, data })).sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Why a successful stream answer's file is not whole, or undefined when it is (or it says nothing
+ * to check against). NapCat's final envelope counts what it sent (total_chunks, total_bytes, from
+ * index 0 up); a file put together without one of them would be a corrupt file given as a good one.
+ */
+export function incompleteStream(response: OneBotResponse): string | undefined {
+	if (!response.streamed) return undefined;
+	const final = response.data as { total_chunks?: unknown; total_bytes?: unknown } | null;
+	if (final === null || typeof final !== 'object') return undefined;
+	const { total_chunks: totalChunks, total_bytes: totalBytes } = final;
+	const chunks = fileChunks(response.streamed);
+	let bytes = 0;
+	for (const chunk of chunks) bytes += Buffer.byteLength(chunk.data, 'base64');
+	const countsOk =
+		typeof totalChunks !== 'number' ||
+		(chunks.length === totalChunks && chunks.every((chunk, at) => chunk.index === at));
+	const bytesOk = typeof totalBytes !== 'number' || bytes === totalBytes;
+	if (countsOk && bytesOk) return undefined;
+	const parts = [
+		typeof totalChunks === 'number' ? `${chunks.length} of ${totalChunks} chunks` : `${chunks.length} chunks`,
+		typeof totalBytes === 'number' ? `${bytes} of ${totalBytes} bytes` : `${bytes} bytes`,
+	];
+	return `${parts[0]} (${parts[1]}) arrived`;
+}

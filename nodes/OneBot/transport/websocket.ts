@@ -168,6 +168,11 @@ export class WebSocketTransport implements OneBotTransport {
 		// a stream action's packet: the answer is the envelope after the last one
 		if (isStreamPacket(frame)) {
 			(entry.packets ??= []).push(frame);
+			// the answer is still coming: Timeout bounds the wait for its next packet (as HTTP's idle
+			// timeout does), not the whole download. Put back last, the map stays in deadline order.
+			entry.deadline = performance.now() + this.options.timeoutMs;
+			this.pending.delete(echo);
+			this.pending.set(echo, entry);
 			return;
 		}
 		this.pending.delete(echo);

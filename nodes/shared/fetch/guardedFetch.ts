@@ -291,7 +291,9 @@ export async function guardedFetch(target: string, options: GuardedFetchOptions)
 			}
 			const status = response.statusCode ?? 0;
 			if (REDIRECT.has(status)) {
-				response.resume();
+				// its body is not wanted: the connection is closed, not drained (which would go on in
+				// the background, as long as the server sends, after the fetch is over)
+				response.destroy();
 				const location = response.headers.location;
 				if (!location) {
 					throw new FetchError('redirects', `${describeTarget(url)} redirected (HTTP ${status}) without a Location`, url.href, status);
@@ -303,7 +305,7 @@ export async function guardedFetch(target: string, options: GuardedFetchOptions)
 				continue;
 			}
 			if (status < 200 || status > 299) {
-				response.resume();
+				response.destroy();
 				throw new FetchError('http', `${describeTarget(url)} answered HTTP ${status}`, url.href, status);
 			}
 			try {

@@ -156,10 +156,18 @@ export async function openBinary(
 	return source;
 }
 
-/** Throws an InputError naming the limit's option when `size` is over it. */
+/** A file over a size limit: an InputError naming the limit's option (not the field holding the file). */
+export class SizeLimitError extends InputError {
+	constructor(field: string, message: string) {
+		super(field, message);
+		this.name = 'SizeLimitError';
+	}
+}
+
+/** Throws a SizeLimitError naming the limit's option when `size` is over it. */
 export function checkSize(size: number, limit: SizeLimit, what: string): void {
 	if (size > limit.maxBytes) {
-		throw new InputError(
+		throw new SizeLimitError(
 			limit.optionName,
 			`${what} is ${formatBytes(size)}, larger than the ${formatBytes(limit.maxBytes)} allowed by "${limit.optionLabel}". ` +
 				'Raise that option to send it, or send a smaller file.',
