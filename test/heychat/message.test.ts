@@ -361,6 +361,13 @@ describe('heychat_ack_id', () => {
 		assert.equal(fake.calls.length, 0);
 	});
 
+	test('one fixed Ack ID for several image items: refused before any image is uploaded', async () => {
+		const items = [imageItem({}, 'photo', png(4, 3), 'image/png', 'a.png'), imageItem({}, 'photo', png(4, 3), 'image/png', 'b.png')];
+		const result = await run(fake, send({ messageType: 'image', imageSource: 'binary', binaryPropertyName: 'photo', messageOptions: { ackId: '42' } }), { items });
+		assert.match(String(result.error?.message), /Ack ID/);
+		assert.equal(fake.calls.length, 0, 'nothing was uploaded or sent');
+	});
+
 	test('an Ack ID expression that gives two items the same value: the second fails naming ackId, not sent', async () => {
 		const result = await run(fake, send({ messageType: 'text', text: 'x', messageOptions: { ackId: '={{ $json.id }}' } }), {
 			items: [{ json: { id: 'a' } }, { json: { id: 'b' } }, { json: { id: 'a' } }],

@@ -688,7 +688,7 @@ async function readAndSendMessage(
 	const everyRoom = mode === 'all' ? readEveryRoomParams.call(this, itemIndex) : undefined;
 	const options = same?.options ?? (itemParameter(this, 'messageOptions', itemIndex, {}) as IDataObject);
 	// the options a post refuses: checked before buildMessage uploads any image
-	if (!same) checkPostOptions(options, privateMessage ? 'private' : 'channel');
+	if (!same) checkPostOptions(this, options, privateMessage ? 'private' : 'channel');
 	const built = same?.built ?? (await buildMessage.call(this, itemIndex, options, privateMessage));
 	if (!same && !toList) keepSameMessage(this, op.value, { ids, options, built });
 

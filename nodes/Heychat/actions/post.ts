@@ -59,22 +59,26 @@ function runKeyOf(context: IExecuteFunctions, itemIndex: number): RunKey {
 /** The Ack IDs given in the options so far, per try of the node: id → the item that has it. */
 const givenAckIds = new WeakMap<IExecuteFunctions, Map<string, number>>();
 
+const ACK_ID_ADVICE = 'Give each item its own (an expression such as {{ $json.id }}), or leave it empty for one per item';
+
 /**
- * A given Ack ID, unless another item has it too: Heychat takes only the first message with an
- * ack ID (in 60 s) and refuses the others, so that is an error before the send. A fixed Ack ID (no
- * expression) with several input items is refused for every item, before anything is sent.
+ * A fixed Ack ID (no expression) with several input items: refused for every item, before any
+ * upload or send. Heychat takes only the first message with an ack ID (in 60 s) and refuses the others.
  */
-function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: number): string {
-	const advice = 'Give each item its own (an expression such as {{ $json.id }}), or leave it empty for one per item';
+function refuseFixedAckIdForManyItems(ctx: IExecuteFunctions, given: string): void {
 	const setting = (ctx.getNode().parameters.messageOptions as IDataObject | undefined)?.ackId;
-	const fixed = typeof setting === 'string' && !setting.startsWith('=');
 	const items = ctx.getInputData().length;
-	if (fixed && items > 1) {
+	if (typeof setting === 'string' && !setting.startsWith('=') && items > 1) {
 		throw new InputError(
 			'ackId',
-			`"Ack ID" is the fixed value "${given}" for all ${items} items: Heychat takes only the first message with an ack ID and refuses the others. ${advice}`,
+			`"Ack ID" is the fixed value "${given}" for all ${items} items: Heychat takes only the first message with an ack ID and refuses the others. ${ACK_ID_ADVICE}`,
 		);
 	}
+}
+
+/** A given Ack ID, unless another item of this try has it too (see refuseFixedAckIdForManyItems). */
+function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: number): string {
+	refuseFixedAckIdForManyItems(ctx, given);
 	let used = givenAckIds.get(ctx);
 	if (!used) {
 		used = new Map();
@@ -84,7 +88,7 @@ function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: num
 	if (other !== undefined && other !== itemIndex) {
 		throw new InputError(
 			'ackId',
-			`"Ack ID" is "${given}" for item ${other} and item ${itemIndex}: Heychat takes only the first message with an ack ID and refuses the others. ${advice}`,
+			`"Ack ID" is "${given}" for item ${other} and item ${itemIndex}: Heychat takes only the first message with an ack ID and refuses the others. ${ACK_ID_ADVICE}`,
 		);
 	}
 	used.set(given, itemIndex);
@@ -166,7 +170,7 @@ function replyToText(value: unknown): string {
  * The Message Options a post refuses (Reply To Message ID, Ack ID), checked on their own so that a
  * message is refused for them before its images are uploaded (buildMessage), not after.
  */
-export function checkPostOptions(options: IDataObject, kind: MessageDestination['kind']): void {
+export function checkPostOptions(ctx: IExecuteFunctions, options: IDataObject, kind: MessageDestination['kind']): void {
 	const replyTo = replyToText(options.replyTo);
 	if (kind === 'private' && replyTo !== '') {
 		throw new InputError(
@@ -178,7 +182,9 @@ export function checkPostOptions(options: IDataObject, kind: MessageDestination[
 		throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
 	}
 	const ackId = options.ackId;
-	if (ackId !== undefined && ackId !== null && !(typeof ackId === 'string' && ackId.trim() === '')) toStringId('ackId', ackId);
+	if (ackId !== undefined && ackId !== null && !(typeof ackId === 'string' && ackId.trim() === '')) {
+		refuseFixedAckIdForManyItems(ctx, toStringId('ackId', ackId));
+	}
 }
 
 /** A post with everything but the item's ack ID worked out. */
@@ -206,7 +212,7 @@ export async function preparePost(
 	const operation = destination.kind === 'private' ? 'send_private_message' : op.value === 'reply' ? 'send_channel_message' : op.value;
 	const body: IDataObject = {};
 	if (operation === 'update_channel_message' && destination.kind === 'channel') body.msg_id = destination.msg_id as string;
-	checkPostOptions(options, destination.kind);
+	checkPostOptions(this, options, destination.kind);
 	if (destination.kind === 'private') body.to_user_id = destination.to_user_id as string;
 	if (built.msg !== undefined) body.msg = built.msg;
 	body.msg_type = built.msg_type;

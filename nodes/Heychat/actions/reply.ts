@@ -120,7 +120,7 @@ export async function replyMessage(this: IExecuteFunctions, op: HeychatOperation
 				}
 			: // user IDs go out as numbers, as Heychat expects (catalog type `id`)
 				{ kind: 'private', to_user_id: toInt64('userId', place.userId) };
-	checkPostOptions(options, destination.kind);
+	checkPostOptions(this, options, destination.kind);
 	let built = await buildMessage.call(this, itemIndex, options, place.kind === 'private');
 	if (place.kind === 'channel' && replyOptions.mention === true && place.userId) built = withSenderMention(built, place.userId);
 	return [await postMessage.call(this, op, itemIndex, built, options, destination)];
