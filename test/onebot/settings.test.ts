@@ -131,6 +131,31 @@ describe('Retry On Fail', () => {
 		assert.match(String(result.error?.message), /send_group_msg was not sent again.*may have been delivered/);
 	});
 
+	test('over WebSocket, a send whose connection closed while it waited is not sent again (it may have arrived); a refused one is', async () => {
+		bot.resetBehaviour();
+		let calls = 0;
+		bot.setHandler('send_group_msg', async () => {
+			calls++;
+			if (calls === 1) {
+				// the backend got it, then the connection dropped before the answer
+				bot.dropConnections({ terminate: true });
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			return { message_id: 5 };
+		});
+		const from = bot.calls.length;
+		const dropped = await run(bot, sendGroup({ text: 'once', options: { transport: 'websocket' } }), { nodeSettings: retry });
+		assert.equal(sent('send_group_msg', from).length, 1);
+		assert.match(String(dropped.error?.message), /send_group_msg was not sent again: an earlier try lost its answer when the connection closed/);
+		// a send the backend refused (a failed retcode) is tried again
+		bot.resetBehaviour();
+		bot.fail('send_group_msg', 120, 'MUTED');
+		const refused = await run(bot, sendGroup({ text: 'twice', options: { transport: 'websocket' } }), { nodeSettings: retry });
+		bot.resetBehaviour();
+		assert.match(String(refused.error?.message), /MUTED/);
+		assert.equal(sent('send_group_msg', from).filter((c) => c.params.message === 'twice').length, 2);
+	});
+
 	test('many groups: a group whose send got no answer in time is not sent to again; a group that failed is', async () => {
 		bot.resetBehaviour();
 		const seen: number[] = [];

@@ -132,14 +132,18 @@ function outputId(id: number | bigint): number | string {
 }
 
 /**
- * Retry On Fail: a send that got no answer in time may have been delivered (OneBot has no id that
- * would let the backend recognise it), so a later try does not send it again but fails, saying so.
+ * Retry On Fail: a send whose answer was lost (no answer in time, or the WebSocket closed while it
+ * waited) may have been delivered (OneBot has no id that would let the backend recognise it), so a
+ * later try does not send it again but fails, saying so.
  */
 export function notSentAgain(error: unknown): Error | undefined {
-	if (!(error instanceof OneBotCallError) || error.kind !== 'timeout' || !isSendAction(error.details.action)) return undefined;
+	if (!(error instanceof OneBotCallError) || !isSendAction(error.details.action)) return undefined;
+	const timedOut = error.kind === 'timeout';
+	if (!timedOut && error.details.maybeDelivered !== true) return undefined;
+	const lost = timedOut ? 'got no answer in time' : 'lost its answer when the connection closed';
 	return new OneBotCallError(
-		'timeout',
-		`${error.details.action} was not sent again: an earlier try got no answer in time, so it may have been delivered`,
+		error.kind,
+		`${error.details.action} was not sent again: an earlier try ${lost}, so it may have been delivered`,
 		{ ...error.details, cause: `Retry On Fail does not repeat a send that may have arrived. The earlier try: ${error.message}` },
 	);
 }

@@ -28,6 +28,8 @@ export class OneBotCallError extends Error {
 			httpCode?: number;
 			response?: OneBotResponse;
 			cause?: string;
+			/** The call went out and its answer was lost (the connection closed while it waited): the backend may have carried it out. */
+			maybeDelivered?: boolean;
 		},
 	) {
 		super(message);

@@ -193,6 +193,7 @@ export class WebSocketTransport implements OneBotTransport {
 		}
 	}
 
+	/** Fails every call in flight: each was sent, and its answer is lost (it may have been carried out). */
 	private failAll(reason: string): void {
 		this.stopTimer();
 		for (const [echo, entry] of this.pending) {
@@ -200,6 +201,7 @@ export class WebSocketTransport implements OneBotTransport {
 				new OneBotCallError('network', `${entry.action} over ${this.url} failed: ${reason}`, {
 					action: entry.action,
 					url: this.url,
+					maybeDelivered: true,
 				}),
 			);
 			this.pending.delete(echo);
