@@ -641,6 +641,11 @@ export class FakeOneBot {
 	 * like a crashed backend; pass `{ graceful: true }` to send close 1001 first). The port stays
 	 * reserved for `start()`.
 	 */
+	/** Drops every open HTTP connection at once (a request waiting for its answer sees the connection reset). */
+	dropHttpConnections(): void {
+		this.server?.closeAllConnections();
+	}
+
 	async stop(options: { graceful?: boolean } = {}): Promise<void> {
 		for (const t of this.pendingTimers) clearTimeout(t);
 		this.pendingTimers.clear();

@@ -146,7 +146,7 @@ describe('Retry On Fail', () => {
 		const from = bot.calls.length;
 		const dropped = await run(bot, sendGroup({ text: 'once', options: { transport: 'websocket' } }), { nodeSettings: retry });
 		assert.equal(sent('send_group_msg', from).length, 1);
-		assert.match(String(dropped.error?.message), /send_group_msg was not sent again: an earlier try lost its answer when the connection closed/);
+		assert.match(String(dropped.error?.message), /send_group_msg was not sent again: an earlier try lost its answer when the connection closed or was reset/);
 		// a send the backend refused (a failed retcode) is tried again
 		bot.resetBehaviour();
 		bot.fail('send_group_msg', 120, 'MUTED');
@@ -154,6 +154,24 @@ describe('Retry On Fail', () => {
 		bot.resetBehaviour();
 		assert.match(String(refused.error?.message), /MUTED/);
 		assert.equal(sent('send_group_msg', from).filter((c) => c.params.message === 'twice').length, 2);
+	});
+
+	test('over HTTP, a send whose connection was reset while it waited is not sent again (it may have arrived)', async () => {
+		bot.resetBehaviour();
+		let calls = 0;
+		bot.setHandler('send_group_msg', async () => {
+			calls++;
+			if (calls === 1) {
+				bot.dropHttpConnections();
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			return { message_id: 5 };
+		});
+		const from = bot.calls.length;
+		const result = await run(bot, sendGroup({ text: 'once' }), { nodeSettings: retry });
+		bot.resetBehaviour();
+		assert.equal(sent('send_group_msg', from).length, 1);
+		assert.match(String(result.error?.message), /send_group_msg was not sent again: an earlier try lost its answer/);
 	});
 
 	test('many groups: a group whose send got no answer in time is not sent to again; a group that failed is', async () => {

@@ -140,7 +140,7 @@ export function notSentAgain(error: unknown): Error | undefined {
 	if (!(error instanceof OneBotCallError) || !isSendAction(error.details.action)) return undefined;
 	const timedOut = error.kind === 'timeout';
 	if (!timedOut && error.details.maybeDelivered !== true) return undefined;
-	const lost = timedOut ? 'got no answer in time' : 'lost its answer when the connection closed';
+	const lost = timedOut ? 'got no answer in time' : 'lost its answer when the connection closed or was reset';
 	return new OneBotCallError(
 		error.kind,
 		`${error.details.action} was not sent again: an earlier try ${lost}, so it may have been delivered`,

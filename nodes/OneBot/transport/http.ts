@@ -135,6 +135,8 @@ export class HttpTransport implements OneBotTransport {
 			action,
 			url,
 			cause: code || undefined,
+			// the connection was reset while the call waited: the backend may have carried it out
+			maybeDelivered: code === 'ECONNRESET' || undefined,
 		});
 	}
 }
