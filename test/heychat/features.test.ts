@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FakeHeychat, failed, ok } from '../fakes/heychat';
 import { activateTrigger } from '../trigger/context';
@@ -12,12 +12,10 @@ import { HeychatTrigger } from '../trigger/nodes';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
 import { realClock } from '../../nodes/shared/batch/clock';
 import { HEYCHAT_LIMITS, heychatPacing } from '../../nodes/Heychat/transport/pacing';
-import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, byId, imageItem, png, run } from './setup';
+import { BIG_CHANNEL, BIG_MSG, BIG_ROOM, OTHER_CHANNEL, OTHER_ROOM, imageItem, png, run, sendChannelMessage as send, textItems } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
 const PRIVATE = '/chatroom/v3/msg/user';
-const OTHER_ROOM = '3611849174284943360';
-const OTHER_CHANNEL = '3611849174307799042';
 
 let fake: FakeHeychat;
 before(async () => {
@@ -28,19 +26,6 @@ after(async () => {
 });
 beforeEach(() => fake.reset());
 
-const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
-
-function send(extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'message',
-		operation: 'send_channel_message',
-		room_id: byId(BIG_ROOM),
-		channel_id: byId(BIG_CHANNEL),
-		messageType: 'markdown',
-		text: '={{ $json.text }}',
-		...extra,
-	};
-}
 
 const batching = (batch: INodeParameters): INodeParameters => ({ options: { batching: { batch } } });
 const bodies = (path = SEND) => fake.callsTo(path).map((c) => c.json as Record<string, unknown>);

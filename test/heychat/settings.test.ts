@@ -4,14 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { FakeHeychat, failed } from '../fakes/heychat';
-import { BIG_CHANNEL, BIG_ROOM, byId, run } from './setup';
+import { BIG_CHANNEL, BIG_ROOM, OTHER_CHANNEL, OTHER_ROOM, run, sendChannelMessage as send, textItems } from './setup';
 
 const SEND = '/chatroom/v2/channel_msg/send';
-const OTHER_ROOM = '3611849174284943360';
-const OTHER_CHANNEL = '3611849174307799042';
 
 let fake: FakeHeychat;
 before(async () => {
@@ -22,19 +20,6 @@ after(async () => {
 });
 beforeEach(() => fake.reset());
 
-const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
-
-function send(extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'message',
-		operation: 'send_channel_message',
-		room_id: byId(BIG_ROOM),
-		channel_id: byId(BIG_CHANNEL),
-		messageType: 'markdown',
-		text: '={{ $json.text }}',
-		...extra,
-	};
-}
 
 const bodies = (path = SEND) => fake.callsTo(path).map((c) => c.json as Record<string, unknown>);
 const retry = { retryOnFail: true, maxTries: 2, waitBetweenTries: 10 };

@@ -27,6 +27,26 @@ export function byId(value: string): { __rl: true; mode: 'id'; value: string } {
 	return { __rl: true, mode: 'id', value };
 }
 
+/** A second room and channel, for sends to a list of channels. */
+export const OTHER_ROOM = '3611849174284943360';
+export const OTHER_CHANNEL = '3611849174307799042';
+
+/** n items, each with a `text` ("message 0", "message 1", …). */
+export const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
+
+/** Send Channel Message (markdown) to BIG_ROOM / BIG_CHANNEL with each item's `text`, plus `extra`. */
+export function sendChannelMessage(extra: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'message',
+		operation: 'send_channel_message',
+		room_id: byId(BIG_ROOM),
+		channel_id: byId(BIG_CHANNEL),
+		messageType: 'markdown',
+		text: '={{ $json.text }}',
+		...extra,
+	};
+}
+
 export interface RunOptions extends Partial<Omit<RunNodeOptions, 'node' | 'parameters'>> {
 	credentialOverrides?: Record<string, string>;
 }

@@ -1,7 +1,7 @@
 // OneBot node features against the fake backend: Batching (ordered outputs, pairedItem,
 // continueOnFail per item, calls really in flight, pipelined on one WebSocket), the credential's
 // Send Rate, Send Group Message to many groups, and Reply to items made by the real triggers.
-import { run, byId, credentialsFor } from './setup';
+import { run, byId, credentialsFor, sendGroup, textItems } from './setup';
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -22,17 +22,6 @@ before(async () => {
 });
 after(async () => {
 	await bot.close();
-});
-
-const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
-
-const sendGroup = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'send_group_msg',
-	group_id: byId('100001'),
-	messageFormat: 'text',
-	text: '={{ $json.text }}',
-	...extra,
 });
 
 const batching = (batch: INodeParameters, more: INodeParameters = {}): INodeParameters => ({ options: { batching: { batch }, ...more } });

@@ -1,12 +1,12 @@
 // OneBot node under n8n's node settings, as n8n-core's WorkflowExecute applies them: Retry On Fail
 // (n8n runs the whole node again, with the same run index, when it throws or its first output item
 // has an `error`), Execute Once, Always Output Data, no input items.
-import { run, byId } from './setup';
+import { byId, run, sendGroup, textItems } from './setup';
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { FakeOneBot, type OneBotCall } from '../fakes/onebot';
 
@@ -17,15 +17,6 @@ before(async () => {
 });
 after(async () => {
 	await bot.close();
-});
-
-const sendGroup = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'message',
-	operation: 'send_group_msg',
-	group_id: byId('100001'),
-	messageFormat: 'text',
-	text: '={{ $json.text }}',
-	...extra,
 });
 
 function sent(action: string, from = 0): OneBotCall[] {
@@ -70,7 +61,7 @@ describe('Retry On Fail', () => {
 			return { message_id: String(params.message).length };
 		});
 		const from = bot.calls.length;
-		const items: INodeExecutionData[] = [0, 1, 2, 3].map((i) => ({ json: { text: `message ${i}` } }));
+		const items = textItems(4);
 		const result = await run(bot, sendGroup(), { items, nodeSettings: retry });
 		bot.resetBehaviour();
 		assert.equal(result.error, undefined);
@@ -89,7 +80,7 @@ describe('Retry On Fail', () => {
 			return { message_id: String(params.message).length };
 		});
 		const from = bot.calls.length;
-		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const items = textItems(3);
 		const result = await run(bot, sendGroup(), { items, nodeSettings: { ...retry, onError: 'continueRegularOutput' } });
 		bot.resetBehaviour();
 		assert.equal(result.error, undefined);
@@ -108,7 +99,7 @@ describe('Retry On Fail', () => {
 			return { message_id: 1 };
 		});
 		const from = bot.calls.length;
-		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const items = textItems(3);
 		const result = await run(bot, sendGroup(), { items, nodeSettings: { ...retry, maxTries: 3 } });
 		bot.resetBehaviour();
 		assert.match(String(result.error?.message), /muted/);
@@ -234,7 +225,7 @@ describe('A node run again in a loop (run index 1, 2, …)', () => {
 	test('each run sends its items again; Retry On Fail keeps nothing from the run before', async () => {
 		bot.resetBehaviour();
 		const from = bot.calls.length;
-		const items: INodeExecutionData[] = [0, 1].map((i) => ({ json: { text: `message ${i}` } }));
+		const items = textItems(2);
 		const result = await run(bot, sendGroup(), { items, loopRuns: 2, nodeSettings: retry });
 		assert.equal(result.error, undefined);
 		assert.equal(result.runs.length, 2);
@@ -246,7 +237,7 @@ describe('Execute Once, Always Output Data', () => {
 	test('Execute Once: one call, for the first item, its result paired with it', async () => {
 		bot.resetBehaviour();
 		const from = bot.calls.length;
-		const items: INodeExecutionData[] = [0, 1, 2].map((i) => ({ json: { text: `message ${i}` } }));
+		const items = textItems(3);
 		const result = await run(bot, sendGroup(), { items, nodeSettings: { executeOnce: true } });
 		assert.equal(result.error, undefined);
 		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.message), ['message 0']);

@@ -4,7 +4,7 @@
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../harness/n8n';
 
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OneBotV11Api } from '../../credentials/OneBotV11Api.credentials';
 import { OneBot } from '../../nodes/OneBot/OneBot.node.ts';
@@ -39,6 +39,19 @@ export function credentialsFor(fake: FakeOneBot, overrides: Record<string, unkno
 export function byId(value: string): { __rl: true; mode: 'id'; value: string } {
 	return { __rl: true, mode: 'id', value };
 }
+
+/** n items, each with a `text` ("message 0", "message 1", …). */
+export const textItems = (n: number): INodeExecutionData[] => Array.from({ length: n }, (_, i) => ({ json: { text: `message ${i}` } }));
+
+/** Send Group Message to group 100001 with each item's `text`, plus `extra`. */
+export const sendGroup = (extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'message',
+	operation: 'send_group_msg',
+	group_id: byId('100001'),
+	messageFormat: 'text',
+	text: '={{ $json.text }}',
+	...extra,
+});
 
 export interface RunOptions extends Partial<Omit<RunNodeOptions, 'node' | 'parameters'>> {
 	credentialOverrides?: Record<string, unknown>;

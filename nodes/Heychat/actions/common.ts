@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { batchingOption } from '../../shared/batch/options';
 import { itemParameter, parameterHoldsExpression } from '../../shared/itemParameters';
-import { mebibytes, openBinary, type BinarySource } from '../../shared/upload/binarySource';
-import { InputError } from '../../shared/validation';
+import { mebibytes, openBinary, refuseEmpty, type BinarySource } from '../../shared/upload/binarySource';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_WAIT_SECONDS } from '../transport/constants';
 import { heychatError } from '../transport/errors';
 import { heychatRequest, type CallOptions } from '../transport';
@@ -134,9 +133,7 @@ export async function readBinary(
 		optionLabel: 'Options › Max Upload Size (MiB)',
 		optionName: 'maxUploadSize',
 	});
-	if (source.size === 0) {
-		throw new InputError(field, `"${field}" must hold file data, but binary field "${propertyName.trim()}" is empty`);
-	}
+	refuseEmpty(source, field, propertyName);
 	let image = imageSize(await source.head(IMAGE_HEAD_BYTES));
 	// a JPEG whose frame header comes after large metadata (EXIF thumbnail, ICC profile)
 	if (!image && source.size > IMAGE_HEAD_BYTES && source.size <= 8 * IMAGE_HEAD_BYTES) {

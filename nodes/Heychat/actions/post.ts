@@ -76,9 +76,17 @@ function refuseFixedAckIdForManyItems(ctx: IExecuteFunctions, given: string): vo
 	}
 }
 
-/** A given Ack ID, unless another item of this try has it too (see refuseFixedAckIdForManyItems). */
+/** Message Options › Ack ID as text ('' when not set); an expression may give it as a number, kept when exact. */
+function givenAckId(options: IDataObject): string {
+	const raw = options.ackId;
+	return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '' : toStringId('ackId', raw);
+}
+
+/**
+ * A given Ack ID, unless another item of this try has it too (a fixed one for several items was
+ * refused before, by checkPostOptions, which every post passes).
+ */
 function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: number): string {
-	refuseFixedAckIdForManyItems(ctx, given);
 	let used = givenAckIds.get(ctx);
 	if (!used) {
 		used = new Map();
@@ -97,9 +105,7 @@ function checkedGivenAckId(ctx: IExecuteFunctions, given: string, itemIndex: num
 
 /** The heychat_ack_id for this send: the user's, or a stable one per execution, run and item. */
 function ackIdForItem(this: IExecuteFunctions, itemIndex: number, operation: string, options: IDataObject): string {
-	// an expression may give it as a number: kept when exact (toStringId refuses one beyond 2^53)
-	const raw = options.ackId;
-	const given = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? '' : toStringId('ackId', raw);
+	const given = givenAckId(options);
 	if (given !== '') return checkedGivenAckId(this, given, itemIndex);
 	const key = runKeyOf(this, itemIndex);
 	if (!key.executionId) return newAckId();
@@ -181,10 +187,8 @@ export function checkPostOptions(ctx: IExecuteFunctions, options: IDataObject, k
 	if (kind === 'channel' && replyTo !== '' && !/^\d+$/.test(replyTo)) {
 		throw new InputError('replyTo', `"Reply To Message ID" must be a message ID (digits), got "${replyTo}"`);
 	}
-	const ackId = options.ackId;
-	if (ackId !== undefined && ackId !== null && !(typeof ackId === 'string' && ackId.trim() === '')) {
-		refuseFixedAckIdForManyItems(ctx, toStringId('ackId', ackId));
-	}
+	const ackId = givenAckId(options);
+	if (ackId !== '') refuseFixedAckIdForManyItems(ctx, ackId);
 }
 
 /** A post with everything but the item's ack ID worked out. */

@@ -2,9 +2,8 @@ import { NodeOperationError, type IDataObject, type ITriggerFunctions, type ITri
 
 import type { ConnectionTuning } from '../../shared/connection';
 import { redact } from '../../shared/redact';
-import { InputError } from '../../shared/validation';
 import { runListenerTrigger } from '../../shared/trigger/listenerTrigger';
-import { readConnectTimeoutMs, readMaxEventBytes } from '../../shared/trigger/options';
+import { readConnectTimeoutMs, readMaxEventBytes, readPingIntervalMs } from '../../shared/trigger/options';
 import { ONEBOT_CREDENTIAL_TYPE, toOneBotCredentials } from '../transport/auth';
 import type { OneBotEvent } from './derive';
 import { EventFilter, type FilterConfig } from './filters';
@@ -38,16 +37,6 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
 	const n = Number(value);
 	if (!Number.isInteger(n) || n < 1) throw new Error(`"${name}" must be a whole number of 1 or more, got ${JSON.stringify(value)}`);
 	return n;
-}
-
-/** The ping interval option (seconds) in ms; 0 turns pings off. */
-function pingMs(value: unknown, fallbackMs: number): number {
-	if (value === undefined || value === null || value === '') return fallbackMs;
-	const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-	if (!Number.isFinite(seconds) || seconds < 0) {
-		throw new InputError('pingInterval', `"Ping Interval (Seconds)" must be a number of 0 or more (0: never), got ${JSON.stringify(value)}`);
-	}
-	return seconds * 1000;
 }
 
 /**
@@ -120,7 +109,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 						logger: this.logger,
 						maxEventBytes,
 						watchdog,
-						pingIntervalMs: pingMs(options.pingInterval, DEFAULT_REVERSE_PING_MS),
+						pingIntervalMs: readPingIntervalMs(options, DEFAULT_REVERSE_PING_MS),
 						maxConnections,
 						watchdogFactor: tuning.connection?.watchdogFactor,
 						closeTimeoutMs: tuning.connection?.closeTimeoutMs,
@@ -145,7 +134,7 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 					logger: this.logger,
 					maxEventBytes,
 					connectTimeoutMs: readConnectTimeoutMs(options),
-					pingIntervalMs: pingMs(options.pingInterval, 30_000),
+					pingIntervalMs: readPingIntervalMs(options, 30_000),
 					settleMs: tuning.settleMs,
 					watchdog,
 					tuning: tuning.connection,

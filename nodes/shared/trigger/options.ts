@@ -29,15 +29,26 @@ export function connectTimeoutOption(description: string, extra: Partial<INodePr
 }
 
 /**
- * A number option above 0 (an expression may give it as text); undefined when it is not set.
- * Anything else is an error naming the option, not a silent fallback to the default.
+ * A number option (an expression may give it as text) that `accepts` takes; undefined when it is
+ * not set. Anything else is an error naming the option and saying what is `expected`, not a silent
+ * fallback to the default.
  */
-function positiveOption(options: IDataObject, name: string, label: string): number | undefined {
+function numberOption(options: IDataObject, name: string, label: string, accepts: (n: number) => boolean, expected: string): number | undefined {
 	const value = options[name];
 	if (value === undefined || value === null || value === '') return undefined;
 	const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-	if (!Number.isFinite(n) || n <= 0) throw new InputError(name, `"${label}" must be a number above 0, got ${JSON.stringify(value)}`);
+	if (!Number.isFinite(n) || !accepts(n)) throw new InputError(name, `"${label}" must be ${expected}, got ${JSON.stringify(value)}`);
 	return n;
+}
+
+function positiveOption(options: IDataObject, name: string, label: string): number | undefined {
+	return numberOption(options, name, label, (n) => n > 0, 'a number above 0');
+}
+
+/** The triggers' Ping Interval (Seconds) in ms (0: never), `fallbackMs` when not set; throws InputError for an invalid value. */
+export function readPingIntervalMs(options: IDataObject, fallbackMs: number): number {
+	const seconds = numberOption(options, 'pingInterval', 'Ping Interval (Seconds)', (n) => n >= 0, 'a number of 0 or more (0: never)');
+	return seconds === undefined ? fallbackMs : seconds * 1000;
 }
 
 /** Size bound for one event, from the Options collection; throws InputError for an invalid value. */

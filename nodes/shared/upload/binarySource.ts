@@ -156,6 +156,13 @@ export async function openBinary(
 	return source;
 }
 
+/** Refuses an empty binary field (nothing to send), naming the parameter `field` that holds its name. */
+export function refuseEmpty(source: BinarySource, field: string, propertyName: string): void {
+	if (source.size === 0) {
+		throw new InputError(field, `"${field}" must hold file data, but binary field "${propertyName.trim()}" is empty`);
+	}
+}
+
 /** A file over a size limit: an InputError naming the limit's option (not the field holding the file). */
 export class SizeLimitError extends InputError {
 	constructor(field: string, message: string) {

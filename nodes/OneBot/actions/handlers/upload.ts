@@ -4,6 +4,7 @@ import type { OneBotOperationSpec } from '../../catalog';
 import { fileUriToPath, resolveMediaFile } from '../../message/segmentBuilder';
 import { binaryResolver, openUploadBinary } from './binary';
 import { Base64Value } from '../../../shared/upload/streamedJson';
+import { refuseEmpty } from '../../../shared/upload/binarySource';
 import { InputError } from '../../../shared/validation';
 import { readCatalogParams, type OperationHandler, type PreparedCall } from './types';
 
@@ -94,9 +95,7 @@ export const uploadHandler: OperationHandler = {
 				}
 				throw error;
 			});
-			if (file.size === 0) {
-				throw new InputError('binaryPropertyName', `"binaryPropertyName" must hold file data, but binary field "${binaryName.trim()}" is empty`);
-			}
+			refuseEmpty(file, 'binaryPropertyName', binaryName);
 			media = { file: new Base64Value('base64://', file), fileName: file.fileName };
 		} else {
 			media = await resolveMediaFile(input, binaryResolver(this, itemIndex), UPLOAD_FIELDS);
