@@ -262,13 +262,26 @@ describe('Send Channel Message to every room the bot is in', () => {
 		});
 	});
 
-	test('every room excepted: no item and nothing sent', async () => {
-		const rooms = [fakeRoom(0)];
+	test('every room excepted, or a bot in no room: an error saying so (naming the field), not an empty output', async () => {
+		const rooms = [fakeRoom(0), fakeRoom(1)];
 		await withFake({ rooms }, async (fake) => {
-			const result = await run(fake, everyRoom({ exceptIds: rooms[0].room.room_id }));
-			assert.equal(result.error, undefined);
-			assert.equal(result.output.length, 0);
+			const excepted = await run(fake, everyRoom({ exceptIds: rooms.map((r) => r.room.room_id).join(', ') }));
+			assert.ok(excepted.error, `no error; output ${JSON.stringify(excepted.output.map((o) => o.json))}`);
+			assert.match(String(excepted.error.message), /no room to send to/i);
+			assert.match(String(excepted.error.message), /"exceptIds" leaves out every room the bot is in \(2\)/);
 			assert.equal(fake.callsTo(VIEW).length + bodies(fake).length, 0);
+
+			fake.setRooms([]);
+			const none = await run(fake, everyRoom());
+			assert.match(String(none.error?.message), /no room to send to/i);
+			assert.match(String(none.error?.message), /list_joined_rooms lists no rooms the bot is in/);
+			assert.equal(fake.callsTo(VIEW).length + bodies(fake).length, 0);
+
+			// with On Error → Continue the item gets its error item: it leaves a trace in the output
+			const continued = await run(fake, everyRoom(), { continueOnFail: true });
+			assert.equal(continued.error, undefined);
+			assert.equal(continued.output.length, 1);
+			assert.match(String(continued.output[0].json.error), /no room to send to/i);
 		});
 	});
 

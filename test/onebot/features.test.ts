@@ -156,6 +156,41 @@ describe('Send Rate', () => {
 		}
 	});
 
+	test('a reply by Handle Quick Operation, a Join Emoji Chain (messages in the chat) and a group album upload are paced like any send', async () => {
+		const fake = await FakeOneBot.start({ selfId: SELF });
+		try {
+			fake.setHandler('.handle_quick_operation', () => null);
+			fake.setHandler('.join_group_emoji_chain', () => null);
+			fake.setHandler('upload_group_album', () => null);
+			// Backend: Other sends every action as entered (the emoji chain is Lagrange's)
+			const credentials = credentialsFor(fake, { sendRate: 300, backend: 'other' });
+			const calls: Array<[string, INodeParameters]> = [
+				[
+					'.handle_quick_operation',
+					{
+						resource: 'system',
+						operation: '.handle_quick_operation',
+						context: '{"post_type": "message", "message_type": "group", "group_id": 100001, "user_id": 20001, "message_id": 5}',
+						operationParameter: '{"reply": "Please be polite"}',
+					},
+				],
+				['.join_group_emoji_chain', { resource: 'reaction', operation: '.join_group_emoji_chain', group_id: byId('100001'), message_id: 5, emoji_id: 14 }],
+				['upload_group_album', { resource: 'groupAlbum', operation: 'upload_group_album', group_id: byId('100001'), album_id: 'a1', files: 'https://example.com/a.png' }],
+			];
+			for (const [action, parameters] of calls) {
+				const result = await runNode({ node: new OneBot(), parameters, credentials, items: textItems(3) });
+				assert.equal(result.error, undefined, `${action}: ${result.error?.message}`);
+				const at = fake.calls.filter((c) => c.action === action).map((c) => c.at);
+				assert.equal(at.length, 3, action);
+				const gaps = at.slice(1).map((t, i) => t - at[i]);
+				// 300 per minute: slots 200 to 240 ms apart, 50 ms of slack for the way to the fake
+				for (const gap of gaps) assert.ok(gap >= 150, `${action}: gaps ${gaps.join(', ')} ms`);
+			}
+		} finally {
+			await fake.close();
+		}
+	});
+
 	test('reads are not paced', async () => {
 		const fake = await FakeOneBot.start({ selfId: SELF });
 		try {

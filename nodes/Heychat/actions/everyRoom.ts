@@ -184,7 +184,8 @@ export interface RoomChannel {
 /**
  * Sends to the named text channel of every room the bot is in except the listed ones: one outcome
  * per room, `{room_id, room_name, channel_id, channel_name, …}`. The room list is read first (its
- * failure is thrown: nothing sent); each room's channel tree just before its send.
+ * failure is thrown: nothing sent, and so is a list with no room left to send to); each room's
+ * channel tree just before its send.
  */
 export async function sendToEveryRoom(
 	this: IExecuteFunctions,
@@ -193,7 +194,14 @@ export async function sendToEveryRoom(
 	post: (target: RoomChannel) => Promise<IDataObject>,
 	failure: (error: unknown) => TargetFailure | Promise<TargetFailure>,
 ): Promise<TargetOutcome[]> {
-	const rooms = (await joinedRooms.call(this, itemIndex)).filter((room) => !params.except.has(room.room_id));
+	const joined = await joinedRooms.call(this, itemIndex);
+	const rooms = joined.filter((room) => !params.except.has(room.room_id));
+	// Nothing to send is not a success: the item would leave no trace in the output.
+	if (rooms.length === 0) {
+		throw joined.length === 0
+			? new InputError(TARGET_MODE, 'No room to send to: list_joined_rooms lists no rooms the bot is in')
+			: new InputError(EXCEPT_LIST, `No room to send to: "${EXCEPT_LIST}" leaves out every room the bot is in (${joined.length})`);
+	}
 	const picked = new Map<string, { channel_id: string; channel_name: string }>();
 	const describe = (room: JoinedRoom): IDataObject => {
 		const json: IDataObject = { room_id: room.room_id };

@@ -10,10 +10,12 @@ export const ONEBOT_DEFAULT_SEND_RATE = 20;
 
 /**
  * Actions that put something in front of other people (messages, forwards, pokes, likes, files,
- * notices, shares): each waits for a slot of the Send Rate. Reads, settings and `send_packet`
- * style developer actions do not.
+ * album uploads, notices, shares, an emoji chain joined, and `.handle_quick_operation`, whose reply
+ * is a message): each waits for a slot of the Send Rate. Reads, settings and `send_packet` style
+ * developer actions do not.
  */
-const SEND_ACTION = /^_?send_(?!packet$|pb$)|^forward_(friend|group)_single_msg$|^(group|friend)_poke$|^upload_(group|private)_file$/;
+const SEND_ACTION =
+	/^_?send_(?!packet$|pb$)|^forward_(friend|group)_single_msg$|^(group|friend)_poke$|^upload_(group|private)_file$|^upload_group_album$|^upload_image_to_qun_album$|^\.join_(friend|group)_emoji_chain$|^\.handle_quick_operation$/;
 
 export function isSendAction(action: string): boolean {
 	return SEND_ACTION.test(action);
