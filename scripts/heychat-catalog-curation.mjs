@@ -133,7 +133,7 @@ export const operations = {
 	// ---------------------------------------------------------------- Message
 	send_channel_message: {
 		resource: 'message',
-		name: 'Send',
+		name: 'Send Channel Message',
 		action: 'Send a message to a channel',
 		description: 'Send text, markdown (with mentions), an image or a card to a channel, optionally as a reply',
 		handler: 'sendChannelMessage',
@@ -186,7 +186,7 @@ export const operations = {
 	},
 	send_private_message: {
 		resource: 'message',
-		name: 'Send Private',
+		name: 'Send Private Message',
 		action: 'Send a private message to a user',
 		description:
 			'Send text, markdown or an image to a user who shares a room with the bot (at most 3 messages before the user replies, 9 per minute)',
