@@ -215,7 +215,7 @@ describe('Stopping the execution', () => {
 	 * Runs Send Group Message for `n` items on a fake of its own and stops the execution (as n8n's
 	 * Stop does: the execution cancel signal) while the first message is being answered.
 	 */
-	async function stopDuringFirst(n: number, credentials: { sendRate: number }, parameters: INodeParameters) {
+	async function stopDuringFirst(n: number, credentials: { sendRate: number }, parameters: INodeParameters, continueOnFail = false) {
 		const fake = await FakeOneBot.start({ selfId: SELF });
 		try {
 			let cancel: (() => void) | undefined;
@@ -229,6 +229,7 @@ describe('Stopping the execution', () => {
 				parameters,
 				credentials: credentialsFor(fake, credentials),
 				items: textItems(n),
+				continueOnFail,
 				onStarted: (stop) => (cancel = stop),
 			});
 			assert.ok(cancel, 'the run started');
@@ -249,6 +250,16 @@ describe('Stopping the execution', () => {
 	test('without a Send Rate, no further item is sent', async () => {
 		const { sent } = await stopDuringFirst(5, { sendRate: 0 }, sendGroup());
 		assert.equal(sent, 1, 'nothing is sent after the stop');
+	});
+
+	test('with Continue On Fail, the items not sent come out failed, saying the execution was stopped', async () => {
+		const { result, sent } = await stopDuringFirst(3, { sendRate: 6 }, sendGroup(), true);
+		assert.equal(sent, 1, 'nothing is sent after the stop');
+		const unsent = result.output.slice(1);
+		assert.ok(unsent.length > 0, `the items after the stop come out (got ${result.output.length} items)`);
+		for (const item of unsent) {
+			assert.match(String((item.json as { error?: unknown }).error), /The execution was stopped before this item was sent/);
+		}
 	});
 
 	test('the wait between batches ends at once, and the batches after it are not sent', async () => {
