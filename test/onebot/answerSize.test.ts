@@ -6,11 +6,13 @@
 import { byId, run, sendGroup, useFakeOneBot } from './setup';
 
 import assert from 'node:assert/strict';
+import { constants } from 'node:buffer';
 import { describe, test } from 'node:test';
 
 import { NodeApiError, type INodeParameters } from 'n8n-workflow';
 
 import type { FakeOneBot, JsonObject } from '../fakes/onebot';
+import { answerTooLarge, DEFAULT_MAX_ANSWER_MIB, httpAnswerCap } from '../../nodes/OneBot/transport/answerSize';
 
 let fake: FakeOneBot;
 useFakeOneBot((started) => (fake = started));
@@ -88,4 +90,12 @@ describe('Options › Max Answer Size', () => {
 			assert.match(result.error.message, /send_group_msg was not sent again: an earlier try got an answer larger than "Options › Max Answer Size \(MiB\)"/);
 		});
 	}
+
+	test('over HTTP, a limit above JavaScript\'s longest string (the default is) stops there, and the error says so', () => {
+		assert.equal(httpAnswerCap(DEFAULT_MAX_ANSWER_MIB * MIB), constants.MAX_STRING_LENGTH);
+		assert.equal(httpAnswerCap(MIB), MIB);
+		const capped = answerTooLarge('get_file', 'http://127.0.0.1:1', 1024 * MIB, httpAnswerCap(1024 * MIB));
+		assert.match(capped.message, /get_file is larger than .* MiB, the most an HTTP answer can hold .*"Options › Max Answer Size \(MiB\)"/);
+		assert.equal(capped.details.maybeDelivered, true);
+	});
 });

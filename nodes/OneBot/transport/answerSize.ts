@@ -33,13 +33,14 @@ export function httpAnswerCap(limitBytes: number): number {
  * call's packets are dropped). The backend has carried the call out, so it is marked
  * maybeDelivered: Retry On Fail does not send it again.
  */
-export function answerTooLarge(action: string, url: string, limitBytes: number): OneBotCallError {
-	const overString = limitBytes > constants.MAX_STRING_LENGTH;
-	const message = overString
-		? `The backend's answer to ${action} is larger than the ${formatBytes(constants.MAX_STRING_LENGTH)} an HTTP answer can be read into (JavaScript's longest string); it was not read`
-		: `The backend's answer to ${action} is larger than the ${formatBytes(limitBytes)} allowed by "${MAX_ANSWER_OPTION}"; it was not read`;
-	const cause = overString
-		? 'Use Options › Transport: WebSocket, which reads a NapCat stream download packet by packet, or ask for less (a smaller file, fewer items).'
-		: 'Raise that option if an answer this large is expected (a NapCat stream download of a big file), or ask for less (a smaller file, fewer items). The backend has carried the call out.';
+export function answerTooLarge(action: string, url: string, limitBytes: number, capBytes = limitBytes): OneBotCallError {
+	const message =
+		capBytes < limitBytes
+			? `The backend's answer to ${action} is larger than ${formatBytes(capBytes)}, the most an HTTP answer can hold (JavaScript's longest string), whatever "${MAX_ANSWER_OPTION}" allows; it was not read`
+			: `The backend's answer to ${action} is larger than the ${formatBytes(limitBytes)} allowed by "${MAX_ANSWER_OPTION}"; it was not read`;
+	const cause =
+		capBytes < limitBytes
+			? 'Use Options › Transport: WebSocket, which reads a NapCat stream download packet by packet, or ask for less (a smaller file, fewer items). The backend has carried the call out.'
+			: 'Raise that option if an answer this large is expected (a NapCat stream download of a big file), or ask for less (a smaller file, fewer items). The backend has carried the call out.';
 	return new OneBotCallError('tooLarge', message, { action, url, cause, maybeDelivered: true });
 }

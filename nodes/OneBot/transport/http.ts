@@ -22,8 +22,11 @@ export class HttpTransport implements OneBotTransport {
 
 	private readonly base: string;
 
-	/** Options › Max Answer Size in bytes: a body is read up to it, not further. */
+	/** Options › Max Answer Size in bytes. */
 	private readonly maxAnswerBytes: number;
+
+	/** The most bytes of a body read: Max Answer Size, or less when JavaScript's longest string is less. */
+	private readonly answerCap: number;
 
 	constructor(
 		private readonly credentials: OneBotCredentials,
@@ -39,6 +42,7 @@ export class HttpTransport implements OneBotTransport {
 		this.base = credentials.httpUrl.replace(/\/+$/, '');
 		const auth = oneBotAuth(credentials);
 		this.maxAnswerBytes = answerLimitBytes(options);
+		this.answerCap = httpAnswerCap(this.maxAnswerBytes);
 		this.client = axios.create({
 			timeout: options.timeoutMs,
 			headers: { 'Content-Type': 'application/json', ...auth.headers },
@@ -51,7 +55,7 @@ export class HttpTransport implements OneBotTransport {
 			transformResponse: (data: unknown) => data,
 			// The body (a stream action's packets together) is read up to the limit; beyond it the
 			// transfer is aborted (counted after decompression).
-			maxContentLength: httpAnswerCap(this.maxAnswerBytes),
+			maxContentLength: this.answerCap,
 			// The body is JSON text we wrote (or a stream of it): sent as it is. axios's default would
 			// JSON.parse the text again only to check it (and trim it) before sending it.
 			transformRequest: [(data: unknown) => data],
@@ -127,7 +131,7 @@ export class HttpTransport implements OneBotTransport {
 		const err = error as AxiosError;
 		const code = err.code ?? '';
 		if (code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(err.message ?? '')) {
-			return answerTooLarge(action, url, this.maxAnswerBytes);
+			return answerTooLarge(action, url, this.maxAnswerBytes, this.answerCap);
 		}
 		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
 			return new OneBotCallError(
