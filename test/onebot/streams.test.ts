@@ -21,6 +21,9 @@ import { FakeOneBot } from '../fakes/onebot';
 
 const FILE = Buffer.from('The quarterly report, streamed in three chunks by NapCat.');
 const CHUNK = 20;
+/** "huge": 1.5 MiB in 64 KiB chunks, about 2 MiB of packets (base64), over a Max Answer Size of 1 MiB. */
+const HUGE = Buffer.from(Array.from({ length: 1.5 * 1024 * 1024 }, (_, i) => (i * 7) % 251));
+const HUGE_CHUNK = 64 * 1024;
 
 /**
  * The envelopes NapCat sends for one download_file_stream call. `variant` (the call's `file`)
@@ -31,14 +34,15 @@ const CHUNK = 20;
  */
 function streamPackets(echo: unknown, variant: string | undefined, outFormat?: string): object[] {
 	const envelope = (data: object, status = 'ok', retcode = 0, message = '') => ({ status, retcode, data, message, wording: message, echo, stream: 'stream-action' });
+	const [file, size] = variant === 'huge' ? [HUGE, HUGE_CHUNK] : [FILE, CHUNK];
 	const info = outFormat
-		? { type: 'stream', data_type: 'file_info', file_name: 'voice.amr', file_size: 9999, chunk_size: CHUNK, out_format: outFormat }
-		: { type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: FILE.length, chunk_size: CHUNK };
+		? { type: 'stream', data_type: 'file_info', file_name: 'voice.amr', file_size: 9999, chunk_size: size, out_format: outFormat }
+		: { type: 'stream', data_type: 'file_info', file_name: 'report.txt', file_size: file.length, chunk_size: size };
 	const packets: object[] = [envelope(info)];
 	const chunks: object[] = [];
 	let index = 0;
-	for (let at = 0; at < FILE.length; at += CHUNK) {
-		const chunk = FILE.subarray(at, at + CHUNK);
+	for (let at = 0; at < file.length; at += size) {
+		const chunk = file.subarray(at, at + size);
 		if (variant === 'broken' && index === 1) {
 			packets.push(envelope({ type: 'error', data_type: 'error' }, 'failed', 200, 'Download failed: disk error'));
 			return packets;
@@ -49,16 +53,18 @@ function streamPackets(echo: unknown, variant: string | undefined, outFormat?: s
 		index++;
 	}
 	packets.push(...(variant === 'shuffled' ? [chunks[2], chunks[0], chunks[1]] : chunks));
-	packets.push(envelope({ type: 'response', data_type: 'file_complete', total_chunks: index, total_bytes: FILE.length, message: 'Download completed' }));
+	packets.push(envelope({ type: 'response', data_type: 'file_complete', total_chunks: index, total_bytes: file.length, message: 'Download completed' }));
 	return packets;
 }
 
 /** "slow": a packet every SLOW_GAP ms, the whole answer taking longer than the 1 s timeout its test sets. */
 const SLOW_GAP = 350;
 
-async function sendPackets(packets: object[], slow: boolean, send: (text: string) => void): Promise<void> {
+/** Sends the packets in order; stops when `gone` says the client has hung up (an answer cut off). */
+async function sendPackets(packets: object[], slow: boolean, send: (text: string) => void, gone: () => boolean): Promise<void> {
 	for (const packet of packets) {
 		if (slow) await new Promise((resolve) => setTimeout(resolve, SLOW_GAP));
+		if (gone()) return;
 		send(JSON.stringify(packet));
 	}
 }
@@ -68,6 +74,8 @@ let wss: WebSocketServer;
 let httpUrl: string;
 let wsUrl: string;
 let fake: FakeOneBot;
+/** Forward WebSocket connections the stream server has accepted. */
+let wsConnections = 0;
 
 before(async () => {
 	fake = await FakeOneBot.start();
@@ -77,7 +85,8 @@ before(async () => {
 		req.on('end', () => {
 			const params = JSON.parse(body || '{}') as { file?: string; out_format?: string };
 			res.writeHead(200, { 'Content-Type': 'application/json' });
-			void sendPackets(streamPackets(null, params.file, params.out_format), params.file === 'slow', (text) => res.write(`${text}\r\n\r\n`)).then(() => res.end());
+			res.on('error', () => undefined);
+			void sendPackets(streamPackets(null, params.file, params.out_format), params.file === 'slow', (text) => res.write(`${text}\r\n\r\n`), () => res.destroyed).then(() => res.end());
 		});
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -85,9 +94,10 @@ before(async () => {
 	wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 	await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
 	wss.on('connection', (socket) => {
+		wsConnections++;
 		socket.on('message', (raw) => {
 			const { echo, params } = JSON.parse(String(raw)) as { echo: unknown; params: { file?: string; out_format?: string } };
-			void sendPackets(streamPackets(echo, params.file, params.out_format), params.file === 'slow', (text) => socket.send(text));
+			void sendPackets(streamPackets(echo, params.file, params.out_format), params.file === 'slow', (text) => socket.send(text), () => socket.readyState !== socket.OPEN);
 		});
 	});
 	wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
@@ -178,6 +188,36 @@ describe('NapCat stream downloads', () => {
 			const result = await run(fake, download('broken', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
 			assert.ok(result.error instanceof NodeApiError, `no error; output ${JSON.stringify(result.output.map((o) => o.json))}`);
 			assert.match(result.error.message, /download_file_stream failed \(retcode 200\): Download failed: disk error/);
+		});
+	}
+
+	for (const transport of ['http', 'websocket']) {
+		test(`${transport}: a stream larger than Options › Max Answer Size fails naming it; the next item's download is read`, async () => {
+			const connectionsBefore = wsConnections;
+			const result = await run(
+				fake,
+				{ ...download('={{ $json.file }}', transport), options: { transport, maxAnswerSize: 1 } },
+				{
+					credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' },
+					items: [{ json: { file: 'huge' } }, { json: { file: '/tmp/report.txt' } }],
+					continueOnFail: true,
+				},
+			);
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.equal(result.output.length, 2);
+			assert.match(
+				String(result.output[0].json.error),
+				/The backend's answer to download_file_stream is larger than the 1 MiB allowed by "Options › Max Answer Size \(MiB\)"/,
+			);
+			assert.equal(result.output[0].binary, undefined, 'no file from the cut answer');
+			assert.deepEqual(Buffer.from(result.output[1].binary!.data.data, 'base64'), FILE);
+			if (transport === 'websocket') assert.equal(wsConnections - connectionsBefore, 1, 'both calls on one connection');
+		});
+
+		test(`${transport}: the same 1.5 MiB stream is read under the default Max Answer Size`, async () => {
+			const result = await run(fake, download('huge', transport), { credentialOverrides: { httpUrl, wsUrl, backend: 'napcat', accessToken: '' } });
+			assert.equal(result.error, undefined, String(result.error?.message));
+			assert.ok(Buffer.from(result.output[0].binary!.data.data, 'base64').equals(HUGE));
 		});
 	}
 });

@@ -36,8 +36,9 @@ async function runChild(
 	mib: number,
 	config: object,
 	binaryMode: 'default' | 'filesystem' = 'default',
+	base64Style: 'padded' | 'mime' = 'padded',
 ): Promise<ChildResult> {
-	const args = ['--expose-gc', '--import', 'tsx', CHILD, platform, String(mib), JSON.stringify(config), binaryMode];
+	const args = ['--expose-gc', '--import', 'tsx', CHILD, platform, String(mib), JSON.stringify(config), binaryMode, base64Style];
 	const child = spawn(process.execPath, args, {
 		cwd: join(__dirname, '..', '..'),
 		env: { ...process.env, N8N_RUNNERS_ENABLED: 'false' },
@@ -98,6 +99,17 @@ describe('OneBot file uploads (upload_group_file from a binary field)', () => {
 		assert.equal(fake.callsTo('upload_group_file').length, 0, 'the backend saw no upload');
 		memoryFigure('OneBot, 100 MiB refused', result);
 		assert.ok(result.rssGrowth < 0.5 * result.size, 'the refused file was not read');
+	});
+
+	test('a 100 MiB file whose base64 is not clean (MIME lines) is refused before it is decoded; nothing is sent', async () => {
+		const result = await runChild('onebot', 100, { credentials: fake.credentials(), parameters: parameters() }, 'default', 'mime');
+		assert.match(
+			String(result.error),
+			/Binary field "data" is 100 MiB, larger than the 64 MiB allowed by "Options › Max Upload Size \(MiB\)"/,
+		);
+		assert.equal(fake.callsTo('upload_group_file').length, 0, 'the backend saw no upload');
+		memoryFigure('OneBot, 100 MiB in MIME-wrapped base64 refused', result);
+		assert.ok(result.rssGrowth < 0.5 * result.size, `the refused file was not decoded: RSS grew ${(result.rssGrowth / MiB).toFixed(1)} MiB`);
 	});
 
 	const variants = [

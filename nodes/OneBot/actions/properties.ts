@@ -6,6 +6,7 @@ import { handlerProperties, isOwnParam } from './handlers';
 import { fanOutProperties, hideFanOutParam } from './targets';
 import { batchingOption } from '../../shared/batch/options';
 import { DEFAULT_MAX_UPLOAD_MIB } from './handlers/binary';
+import { DEFAULT_MAX_ANSWER_MIB } from '../transport/answerSize';
 
 /** Group ids and QQ numbers are 1 or more (the catalog's min of every locator field): digits, no sign, not 0. */
 const INT_ID = { idRegex: '^0*[1-9]\\d*$', idPlaceholder: 'e.g. 123456789' };
@@ -25,6 +26,15 @@ const nodeOptions: INodeProperties = {
 	default: {},
 	options: [
 		batchingOption,
+		{
+			displayName: 'Max Answer Size (MiB)',
+			name: 'maxAnswerSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_ANSWER_MIB,
+			description:
+				"The largest answer read from the backend for one call; a larger one fails the call and is not read further (over WebSocket, the other calls go on). The biggest answers are NapCat's stream downloads, the file as base64 (a third larger): the default carries a file of about 380 MiB, about the largest n8n holds in memory. Member lists and histories take a few MiB. A send whose answer was too large has been carried out: Retry On Fail does not send it again.",
+		},
 		{
 			displayName: 'Max Upload Size (MiB)',
 			name: 'maxUploadSize',

@@ -35,6 +35,8 @@ import { isSendAction, oneBotPacing, pacedOneBotCall, type OneBotPacing } from '
 import { fanOutSpec, resolveTargets } from './targets';
 import { nodeHoldsExpression } from '../../shared/itemParameters';
 import { sameCallFor } from './sameCall';
+import { DEFAULT_MAX_ANSWER_MIB, MAX_ANSWER_OPTION } from '../transport/answerSize';
+import { mebibytes } from '../../shared/upload/binarySource';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -73,11 +75,16 @@ export interface OneBotRun {
 export async function startRun(this: IExecuteFunctions): Promise<OneBotRun> {
 	const data = await this.getCredentials(ONEBOT_CREDENTIAL_TYPE);
 	const credentials = toOneBotCredentials(data);
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject & { transport?: TransportKind; timeout?: number };
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject & {
+		transport?: TransportKind;
+		timeout?: number;
+		maxAnswerSize?: number;
+	};
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = findOperation(operation);
 	const transport = createTransport(options.transport ?? 'http', credentials, {
 		timeoutMs: Math.max(1, options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+		maxAnswerBytes: mebibytes(options.maxAnswerSize, DEFAULT_MAX_ANSWER_MIB),
 	});
 	if (!op) {
 		await transport.close();
@@ -132,15 +139,19 @@ function outputId(id: number | bigint): number | string {
 }
 
 /**
- * Retry On Fail: a send whose answer was lost (no answer in time, or the WebSocket closed while it
- * waited) may have been delivered (OneBot has no id that would let the backend recognise it), so a
- * later try does not send it again but fails, saying so.
+ * Retry On Fail: a send whose answer was lost (no answer in time, or the connection closed while it
+ * waited) or not read (over Max Answer Size) may have been delivered (OneBot has no id that would
+ * let the backend recognise it), so a later try does not send it again but fails, saying so.
  */
 export function notSentAgain(error: unknown): Error | undefined {
 	if (!(error instanceof OneBotCallError) || !isSendAction(error.details.action)) return undefined;
 	const timedOut = error.kind === 'timeout';
 	if (!timedOut && error.details.maybeDelivered !== true) return undefined;
-	const lost = timedOut ? 'got no answer in time' : 'lost its answer when the connection closed or was reset';
+	const lost = timedOut
+		? 'got no answer in time'
+		: error.kind === 'tooLarge'
+			? `got an answer larger than "${MAX_ANSWER_OPTION}"`
+			: 'lost its answer when the connection closed or was reset';
 	return new OneBotCallError(
 		error.kind,
 		`${error.details.action} was not sent again: an earlier try ${lost}, so it may have been delivered`,

@@ -12,7 +12,9 @@ export type OneBotFailureKind =
 	| 'network'
 	| 'timeout'
 	/** any other HTTP status, or a body that is not an envelope */
-	| 'protocol';
+	| 'protocol'
+	/** the answer was larger than Options › Max Answer Size: not read (the call itself was carried out) */
+	| 'tooLarge';
 
 /**
  * A failed call, described without any n8n types so the transports stay testable on their own.
@@ -28,7 +30,10 @@ export class OneBotCallError extends Error {
 			httpCode?: number;
 			response?: OneBotResponse;
 			cause?: string;
-			/** The call went out and its answer was lost (the connection closed while it waited): the backend may have carried it out. */
+			/**
+			 * The call went out and its answer was lost (the connection closed while it waited) or not
+			 * read (too large): the backend may have carried it out.
+			 */
 			maybeDelivered?: boolean;
 		},
 	) {

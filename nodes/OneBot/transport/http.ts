@@ -9,6 +9,7 @@ import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { parseJsonLossless } from '../../shared/json';
 import { paramsBody } from './bodyText';
 import { parseStreamBody } from './stream';
+import { answerLimitBytes, answerTooLarge, httpAnswerCap } from './answerSize';
 
 /**
  * POST JSON to `{base}/{action}` (protocol.md §2). One axios instance and one keep-alive pool per
@@ -20,6 +21,12 @@ export class HttpTransport implements OneBotTransport {
 	private readonly agents: KeepAliveAgents;
 
 	private readonly base: string;
+
+	/** Options › Max Answer Size in bytes. */
+	private readonly maxAnswerBytes: number;
+
+	/** The most bytes of a body read: Max Answer Size, or less when JavaScript's longest string is less. */
+	private readonly answerCap: number;
 
 	constructor(
 		private readonly credentials: OneBotCredentials,
@@ -34,6 +41,8 @@ export class HttpTransport implements OneBotTransport {
 		}
 		this.base = credentials.httpUrl.replace(/\/+$/, '');
 		const auth = oneBotAuth(credentials);
+		this.maxAnswerBytes = answerLimitBytes(options);
+		this.answerCap = httpAnswerCap(this.maxAnswerBytes);
 		this.client = axios.create({
 			timeout: options.timeoutMs,
 			headers: { 'Content-Type': 'application/json', ...auth.headers },
@@ -44,6 +53,9 @@ export class HttpTransport implements OneBotTransport {
 			// Raw text: parsed below, so that a non-JSON body is reported, not thrown.
 			responseType: 'text',
 			transformResponse: (data: unknown) => data,
+			// The body (a stream action's packets together) is read up to the limit; beyond it the
+			// transfer is aborted (counted after decompression).
+			maxContentLength: this.answerCap,
 			// The body is JSON text we wrote (or a stream of it): sent as it is. axios's default would
 			// JSON.parse the text again only to check it (and trim it) before sending it.
 			transformRequest: [(data: unknown) => data],
@@ -118,6 +130,9 @@ export class HttpTransport implements OneBotTransport {
 	private networkError(action: string, url: string, error: unknown): OneBotCallError {
 		const err = error as AxiosError;
 		const code = err.code ?? '';
+		if (code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(err.message ?? '')) {
+			return answerTooLarge(action, url, this.maxAnswerBytes, this.answerCap);
+		}
 		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {
 			return new OneBotCallError(
 				'timeout',

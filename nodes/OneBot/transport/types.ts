@@ -21,4 +21,9 @@ export interface OneBotTransport {
 export interface TransportOptions {
 	/** Milliseconds before a call is abandoned. */
 	timeoutMs: number;
+	/**
+	 * The most bytes read for one call's answer (a stream action's packets together), from Options ›
+	 * Max Answer Size (MiB). Unset: the default (answerSize.ts), so every transport has a limit.
+	 */
+	maxAnswerBytes?: number;
 }

@@ -9,6 +9,8 @@ import { parseJsonLossless } from '../../shared/json';
 import { jsonBody, type StreamedBody } from '../../shared/upload/streamedJson';
 import { paramsBody } from './bodyText';
 import { isStreamPacket, withStreamed } from './stream';
+import { answerLimitBytes, answerTooLarge } from './answerSize';
+import { frameBytes } from '../../shared/connection/frames';
 
 /** Largest frame accepted from the backend (a long history list still fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -21,6 +23,8 @@ interface Pending {
 	deadline: number;
 	/** A NapCat stream action's packets so far (see stream.ts). */
 	packets?: unknown[];
+	/** Bytes of the frames answering this call so far (its packets), against Max Answer Size. */
+	bytes?: number;
 }
 
 /**
@@ -122,10 +126,15 @@ export class WebSocketTransport implements OneBotTransport {
 	 */
 	private timer: NodeJS.Timeout | undefined;
 
+	/** Options › Max Answer Size in bytes: the most a call's frames (its packets) add up to. */
+	private readonly maxAnswerBytes: number;
+
 	constructor(
 		private readonly credentials: OneBotCredentials,
 		private readonly options: TransportOptions,
-	) {}
+	) {
+		this.maxAnswerBytes = answerLimitBytes(options);
+	}
 
 	private get url(): string {
 		return this.credentials.wsUrl;
@@ -165,6 +174,15 @@ export class WebSocketTransport implements OneBotTransport {
 		}
 		const entry = this.pending.get(echo);
 		if (!entry) return;
+		// the call's answer so far is over the limit: it fails alone, its packets dropped (later ones
+		// find no call and are ignored), the connection kept for the other calls
+		entry.bytes = (entry.bytes ?? 0) + frameBytes(data);
+		if (entry.bytes > this.maxAnswerBytes) {
+			this.pending.delete(echo);
+			entry.packets = undefined;
+			entry.reject(answerTooLarge(entry.action, this.url, this.maxAnswerBytes));
+			return;
+		}
 		// a stream action's packet: the answer is the envelope after the last one
 		if (isStreamPacket(frame)) {
 			(entry.packets ??= []).push(frame);

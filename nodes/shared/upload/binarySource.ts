@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../validation';
 import { formatBytes } from '../fetch/guardedFetch';
+import { looseBase64Chunks, looseBase64Length } from './looseBase64';
 
 /*
  * A file to upload, read in chunks instead of as one Buffer, with its size known before any byte
@@ -39,11 +40,14 @@ function decodedSize(text: string): number {
 	return Math.floor((text.length * 3) / 4) - padding;
 }
 
-/** base64 text → byte chunks, decoding a slice at a time. */
-function memorySource(text: string, binary: IBinaryData): BinarySource {
+/**
+ * base64 text → byte chunks, decoding a slice at a time. The size is known before any byte is
+ * decoded, for clean padded base64 and for anything else alike (line breaks, URL-safe alphabet:
+ * see looseBase64.ts), so a size limit refuses a file before it is decoded.
+ */
+export function memorySource(text: string, binary: Partial<Pick<IBinaryData, 'fileName' | 'mimeType'>>): BinarySource {
 	const clean = /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0;
-	// anything unusual (whitespace, URL-safe alphabet): decode once, then chunk the Buffer
-	if (!clean) return bufferSource(Buffer.from(text, 'base64'), binary.fileName, binary.mimeType);
+	if (!clean) return looseSource(text, binary);
 	return {
 		fileName: binary.fileName,
 		mimeType: binary.mimeType,
@@ -58,6 +62,33 @@ function memorySource(text: string, binary: IBinaryData): BinarySource {
 			for (let at = 0; at < text.length; at += CHUNK_CHARS) yield text.slice(at, at + CHUNK_CHARS);
 		},
 	};
+}
+
+/** Base64 text that is not clean: its size counted, its bytes decoded only when read. */
+function looseSource(text: string, binary: Partial<Pick<IBinaryData, 'fileName' | 'mimeType'>>): BinarySource {
+	async function* bytes(): AsyncIterable<Buffer> {
+		yield* looseBase64Chunks(text, CHUNK_CHARS);
+	}
+	return {
+		fileName: binary.fileName,
+		mimeType: binary.mimeType,
+		size: looseBase64Length(text),
+		head: async (count) => await headOf(bytes(), count),
+		bytes,
+		base64: () => toBase64(bytes()),
+	};
+}
+
+/** The first `count` bytes of a chunk stream, reading no further. */
+async function headOf(chunks: AsyncIterable<Buffer>, count: number): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	let have = 0;
+	for await (const chunk of chunks) {
+		parts.push(chunk);
+		have += chunk.length;
+		if (have >= count) break;
+	}
+	return Buffer.concat(parts).subarray(0, count);
 }
 
 /** Byte chunks → base64 chunks, carrying the bytes that do not fill a group of three. */
@@ -101,16 +132,7 @@ async function storedSource(ctx: IExecuteFunctions, binary: IBinaryData & { id: 
 		fileName: binary.fileName ?? metadata.fileName,
 		mimeType: binary.mimeType ?? metadata.mimeType,
 		size,
-		async head(count) {
-			const parts: Buffer[] = [];
-			let have = 0;
-			for await (const chunk of bytes()) {
-				parts.push(chunk);
-				have += chunk.length;
-				if (have >= count) break;
-			}
-			return Buffer.concat(parts).subarray(0, count);
-		},
+		head: async (count) => await headOf(bytes(), count),
 		bytes,
 		base64: () => toBase64(bytes()),
 	};

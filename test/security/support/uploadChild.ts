@@ -1,7 +1,8 @@
 // Runs ONE upload through the real node (n8n-core's engine, memory binary mode) in a process of
 // its own, so that its memory can be measured cleanly, and prints `RESULT {json}`:
-//   node --expose-gc --import tsx test/security/support/uploadChild.ts <onebot|heychat> <MiB> '<json config>' [default|filesystem]
-// config: { credentials, parameters }. The node's execute() is wrapped: memory is taken after a
+//   node --expose-gc --import tsx test/security/support/uploadChild.ts <onebot|heychat> <MiB> '<json config>' [default|filesystem] [padded|mime]
+// config: { credentials, parameters }. 'mime' (memory mode): the item's base64 text is broken into
+// lines of 76 characters by CRLF, as MIME writes it (text that is not clean padded base64). The node's execute() is wrapped: memory is taken after a
 // full GC right before it starts (the input item, with the file as base64, already exists) and
 // sampled every 2 ms while it runs. The fake backend runs in the parent process.
 import '../../harness/env';
@@ -34,8 +35,15 @@ function fileOf(size: number): Buffer {
 	return randomBytes(size);
 }
 
+/** Base64 text in lines of 76 characters, CRLF between them (MIME). */
+function mimeLines(text: string): string {
+	const lines: string[] = [];
+	for (let at = 0; at < text.length; at += 76) lines.push(text.slice(at, at + 76));
+	return lines.join('\r\n');
+}
+
 async function main(): Promise<void> {
-	const [platform, mib, configText, binaryMode = 'default'] = process.argv.slice(2);
+	const [platform, mib, configText, binaryMode = 'default', base64Style = 'padded'] = process.argv.slice(2);
 	// 'filesystem': n8n keeps the file on disk and the node streams it (getBinaryStream);
 	// 'default': the item holds it as base64 (n8n's memory mode). Set before n8n-core reads it.
 	process.env.N8N_DEFAULT_BINARY_DATA_MODE = binaryMode;
@@ -60,7 +68,10 @@ async function main(): Promise<void> {
 	const measured: INodeType = Object.create(base) as INodeType;
 	let storedById = false;
 	measured.execute = async function (this: IExecuteFunctions) {
-		storedById = Boolean(this.getInputData()[0]?.binary?.data?.id);
+		const input = this.getInputData()[0]?.binary?.data;
+		storedById = Boolean(input?.id);
+		// the harness's start node stores the file through n8n (clean base64): rewrapped here, as the node gets it
+		if (base64Style === 'mime' && input && !input.id) input.data = mimeLines(input.data);
 		gc();
 		gc();
 		baseline = sample();
