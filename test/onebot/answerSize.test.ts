@@ -91,8 +91,9 @@ describe('Options › Max Answer Size', () => {
 		});
 	}
 
-	test('over HTTP, a limit above JavaScript\'s longest string (the default is) stops there, and the error says so', () => {
-		assert.equal(httpAnswerCap(DEFAULT_MAX_ANSWER_MIB * MIB), constants.MAX_STRING_LENGTH);
+	test('over HTTP, a limit above JavaScript\'s longest string stops there, and the error says so; the default is below it', () => {
+		assert.equal(httpAnswerCap(DEFAULT_MAX_ANSWER_MIB * MIB), DEFAULT_MAX_ANSWER_MIB * MIB);
+		assert.equal(httpAnswerCap(1024 * MIB), constants.MAX_STRING_LENGTH);
 		assert.equal(httpAnswerCap(MIB), MIB);
 		const capped = answerTooLarge('get_file', 'http://127.0.0.1:1', 1024 * MIB, httpAnswerCap(1024 * MIB));
 		assert.match(capped.message, /get_file is larger than .* MiB, the most an HTTP answer can hold .*"Options › Max Answer Size \(MiB\)"/);

@@ -33,7 +33,7 @@ const nodeOptions: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_MAX_ANSWER_MIB,
 			description:
-				"The largest answer read from the backend for one call; a larger one fails the call and is not read further (over WebSocket, the other calls go on). The biggest answers are NapCat's stream downloads, the file as base64 (a third larger): the default carries a file of about 380 MiB, about the largest n8n holds in memory. Member lists and histories take a few MiB. A send whose answer was too large has been carried out: Retry On Fail does not send it again.",
+				"The largest answer read from the backend for one call; a larger one fails the call and is not read further (over WebSocket, the other calls go on). The biggest answers are NapCat's stream downloads, the file as base64 (a third larger): the default carries a file of about 95 MiB; raise it for bigger downloads. Member lists and histories take a few MiB. A send whose answer was too large has been carried out: Retry On Fail does not send it again.",
 		},
 		{
 			displayName: 'Max Upload Size (MiB)',

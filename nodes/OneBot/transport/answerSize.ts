@@ -6,11 +6,12 @@ import type { TransportOptions } from './types';
 
 /**
  * Default of Options › Max Answer Size (MiB). The largest answers are NapCat's stream downloads: a
- * file travels as base64 (a third larger), so 512 MiB carries a file of about 380 MiB, about the
- * largest n8n keeps in memory as base64 text (JavaScript's longest string, 512 MiB, is also the
- * largest HTTP answer that can be read as text). Lists and histories are a few MiB.
+ * file travels as base64 (a third larger), so 128 MiB carries a file of about 95 MiB, twice the
+ * default Max Upload Size's 64 MiB. Lists and histories are a few MiB. A bigger download is a choice
+ * (raise the option, up to JavaScript's longest string, 512 MiB, for an HTTP answer), not what a
+ * misbehaving backend gets to fill n8n's memory with.
  */
-export const DEFAULT_MAX_ANSWER_MIB = 512;
+export const DEFAULT_MAX_ANSWER_MIB = 128;
 
 export const MAX_ANSWER_OPTION = 'Options › Max Answer Size (MiB)';
 
