@@ -28,6 +28,21 @@ function failure(error: Error | undefined): string | undefined {
 
 
 describe('error mapping', () => {
+	test('an answer over 16 MiB is not read: a protocol error that says so', async () => {
+		const huge = Buffer.alloc(17 * 1024 * 1024, 0x20);
+		Buffer.from('{"status":"ok","result":{"roles":[]}}').copy(huge, 0);
+		fake.on(ROLES, () => ({ body: huge }), 1);
+		const result = await run(fake, listRoles);
+		assert.ok(result.error instanceof NodeApiError, `fails (got ${result.error?.message ?? 'success'})`);
+		assert.equal(failure(result.error), 'protocol');
+		assert.match(result.error.message, /answer to list_room_roles is larger than 16 MiB; it was not read/);
+		assert.doesNotMatch(JSON.stringify(result.error), /SeCrEt-Token/);
+		// an answer under the cap is read as before
+		fake.on(ROLES, () => ({ body: huge.subarray(0, 15 * 1024 * 1024) }));
+		const fine = await run(fake, listRoles);
+		assert.equal(fine.error, undefined);
+	});
+
 	test('{status: "failed", msg} → NodeApiError with the server msg', async () => {
 		fake.failNext(ROLES, '权限不足');
 		const result = await run(fake, listRoles);

@@ -156,6 +156,9 @@ function sharedSettings(session: HeychatSession, credentials: HeychatCredentials
 		client: axios.create({
 			headers: { Accept: 'application/json', token: credentials.token },
 			maxBodyLength: Infinity,
+			// Heychat answers JSON pages (a room's member page, a channel tree): far below this. A
+			// bigger body is not read into n8n's memory (axios aborts the transfer there).
+			maxContentLength: MAX_ANSWER_BYTES,
 			responseType: 'arraybuffer',
 			// every status is looked at below; an API call is never redirected (the token would follow)
 			validateStatus: () => true,
@@ -166,6 +169,14 @@ function sharedSettings(session: HeychatSession, credentials: HeychatCredentials
 			transformRequest: [(body: unknown) => body],
 		}),
 	});
+}
+
+/** The most bytes of one Heychat answer read (after decompression). */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** axios's refusal of a body over maxContentLength. */
+function isAnswerTooLarge(code: string | undefined, texts: unknown[]): boolean {
+	return code === 'ERR_BAD_RESPONSE' && texts.some((text) => typeof text === 'string' && /maxContentLength/.test(text));
 }
 
 /** A request's own headers (axios copies them into each request's headers: these are never changed). */
@@ -324,6 +335,11 @@ export async function heychatRequest(
 			};
 			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
 			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
+			if (isAnswerTooLarge(cause.code ?? code, texts)) {
+				throw fail(failure, 'protocol', `Heychat's answer to ${call.operation} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; it was not read`, {
+					description: 'Heychat answers are JSON pages far smaller than this: the API Base URL may point at something other than the Heychat API.',
+				});
+			}
 			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
 				const seconds = timeout / 1000;
 				throw fail(failure, 'timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
