@@ -242,7 +242,17 @@ describe('input is checked before any request, naming the field', () => {
 		['invalid card JSON', send({ messageType: 'card', card: '{"data": [' }), /"card" must be valid JSON/],
 		['card with no modules', send({ messageType: 'card', card: '[{"type":"card","modules":[]}]' }), /1 to 10 modules/],
 		['room id empty at run time', send({ room_id: byId('={{ $json.none }}'), messageType: 'text', text: 'x' }), /"room_id" is required/],
-		['binary field not found', send({ messageType: 'image', binaryPropertyName: 'nope' }), /Binary field "nope" not found/],
+		[
+			'binary field not found, the item has no binary data',
+			send({ messageType: 'image', binaryPropertyName: 'nope' }),
+			/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "nope"; it has no binary data at all$/,
+		],
+		[
+			'binary field not found: the item\'s binary fields are listed',
+			send({ messageType: 'image', binaryPropertyName: 'nope' }),
+			/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "nope"; its binary fields: "photo"$/,
+			{ items: [imageItem({}, 'photo', png(4, 3), 'image/png', 'a.png')] },
+		],
 		[
 			'binary data that is not an image',
 			send({ messageType: 'image', binaryPropertyName: 'data' }),
@@ -292,7 +302,7 @@ describe('input is checked before any request, naming the field', () => {
 		[
 			'Append Images whose second field is missing: the first is not uploaded either',
 			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, nope' } }),
-			/Binary field "nope" not found/,
+			/^"inlineImages" must name a binary field of the input item, but item 0 has no binary field "nope"; its binary fields: "a"$/,
 			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
 		],
 	];
