@@ -222,6 +222,32 @@ describe('images', () => {
 		]);
 	});
 
+	test('Append Images separated by a full-width comma (，), an enumeration comma (、) and a new line: all four uploaded and shown, in order', async () => {
+		const binary = Object.fromEntries(
+			['a', 'b', 'c', 'd'].map((name, i) => [name, imageItem({}, name, png(20 + i, 30 + i), 'image/png', `${name}.png`).binary![name]]),
+		);
+		const result = await run(
+			fake,
+			send({ messageType: 'markdown', text: 'Report', messageOptions: { inlineImages: 'a，b 、c\nd' } }),
+			{ items: [{ json: {}, binary }] },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const uploads = fake.callsTo(UPLOAD);
+		assert.deepEqual(
+			uploads.map((c) => c.file?.fileName),
+			['a.png', 'b.png', 'c.png', 'd.png'],
+		);
+		const urls = uploads.map((c) => JSON.parse(c.responseText!).result.url as string);
+		const b = body();
+		assert.equal(b.msg, `Report${urls.map((url) => `\n\n![](${url})`).join('')}`);
+		assert.deepEqual(JSON.parse(String(b.addition)).img_files_info, [
+			{ url: urls[0], width: 20, height: 30 },
+			{ url: urls[1], width: 21, height: 31 },
+			{ url: urls[2], width: 22, height: 32 },
+			{ url: urls[3], width: 23, height: 33 },
+		]);
+	});
+
 	test('private image message: msg_type 3, img, to_user_id as a number', async () => {
 		const result = await run(
 			fake,
