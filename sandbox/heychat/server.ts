@@ -62,9 +62,11 @@ export interface HeychatCall {
 	file?: MultipartPart;
 	/** Whether the token header matched. */
 	authorized: boolean;
-	/** What the fake answered. */
+	/** What the fake answered (unset when no answer was sent: see `loseAnswerNext`). */
 	status?: number;
 	responseText?: string;
+	/** Set when the fake carried the call out but lost its answer (see `loseAnswerNext`). */
+	answerLost?: true;
 	/** When the call arrived: `performance.now()` of this process, for spacing and order, not a date. */
 	at: number;
 }
@@ -116,6 +118,24 @@ export interface FakeHeychatOptions {
 	 */
 	route?: (endpoint: string, call: HeychatCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 }
+
+/** A message the fake accepted (a channel or private send): what the chat would show. */
+export interface AcceptedMessage {
+	endpoint: 'send_channel_message' | 'send_private_message';
+	/** Its heychat_ack_id. */
+	ackId: string;
+	body: JsonObject;
+	/** `Date.now()` when it was accepted (Heychat refuses its ack id again within 60 s of it). */
+	at: number;
+}
+
+/** Heychat's answer to a send whose heychat_ack_id came within 60 s of an accepted one. */
+export const DUPLICATE_ACK_MSG = '消息已发送，请勿重复发送';
+
+/** How long Heychat refuses a heychat_ack_id again (the reference, §2.2). */
+const ACK_ID_WINDOW_MS = 60_000;
+
+const MESSAGE_SENDS = new Set(['send_channel_message', 'send_private_message']);
 
 export interface GatewayConnection {
 	socket: WebSocket;
@@ -282,6 +302,10 @@ export function ok(result: unknown = {}): JsonObject {
 	return { status: 'ok', msg: '', result };
 }
 
+function isOkEnvelope(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && (body as JsonObject).status === 'ok';
+}
+
 export function failed(msg: string): JsonObject {
 	return { status: 'failed', msg, result: {} };
 }
@@ -335,6 +359,11 @@ function firstValues(params: URLSearchParams): Record<string, string> {
 export class FakeHeychat {
 	readonly calls: HeychatCall[] = [];
 	readonly gatewayConnections: GatewayConnection[] = [];
+	/**
+	 * The messages the fake accepted, in order. A send whose heychat_ack_id an accepted message had
+	 * within the last 60 s is refused with Heychat's "消息已发送，请勿重复发送" and not added here.
+	 */
+	readonly messages: AcceptedMessage[] = [];
 	/** The token the fake accepts; assign another one to emulate a rotated token (gateway and HTTP). */
 	token: string;
 	/** Whether a text `PING` on the gateway gets an answer (set false to test a client's watchdog). */
@@ -354,6 +383,10 @@ export class FakeHeychat {
 	private readonly handlers = new Map<string, HeychatHandler[]>();
 	private readonly files = new Map<string, { data: Buffer; mimeType: string }>();
 	private readonly sockets = new Set<Socket>();
+	/** Path → what its next calls get instead of their answer, in order (see loseAnswerNext). */
+	/** heychat_ack_id → when (Date.now()) the last message with it was accepted. */
+	private readonly acceptedAckIds = new Map<string, number>();
+	private readonly lostAnswers = new Map<string, Array<'none' | 'reset' | FakeResponse>>();
 
 	/** TCP connections accepted since start (API, upload and gateway alike; never reset). */
 	acceptedSockets = 0;
@@ -420,10 +453,16 @@ export class FakeHeychat {
 		return list[list.length - 1];
 	}
 
-	/** Forgets the recorded calls and every handler set with `on`/`failNext`/`rateLimitNext`; the rooms are the start's again. */
+	/**
+	 * Forgets the recorded calls, the accepted messages (and so their ack ids) and every handler set
+	 * with `on`/`failNext`/`rateLimitNext`/`loseAnswerNext`; the rooms are the start's again.
+	 */
 	reset(): void {
 		this.calls.length = 0;
+		this.messages.length = 0;
+		this.acceptedAckIds.clear();
 		this.handlers.clear();
+		this.lostAnswers.clear();
 		this.rooms = this.startRooms;
 	}
 
@@ -455,6 +494,19 @@ export class FakeHeychat {
 	/** The next `times` calls to `path` get `{status: "failed", msg}` (HTTP 200). */
 	failNext(path: string, msg: string, times = 1): this {
 		return this.on(path, () => ({ body: failed(msg) }), times);
+	}
+
+	/**
+	 * The next `times` calls to `path` are carried out (a send is accepted: it is in `messages`) but
+	 * their answer is lost on the way back: by default none comes (the connection stays open until
+	 * the client's timeout ends it); `instead: 'reset'` resets the connection; a FakeResponse (e.g.
+	 * `{ status: 502 }`) is answered in place of the real one.
+	 */
+	loseAnswerNext(path: string, options: { times?: number; instead?: 'reset' | FakeResponse } = {}): this {
+		const list = this.lostAnswers.get(path) ?? [];
+		for (let i = 0; i < (options.times ?? 1); i++) list.push(options.instead ?? 'none');
+		this.lostAnswers.set(path, list);
+		return this;
 	}
 
 	/** The next `times` calls to `path` get HTTP 429 with the documented X-RateLimit-* headers. */
@@ -663,7 +715,19 @@ export class FakeHeychat {
 			res.end(file.data);
 			return;
 		}
-		const response = await this.answer(call);
+		let response = await this.answer(call);
+		const lost = this.lostAnswers.get(call.path)?.shift();
+		if (lost !== undefined) call.answerLost = true;
+		if (lost === 'none') {
+			// no answer: the client's timeout ends the connection
+			await new Promise<void>((resolve) => res.once('close', () => resolve()));
+			return;
+		}
+		if (lost === 'reset') {
+			req.socket.resetAndDestroy();
+			return;
+		}
+		if (lost !== undefined) response = lost;
 		const status = response.status ?? 200;
 		const raw = response.body;
 		const text = typeof raw === 'string' || Buffer.isBuffer(raw) ? raw : JSON.stringify(raw ?? {});
@@ -693,9 +757,14 @@ export class FakeHeychat {
 		const endpoint = ENDPOINTS.find((e) => e.path === call.path);
 		if (!endpoint) return { status: 404, body: failed('接口不存在') };
 		if (endpoint.method !== call.method) return { status: 405, body: failed(`method ${call.method} not allowed`) };
+		const send = MESSAGE_SENDS.has(endpoint.value);
+		if (send && this.recentAckId(call)) return { body: failed(DUPLICATE_ACK_MSG) };
 		if (this.route) {
 			const routed = await this.route(endpoint.value, call);
-			if (routed) return routed;
+			if (routed) {
+				if (send && isOkEnvelope(routed.body)) this.accept(endpoint.value, call);
+				return routed;
+			}
 		}
 		if (endpoint.host === 'upload') {
 			if (!call.file) return { body: failed('没有上传文件') };
@@ -704,7 +773,28 @@ export class FakeHeychat {
 		const result = this.defaultResult(endpoint.value, call);
 		// a room the bot is not in (only when the rooms are set)
 		if (result === undefined) return { body: failed('房间不存在') };
+		if (send) this.accept(endpoint.value, call);
 		return { body: ok(result) };
+	}
+
+	/** Whether a message with this send's heychat_ack_id was accepted within the last 60 s. */
+	private recentAckId(call: HeychatCall): boolean {
+		const ackId = (call.json as JsonObject | undefined)?.heychat_ack_id;
+		if (ackId === undefined) return false;
+		const at = this.acceptedAckIds.get(String(ackId));
+		return at !== undefined && Date.now() - at < ACK_ID_WINDOW_MS;
+	}
+
+	private accept(endpoint: string, call: HeychatCall): void {
+		const body = (call.json ?? {}) as JsonObject;
+		const message: AcceptedMessage = {
+			endpoint: endpoint as AcceptedMessage['endpoint'],
+			ackId: String(body.heychat_ack_id ?? ''),
+			body,
+			at: Date.now(),
+		};
+		this.messages.push(message);
+		this.acceptedAckIds.set(message.ackId, message.at);
 	}
 
 	private uploadedUrl(file: MultipartPart): string {

@@ -68,3 +68,29 @@ test('gateway: token in the query or header, PING → PONG, pushed events arrive
 	fake.dropGateway(1001);
 	assert.equal(await closed, 1001);
 });
+
+test('sends: an accepted message is kept; the same heychat_ack_id again is refused as Heychat does ("请勿重复发送"), until reset', async () => {
+	fake.reset();
+	const send = async (ackId: string, msg: string) => {
+		const response = await fetch(`${fake.url}/chatroom/v2/channel_msg/send?${qs}`, {
+			method: 'POST',
+			headers: { token: fake.token, 'content-type': 'application/json' },
+			body: JSON.stringify({ msg, msg_type: 4, heychat_ack_id: ackId, room_id: '1', channel_id: '2', addition: '{}' }),
+		});
+		return (await response.json()) as { status: string; msg: string };
+	};
+	assert.equal((await send('7', 'a')).status, 'ok');
+	assert.deepEqual(await send('7', 'b'), { status: 'failed', msg: '消息已发送，请勿重复发送', result: {} });
+	assert.equal((await send('8', 'c')).status, 'ok');
+	assert.deepEqual(
+		fake.messages.map((m) => [m.ackId, m.body.msg]),
+		[
+			['7', 'a'],
+			['8', 'c'],
+		],
+	);
+	fake.reset();
+	assert.equal((await send('7', 'd')).status, 'ok');
+	assert.equal(fake.messages.length, 1);
+	fake.reset();
+});

@@ -272,6 +272,33 @@ describe('Send Channel Message to a list of channels', () => {
 		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
 	});
 
+	test('Retry On Fail: a channel whose send was delivered but lost its answer is confirmed by the duplicate refusal; the channel that answered is not sent to again', async () => {
+		fake.loseAnswerNext(SEND);
+		const result = await run(
+			fake,
+			send({ targetMode: 'list', targetIds: `${BIG_ROOM}/${BIG_CHANNEL}\n${OTHER_ROOM}/${OTHER_CHANNEL}`, text: 'x', options: { timeout: 1 } }),
+			{ nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 } },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		assert.deepEqual(
+			bodies().map((b) => b.channel_id),
+			[BIG_CHANNEL, OTHER_CHANNEL, BIG_CHANNEL],
+			'the retry sends only to the channel whose answer was lost',
+		);
+		assert.deepEqual(
+			fake.messages.map((m) => m.body.channel_id),
+			[BIG_CHANNEL, OTHER_CHANNEL],
+			'each channel has the message once',
+		);
+		assert.deepEqual(
+			result.output.map((o) => [o.json.channel_id, o.json.success, o.json.delivered, o.json.confirmedBy, typeof o.json.msg_id]),
+			[
+				[BIG_CHANNEL, true, true, 'duplicate ack id', 'undefined'],
+				[OTHER_CHANNEL, true, undefined, undefined, 'string'],
+			],
+		);
+	});
+
 	test('ids that reached the list as numbers beyond 2^53 (digits already lost) fail naming the field; nothing is sent to a rounded id', async () => {
 		const result = await run(fake, send({ targetMode: 'list', targetIds: `={{ [{ room_id: ${BIG_ROOM}, channel_id: ${BIG_CHANNEL} }] }}`, text: 'x' }));
 		assert.match(String(result.error?.message), /targetIds.*entry 1.*precision/);

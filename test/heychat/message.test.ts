@@ -222,6 +222,32 @@ describe('images', () => {
 		]);
 	});
 
+	test('Append Images separated by a full-width comma (，), an enumeration comma (、) and a new line: all four uploaded and shown, in order', async () => {
+		const binary = Object.fromEntries(
+			['a', 'b', 'c', 'd'].map((name, i) => [name, imageItem({}, name, png(20 + i, 30 + i), 'image/png', `${name}.png`).binary![name]]),
+		);
+		const result = await run(
+			fake,
+			send({ messageType: 'markdown', text: 'Report', messageOptions: { inlineImages: 'a，b 、c\nd' } }),
+			{ items: [{ json: {}, binary }] },
+		);
+		assert.equal(result.error, undefined, String(result.error?.message));
+		const uploads = fake.callsTo(UPLOAD);
+		assert.deepEqual(
+			uploads.map((c) => c.file?.fileName),
+			['a.png', 'b.png', 'c.png', 'd.png'],
+		);
+		const urls = uploads.map((c) => JSON.parse(c.responseText!).result.url as string);
+		const b = body();
+		assert.equal(b.msg, `Report${urls.map((url) => `\n\n![](${url})`).join('')}`);
+		assert.deepEqual(JSON.parse(String(b.addition)).img_files_info, [
+			{ url: urls[0], width: 20, height: 30 },
+			{ url: urls[1], width: 21, height: 31 },
+			{ url: urls[2], width: 22, height: 32 },
+			{ url: urls[3], width: 23, height: 33 },
+		]);
+	});
+
 	test('private image message: msg_type 3, img, to_user_id as a number', async () => {
 		const result = await run(
 			fake,
@@ -242,7 +268,17 @@ describe('input is checked before any request, naming the field', () => {
 		['invalid card JSON', send({ messageType: 'card', card: '{"data": [' }), /"card" must be valid JSON/],
 		['card with no modules', send({ messageType: 'card', card: '[{"type":"card","modules":[]}]' }), /1 to 10 modules/],
 		['room id empty at run time', send({ room_id: byId('={{ $json.none }}'), messageType: 'text', text: 'x' }), /"room_id" is required/],
-		['binary field not found', send({ messageType: 'image', binaryPropertyName: 'nope' }), /Binary field "nope" not found/],
+		[
+			'binary field not found, the item has no binary data',
+			send({ messageType: 'image', binaryPropertyName: 'nope' }),
+			/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "nope"; it has no binary data at all$/,
+		],
+		[
+			'binary field not found: the item\'s binary fields are listed',
+			send({ messageType: 'image', binaryPropertyName: 'nope' }),
+			/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "nope"; its binary fields: "photo"$/,
+			{ items: [imageItem({}, 'photo', png(4, 3), 'image/png', 'a.png')] },
+		],
 		[
 			'binary data that is not an image',
 			send({ messageType: 'image', binaryPropertyName: 'data' }),
@@ -292,7 +328,7 @@ describe('input is checked before any request, naming the field', () => {
 		[
 			'Append Images whose second field is missing: the first is not uploaded either',
 			send({ messageType: 'markdown', text: 'x', messageOptions: { inlineImages: 'a, nope' } }),
-			/Binary field "nope" not found/,
+			/^"inlineImages" must name a binary field of the input item, but item 0 has no binary field "nope"; its binary fields: "a"$/,
 			{ items: [imageItem({}, 'a', png(4, 3), 'image/png', 'a.png')] },
 		],
 	];
@@ -319,24 +355,70 @@ describe('heychat_ack_id', () => {
 		assert.equal(result.output[0].json.heychat_ack_id, ids[0]);
 	});
 
-	test('n8n "Retry On Fail" resends with the same ack id; Heychat drops a duplicate', async () => {
-		// the first answer is lost (HTTP 500) although Heychat kept the message; the retry is refused as a duplicate
-		const seen = new Set<unknown>();
-		fake.on(SEND, (call) => {
-			const id = (call.json as Record<string, unknown>).heychat_ack_id;
-			if (seen.has(id)) return { body: { status: 'failed', msg: '消息已发送，请勿重复发送', result: {} } };
-			seen.add(id);
-			return { status: 500, body: 'upstream timeout' };
+	// Retry On Fail after a send whose answer was lost although Heychat had taken the message: the
+	// retry carries the same ack id, Heychat refuses it as a duplicate, and that refusal confirms the
+	// first try's delivery (the message is in the channel once; the item succeeds and says so).
+	const lostAnswers: Array<[string, Parameters<FakeHeychat['loseAnswerNext']>[1], RegExp]> = [
+		['no answer before the timeout', {}, /did not answer send_channel_message within 1 s/],
+		// n8n words a reset connection's error itself
+		['the connection reset', { instead: 'reset' }, /Could not reach Heychat|connection to the server was closed/],
+		['an HTTP 502 answer', { instead: { status: 502, body: 'bad gateway' } }, /HTTP 502/],
+		['an answer that is not Heychat\'s JSON', { instead: { status: 200, body: '<html>proxy</html>' } }, /did not answer send_channel_message with a JSON object/],
+	];
+	for (const [lost, how, earlierError] of lostAnswers) {
+		test(`Retry On Fail after a delivered send whose answer was lost (${lost}): Heychat's duplicate refusal confirms it, the item succeeds`, async () => {
+			fake.loseAnswerNext(SEND, how);
+			const result = await run(fake, send({ messageType: 'text', text: 'hello', options: { timeout: 1 } }), {
+				nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			});
+			assert.equal(result.error, undefined, String(result.error?.message));
+			const calls = fake.callsTo(SEND);
+			assert.equal(calls.length, 2, 'the first try and one retry');
+			assert.equal(calls[0].answerLost, true);
+			const ackId = (calls[0].json as Record<string, unknown>).heychat_ack_id;
+			assert.ok(calls.every((c) => c.rawBody.equals(calls[0].rawBody)), 'the retry is the same request, ack id included');
+			assert.match(String(calls[1].responseText), /消息已发送，请勿重复发送/);
+			assert.equal(fake.messages.length, 1, 'the message is in the channel once');
+			assert.equal(result.output.length, 1);
+			const json = result.output[0].json;
+			assert.equal(json.delivered, true);
+			assert.equal(json.confirmedBy, 'duplicate ack id');
+			assert.equal(json.heychat_ack_id, ackId);
+			assert.equal(json.msg_id, undefined, 'Heychat never said which msg_id it got');
+			assert.equal(json.msg_type, 4);
+			assert.match(String(json.earlierError), earlierError);
+			assert.equal(json.error, undefined);
 		});
-		const result = await run(fake, send({ messageType: 'text', text: 'hello' }), {
+	}
+
+	test('a duplicate refusal on the first try (an Ack ID reused from an earlier execution) is an error, also under Retry On Fail', async () => {
+		const first = await run(fake, send({ messageType: 'text', text: 'first', messageOptions: { ackId: '42' } }));
+		assert.equal(first.error, undefined, String(first.error?.message));
+		const result = await run(fake, send({ messageType: 'text', text: 'second', messageOptions: { ackId: '42' } }), {
 			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 		});
-		const calls = fake.callsTo(SEND);
-		assert.equal(calls.length, 2);
-		assert.equal((calls[0].json as Record<string, unknown>).heychat_ack_id, (calls[1].json as Record<string, unknown>).heychat_ack_id);
 		assert.ok(result.error, 'the duplicate is reported');
 		assert.match(result.error.message, /消息已发送，请勿重复发送/);
-		assert.match(String((result.error as { description?: string }).description), /already has a message with ack ID/);
+		assert.match(String((result.error as { description?: string }).description), /already has a message with ack ID 42/);
+		assert.equal(fake.callsTo(SEND).length, 3, 'one send, then the refused one and its retry');
+		assert.deepEqual(
+			fake.messages.map((m) => m.body.msg),
+			['first'],
+			'only the first execution\'s message is in the channel',
+		);
+	});
+
+	test('a duplicate refusal after an earlier try that Heychat refused outright is an error (that try was not delivered)', async () => {
+		// the first try is refused (no permission); the retry meets an ack id Heychat already has from elsewhere
+		fake.failNext(SEND, '权限不足，无法发言');
+		fake.on(SEND, () => ({ body: { status: 'failed', msg: '消息已发送，请勿重复发送', result: {} } }), 1);
+		const result = await run(fake, send({ messageType: 'text', text: 'x' }), {
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		assert.ok(result.error, 'the duplicate is reported');
+		assert.match(result.error.message, /消息已发送，请勿重复发送/);
+		assert.equal(fake.callsTo(SEND).length, 2);
+		assert.equal(fake.messages.length, 0);
 	});
 
 	test('different items and different executions get different ack ids', async () => {

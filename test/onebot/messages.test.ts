@@ -127,7 +127,10 @@ describe('message formats', () => {
 			items: [binaryItem({}, 'data', IMAGE, 'image/png', 'a.png')],
 		});
 		assert.ok(result.error instanceof NodeOperationError);
-		assert.match(result.error.message, /Segment 2 \(image\): "binaryProperty" could not be read: .*no binary property "nope"/);
+		assert.equal(
+			result.error.message,
+			'Segment 2 (image): "binaryProperty" must name a binary field of the input item, but item 0 has no binary field "nope"; its binary fields: "data"',
+		);
 		assert.deepEqual(fake.calls, []);
 	});
 
@@ -443,7 +446,18 @@ describe('file uploads', () => {
 
 	test('a missing binary field, a relative path, base64 without a name: refused before sending', async () => {
 		const cases: Array<[INodeParameters, INodeExecutionData[] | undefined, RegExp, string]> = [
-			[groupUpload({}), [{ json: {} }], /^"binaryPropertyName" could not be read: .*no binary property "data"/, 'binaryPropertyName'],
+			[
+				groupUpload({}),
+				[{ json: {} }],
+				/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "data"; it has no binary data at all$/,
+				'binaryPropertyName',
+			],
+			[
+				groupUpload({ binaryPropertyName: 'attachment' }),
+				[{ json: {}, binary: { ...binaryItem({}, 'data', PDF, 'application/pdf', 'a.pdf').binary, ...binaryItem({}, 'photo', IMAGE, 'image/png', 'p.png').binary } }],
+				/^"binaryPropertyName" must name a binary field of the input item, but item 0 has no binary field "attachment"; its binary fields: "data", "photo"$/,
+				'binaryPropertyName',
+			],
 			[groupUpload({ fileSource: 'path', filePath: 'relative/file.pdf' }), undefined, /^"filePath" must be an absolute path/, 'filePath'],
 			[groupUpload({ fileSource: 'base64', fileBase64: 'aGVsbG8=' }), undefined, /"fileName" is required/, 'fileName'],
 			[groupUpload({ fileSource: 'url', fileUrl: 'ftp://example.com/a.pdf' }), undefined, /^"fileUrl" must be an http\(s\) URL/, 'fileUrl'],

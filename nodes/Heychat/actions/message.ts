@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter, nodeHoldsExpression } from '../../shared/itemParameters';
+import { splitNames } from '../../shared/listParameters';
 import { readOperationParams } from '../../shared/catalog/readParams';
 import { InputError, parseJson } from '../../shared/validation';
 import { isHandledParam, type HeychatOperationSpec } from '../catalog';
@@ -342,7 +343,7 @@ export const messageProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'data, chart',
 				description:
-					'Text and markdown only: binary fields to upload and show below the text, comma-separated',
+					'Text and markdown only: binary fields to upload and show below the text, separated by commas (, or ，), 、 or new lines',
 				// an image or card message has no text to add them below
 				displayOptions: { show: { '/messageType': ['text', 'markdown', 'markdownMentions'] } },
 			},
@@ -537,7 +538,7 @@ async function inlineImages(this: IExecuteFunctions, itemIndex: number, names: u
 	// every field is read and checked first: one that is missing or not an image fails the item
 	// before any of them is uploaded
 	const files: Array<BinaryFile & { image: ImageInfo }> = [];
-	for (const name of names.split(',').map((n) => n.trim()).filter(Boolean)) {
+	for (const name of splitNames(names)) {
 		const file = await readBinary.call(this, itemIndex, name, 'inlineImages');
 		if (!file.image) {
 			throw new InputError('inlineImages', `Binary field "${name}" is not a PNG, JPEG, GIF or WebP image (${file.mimeType})`);

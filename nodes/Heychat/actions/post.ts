@@ -16,6 +16,7 @@ import {
 import { heychatPacing, isPacedSend, pacedHeychatSend, type HeychatPacing } from '../transport/pacing';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
 import { callOptions } from './common';
+import { deliveryConfirmedBy, type ConfirmedDelivery } from './lostAnswer';
 
 /*
  * Posting a built message: the request body (everything but its heychat_ack_id is known before
@@ -285,7 +286,34 @@ export function sendPost(
 				throw error instanceof AbortedError ? stoppedError(this, post.operation, itemIndex) : error;
 			})
 		: heychatRequest.call(this, request, callOptions.call(this, itemIndex));
-	return sent.then((response) => postOutput(post.built, ackId, response));
+	return sent.then(
+		(response) => postOutput(post.built, ackId, response),
+		(error: unknown) => {
+			// Retry On Fail: Heychat refuses the ack id of an earlier try that lost its answer but was delivered
+			const confirmed = deliveryConfirmedBy(this, itemIndex, ackId, error);
+			if (!confirmed) throw error;
+			return confirmedOutput(post.built, confirmed);
+		},
+	);
+}
+
+/**
+ * The output item of a send an earlier try delivered (see lostAnswer.ts): Heychat never gave its
+ * result, so there is no msg_id; the item says how the delivery is known.
+ */
+function confirmedOutput(built: BuiltMessage, confirmed: ConfirmedDelivery): IDataObject {
+	const output: IDataObject = {
+		delivered: true,
+		confirmedBy: 'duplicate ack id',
+		heychat_ack_id: confirmed.ackId,
+		msg_type: built.msg_type,
+		earlierError: confirmed.earlierError,
+		note:
+			'An earlier try of this send lost its answer; Heychat refused the retry as a duplicate of its ack ID, so that try was delivered. Heychat did not give its msg_id.',
+	};
+	if (built.img !== undefined) output.img = built.img;
+	if (built.images.length > 0) output.img_files_info = built.images as unknown as IDataObject[];
+	return output;
 }
 
 /**

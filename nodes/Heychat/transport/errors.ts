@@ -28,6 +28,11 @@ export interface FailureDetails {
 	serverMessage?: string;
 	description?: string;
 	itemIndex?: number;
+	/**
+	 * The request went out and its answer was lost or unreadable (no answer in time, the connection
+	 * reset, HTTP 5xx, a 2xx that is not an envelope): Heychat may have carried it out.
+	 */
+	maybeDelivered?: boolean;
 }
 
 /** Heychat's answer to a message that was already sent with the same heychat_ack_id. */
@@ -70,5 +75,18 @@ export function heychatError(
 	});
 	error.context.heychatFailure = kind;
 	if (details.serverMessage !== undefined) error.context.serverMessage = clean(details.serverMessage);
+	if (details.maybeDelivered === true) error.context.maybeDelivered = true;
 	return error;
+}
+
+/** Whether a failed call may have been carried out by Heychat all the same (see FailureDetails.maybeDelivered). */
+export function mayHaveBeenDelivered(error: unknown): boolean {
+	return error instanceof NodeApiError && error.context.maybeDelivered === true;
+}
+
+/** Whether a failed call is Heychat's refusal of an ack ID it already has ("消息已发送，请勿重复发送"). */
+export function isDuplicateAckRefusal(error: unknown): boolean {
+	if (!(error instanceof NodeApiError) || error.context.heychatFailure !== 'failed') return false;
+	const msg = error.context.serverMessage;
+	return typeof msg === 'string' && DUPLICATE_ACK_MESSAGE.test(msg);
 }

@@ -223,6 +223,14 @@ function snippet(text: string): string {
 	return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
+/**
+ * Errors of a request that was sent before its connection failed (reset, broken pipe): Heychat may
+ * have carried it out. A refused connection or an unknown host never reached it.
+ */
+function isLostConnection(code: string | undefined, message: string): boolean {
+	return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /socket hang up/i.test(message);
+}
+
 /** A request that ran out of time (axios: ECONNABORTED "timeout of N ms exceeded"; sockets: ETIMEDOUT). */
 function isTimeout(code: string | undefined, message: string): boolean {
 	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout|timed out/i.test(message);
@@ -336,18 +344,23 @@ export async function heychatRequest(
 			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
 			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
 			if (isAnswerTooLarge(cause.code ?? code, texts)) {
+				// the call was carried out; only its answer was not read
 				throw fail(failure, 'protocol', `Heychat's answer to ${call.operation} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; it was not read`, {
 					description: 'Heychat answers are JSON pages far smaller than this: the API Base URL may point at something other than the Heychat API.',
+					maybeDelivered: true,
 				});
 			}
-			if (isTimeout(code, texts.filter((t) => typeof t === 'string').join(' '))) {
+			const text = texts.filter((t) => typeof t === 'string').join(' ');
+			if (isTimeout(code, text)) {
 				const seconds = timeout / 1000;
 				throw fail(failure, 'timeout', `Heychat did not answer ${call.operation} within ${seconds} s`, {
 					description: `No answer from ${base} within ${seconds} s. Heychat may be slow or unreachable; if it is only slow, raise Options › Timeout (Seconds).`,
+					maybeDelivered: true,
 				});
 			}
 			throw fail(failure, 'network', `Could not reach Heychat at ${base}${code ? ` (${code})` : ''}`, {
 				description: cause.message,
+				maybeDelivered: isLostConnection(code, text) || undefined,
 			});
 		} finally {
 			agents.end();
@@ -416,13 +429,15 @@ export async function heychatRequest(
 				serverMessage
 					? `Heychat answered HTTP ${status}: ${serverMessage}`
 					: `Heychat answered HTTP ${status} to ${call.operation}`,
-				{ httpCode: status, serverMessage, description: text ? snippet(text) : undefined },
+				// a server error: whether it took the request first is unknown
+				{ httpCode: status, serverMessage, description: text ? snippet(text) : undefined, maybeDelivered: status >= 500 || undefined },
 			);
 		}
 		if (!envelope) {
 			throw fail(failure, 'protocol', `Heychat did not answer ${call.operation} with a JSON object`, {
 				httpCode: status,
 				description: parseError ? `${parseError}: ${snippet(text)}` : snippet(text) || 'empty body',
+				maybeDelivered: true,
 			});
 		}
 		if (!isSuccessStatus(envelope.status)) {

@@ -5,7 +5,7 @@
 
 import { normalizeMessage, type Segment } from './cqcode';
 import { describeValue, MessageInputError } from './errors';
-import { SizeLimitError } from '../../shared/upload/binarySource';
+import { MissingBinaryError, SizeLimitError } from '../../shared/upload/binarySource';
 import {
 	fieldParameterName,
 	getSegmentType,
@@ -343,6 +343,8 @@ async function mediaFile(
 			} catch (error) {
 				// a file over Options › Max Upload Size: the option is at fault, not the binary field
 				if (error instanceof SizeLimitError) throw ctx.about(error.field, error.message);
+				// a field the item does not have: said for this segment's own field, with the item's binary fields
+				if (error instanceof MissingBinaryError) throw ctx.error('binaryProperty', error.requirement);
 				throw ctx.error('binaryProperty', `could not be read: ${(error as Error).message}`);
 			}
 			if (!binary || !Buffer.isBuffer(binary.data) || binary.data.length === 0) {

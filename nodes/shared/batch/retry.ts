@@ -107,3 +107,25 @@ export async function rememberedTarget(
 	if (!memory) return await send();
 	return await remember(memory, `item ${itemIndex} → ${target}`, send, always, notAgain);
 }
+
+/**
+ * A call of an earlier try whose answer was lost (no answer in time, the connection reset): it may
+ * have been delivered. Kept so that a later try of the same run that learns it was (Heychat
+ * refuses the resend's ack id as a duplicate) can say so instead of failing.
+ */
+class LostAnswer {
+	constructor(readonly error: unknown) {}
+}
+
+const lostAnswerKey = (key: string): string => `lost answer: ${key}`;
+
+/** Notes that the call `key` (one item's, e.g. by its ack id) lost its answer in this try; the first such error is kept. */
+export function noteLostAnswer(memory: TryMemory | undefined, key: string, error: unknown): void {
+	if (memory && !memory.has(lostAnswerKey(key))) memory.set(lostAnswerKey(key), new LostAnswer(error));
+}
+
+/** The error of an earlier try of this run whose call `key` lost its answer (see noteLostAnswer), or undefined. */
+export function earlierLostAnswer(memory: TryMemory | undefined, key: string): { error: unknown } | undefined {
+	const kept = memory?.get(lostAnswerKey(key));
+	return kept instanceof LostAnswer ? kept : undefined;
+}

@@ -138,6 +138,24 @@ async function storedSource(ctx: IExecuteFunctions, binary: IBinaryData & { id: 
 	};
 }
 
+/**
+ * An input item without the binary field a parameter names. The message names the parameter, what
+ * it must hold, and the item's binary fields (or that it has none).
+ */
+export class MissingBinaryError extends InputError {
+	/** The message without the parameter's name, for a caller that names the parameter itself. */
+	readonly requirement: string;
+
+	constructor(field: string, propertyName: string, itemIndex: number, available: string[]) {
+		const requirement =
+			`must name a binary field of the input item, but item ${itemIndex} has no binary field "${propertyName}"; ` +
+			(available.length > 0 ? `its binary fields: ${available.map((n) => `"${n}"`).join(', ')}` : 'it has no binary data at all');
+		super(field, `"${field}" ${requirement}`);
+		this.name = 'MissingBinaryError';
+		this.requirement = requirement;
+	}
+}
+
 export interface SizeLimit {
 	/** The most bytes accepted. */
 	maxBytes: number;
@@ -163,14 +181,7 @@ export async function openBinary(
 	if (name === '') throw new InputError(field, `"${field}" is required: the name of the input binary field`);
 	const item = ctx.getInputData()[itemIndex];
 	const binary = item?.binary?.[name];
-	if (!binary) {
-		const available = Object.keys(item?.binary ?? {});
-		throw new InputError(
-			field,
-			`Binary field "${name}" not found on item ${itemIndex}` +
-				(available.length > 0 ? ` (it has: ${available.join(', ')})` : ' (it has no binary data)'),
-		);
-	}
+	if (!binary) throw new MissingBinaryError(field, name, itemIndex, Object.keys(item?.binary ?? {}));
 	const source = binary.id
 		? await storedSource(ctx, binary as IBinaryData & { id: string })
 		: memorySource(binary.data ?? '', binary);

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from '../../../shared/validation';
 import { mebibytes, openBinary, readAll, type BinarySource, type SizeLimit } from '../../../shared/upload/binarySource';
 
 export interface ResolvedBinary {
@@ -28,13 +27,7 @@ export async function openUploadBinary(
 	itemIndex: number,
 	propertyName: string,
 ): Promise<BinarySource> {
-	const name = propertyName.trim();
-	if (!ctx.getInputData()[itemIndex]?.binary?.[name]) {
-		throw new InputError(
-			'binaryPropertyName',
-			`The input item has no binary property "${name}" (check the Input Binary Field)`,
-		);
-	}
+	// a missing field: a MissingBinaryError naming binaryPropertyName and the item's binary fields
 	return await openBinary(ctx, itemIndex, propertyName, 'binaryPropertyName', uploadLimit(ctx, itemIndex));
 }
 

@@ -89,12 +89,7 @@ export const uploadHandler: OperationHandler = {
 		const binaryName = input.binaryProperty === undefined ? 'data' : String(input.binaryProperty);
 		if (source === 'binary' && binaryName.trim() !== '') {
 			// size-checked before reading, then streamed as base64:// into the call (never one whole copy)
-			const file = await openUploadBinary(this, itemIndex, binaryName).catch((error: Error) => {
-				if (error instanceof InputError && error.field === 'binaryPropertyName') {
-					throw new InputError(error.field, `"binaryPropertyName" could not be read: ${error.message}`);
-				}
-				throw error;
-			});
+			const file = await openUploadBinary(this, itemIndex, binaryName);
 			refuseEmpty(file, 'binaryPropertyName', binaryName);
 			media = { file: new Base64Value('base64://', file), fileName: file.fileName };
 		} else {
