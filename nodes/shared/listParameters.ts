@@ -21,8 +21,9 @@ export function splitList(value: unknown, separators: RegExp = LIST_SEPARATORS):
 }
 
 /**
- * A list of names (e.g. binary fields) typed into one field: separated by commas (`,` `，`), the
- * enumeration comma `、` or new lines; blanks dropped. (Keyword lists keep `、`: it may be part of one.)
+ * A list of names or IDs (binary fields, groups, rooms, channels) typed into one field: separated by
+ * commas (`,` `，`), the enumeration comma `、` or new lines; blanks dropped. (Keyword lists keep `、`:
+ * it may be part of one.)
  */
 export function splitNames(value: unknown): string[] {
 	return splitList(value, NAME_LIST_SEPARATORS);
@@ -32,7 +33,7 @@ export function splitNames(value: unknown): string[] {
 export function idSet(field: string, value: unknown, options: { signed?: boolean } = {}): Set<string> {
 	const pattern = options.signed ? /^-?\d+$/ : /^\d+$/;
 	const out = new Set<string>();
-	for (const id of splitList(value)) {
+	for (const id of splitNames(value)) {
 		if (!pattern.test(id)) throw new InputError(field, `"${field}" must list numeric IDs, got "${id}"`);
 		out.add(id);
 	}

@@ -384,7 +384,7 @@ describe('every room: reading the uncertain answers', () => {
 	});
 
 	test('Except Rooms: commas, full-width commas, new lines; empty is none', () => {
-		assert.deepEqual([...parseRoomIds('exceptIds', '1, 2，3\n4')], ['1', '2', '3', '4']);
+		assert.deepEqual([...parseRoomIds('exceptIds', '1, 2，3\n4、5')], ['1', '2', '3', '4', '5']);
 		assert.equal(parseRoomIds('exceptIds', '').size, 0);
 		assert.throws(() => parseRoomIds('exceptIds', '{"room_id": 1}'), /exceptIds/);
 	});

@@ -272,6 +272,19 @@ describe('Send Channel Message to a list of channels', () => {
 		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
 	});
 
+	test('a list typed the Chinese way: 、 and ， separate the room/channel pairs', async () => {
+		const result = await run(fake, send({ targetMode: 'list', targetIds: `${BIG_ROOM}/${BIG_CHANNEL}、${OTHER_ROOM}/${OTHER_CHANNEL}，${BIG_ROOM}/3665944781964836865`, text: 'hi' }));
+		assert.equal(result.error, undefined);
+		assert.deepEqual(
+			bodies().map((b) => [b.room_id, b.channel_id]),
+			[
+				[BIG_ROOM, BIG_CHANNEL],
+				[OTHER_ROOM, OTHER_CHANNEL],
+				[BIG_ROOM, '3665944781964836865'],
+			],
+		);
+	});
+
 	test('Retry On Fail: a channel whose send was delivered but lost its answer is confirmed by the duplicate refusal; the channel that answered is not sent to again', async () => {
 		fake.loseAnswerNext(SEND);
 		const result = await run(

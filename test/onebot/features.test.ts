@@ -339,6 +339,14 @@ describe('Send Group Message to many groups', () => {
 		assert.ok(result.output.every((o) => JSON.stringify(o.pairedItem) === JSON.stringify({ item: 0 })));
 	});
 
+	test('a list typed the Chinese way: the enumeration comma 、 and the full-width comma separate group numbers', async () => {
+		bot.resetBehaviour();
+		const from = bot.calls.length;
+		const result = await run(bot, sendGroup({ targetMode: 'list', targetIds: '100、200，300', text: 'announcement' }));
+		assert.equal(result.error, undefined);
+		assert.deepEqual(sent('send_group_msg', from).map((c) => c.params.group_id), [100, 200, 300]);
+	});
+
 	test('every group the bot is in (get_group_list) except a list', async () => {
 		bot.resetBehaviour();
 		const from = bot.calls.length;

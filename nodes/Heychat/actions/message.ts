@@ -154,7 +154,7 @@ export function parseChannelTargets(value: unknown): ChannelTarget[] {
 	const json = Array.isArray(value) ? value : text.startsWith('[') ? parseJson(field, text) : undefined;
 	const entries: unknown[] = Array.isArray(json)
 		? json
-		: text.split(/[,，\n]/).map((e) => e.trim()).filter((e) => e !== '');
+		: splitNames(text);
 	const seen = new Set<string>();
 	const targets: ChannelTarget[] = [];
 	entries.forEach((entry, i) => {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { splitList } from '../../shared/listParameters';
+import { splitNames } from '../../shared/listParameters';
 import { InputError, parseJson } from '../../shared/validation';
 
 /*
@@ -166,14 +166,14 @@ export function pickTextChannel(channels: IDataObject[], wanted: string): Channe
 }
 
 /**
- * A list of room IDs typed into `field`: separated by commas or new lines, or a JSON array of IDs
+ * A list of room IDs typed into `field`: separated by commas (`,` `，` `、`) or new lines, or a JSON array of IDs
  * (or of {"room_id"} objects). Empty is allowed.
  */
 export function parseRoomIds(field: string, value: unknown): Set<string> {
 	const text = typeof value === 'string' ? value.trim() : '';
 	const json = Array.isArray(value) ? value : text.startsWith('[') ? parseJson(field, text) : undefined;
 	if (json !== undefined && !Array.isArray(json)) throw new InputError(field, `"${field}" must be a JSON array of room IDs`);
-	const entries: unknown[] = Array.isArray(json) ? json : typeof value === 'number' || typeof value === 'bigint' ? [value] : splitList(text);
+	const entries: unknown[] = Array.isArray(json) ? json : typeof value === 'number' || typeof value === 'bigint' ? [value] : splitNames(text);
 	const ids = new Set<string>();
 	entries.forEach((entry, i) => {
 		const raw = isObject(entry) ? (entry.room_id ?? entry.roomId) : entry;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationSpec, ParamSpec } from '../../shared/catalog/types';
 import { itemParameter } from '../../shared/itemParameters';
-import { splitList } from '../../shared/listParameters';
+import { splitNames } from '../../shared/listParameters';
 import {
 	EXCEPT_LIST,
 	TARGET_LIST,
@@ -66,7 +66,7 @@ export function itemTargetMode(ctx: IExecuteFunctions, itemIndex: number, operat
 function parseIds(field: string, value: unknown, bounds?: NumericBounds): Array<number | bigint> {
 	const json = typeof value === 'string' && value.trim().startsWith('[') ? parseJson(field, value) : undefined;
 	if (json !== undefined && !Array.isArray(json)) throw new InputError(field, `"${field}" must be a JSON array`);
-	const entries = Array.isArray(json) ? (json as unknown[]) : splitList(value);
+	const entries = Array.isArray(json) ? (json as unknown[]) : splitNames(value);
 	return entries.map((entry, i) => checkBounds(`${field}[${i}]`, toInt64(`${field}[${i}]`, entry), bounds, entry));
 }
 
