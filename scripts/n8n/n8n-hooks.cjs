@@ -12,6 +12,9 @@
 // version, every credential reference of it that names no existing credential of its type is pointed
 // at the one credential of that type and name, in the stored version and (when it is the same version)
 // the workflow. References that do not resolve uniquely are left alone, so n8n reports them as before.
+// A name that matches no credential exactly may match one of its type ignoring case: n8n names a new
+// credential "<type's display name> account", and display names change case between versions
+// (n8n 2.8 "OpenAi account", 2.41 "OpenAI account").
 'use strict';
 
 /** { type: { id, name } } with an id that exists, resolved by name when it does not. */
@@ -24,7 +27,11 @@ async function resolveReferences(credentials, nodes) {
 			const id = typeof ref === 'string' ? null : ref?.id;
 			if (id && (await credentials.findOneBy({ id: String(id), type }))) continue;
 			if (!name) continue;
-			const byName = await credentials.findBy({ name, type });
+			let byName = await credentials.findBy({ name, type });
+			if (byName.length === 0) {
+				const lower = String(name).toLowerCase();
+				byName = (await credentials.findBy({ type })).filter((c) => String(c.name).toLowerCase() === lower);
+			}
 			if (byName.length !== 1) continue;
 			node.credentials[type] = { id: byName[0].id, name: byName[0].name };
 			changed = true;

@@ -75,6 +75,24 @@ test('existing ids, two credentials with the same name, and unknown names are le
 	assert.deepEqual(ctx.updates, []);
 });
 
+test('a name that differs only in case (n8n 2.41 names it "OpenAI account", 2.8 "OpenAi account") resolves when it is the only one', async () => {
+	const ctx = context([
+		{ id: 'ai1', name: 'OpenAI account', type: 'openAiApi' },
+		{ id: 'x', name: 'OPENAI ACCOUNT', type: 'otherApi' },
+	]);
+	const nodes = [node({ openAiApi: { id: 'REPLACE_OPENAI', name: 'OpenAi account' } })];
+	await hooks.workflow.activate[0].call(ctx, { id: 'wf', versionId: 'v1', activeVersion: { versionId: 'v1', nodes } });
+	assert.deepEqual(nodes[0].credentials, { openAiApi: { id: 'ai1', name: 'OpenAI account' } });
+	// two of them, differing only in case: ambiguous, left alone
+	const two = context([
+		{ id: 'a', name: 'OpenAI account', type: 'openAiApi' },
+		{ id: 'b', name: 'openai account', type: 'openAiApi' },
+	]);
+	const left = [node({ openAiApi: { id: 'REPLACE_OPENAI', name: 'OpenAi account' } })];
+	await hooks.workflow.activate[0].call(two, { id: 'wf', versionId: 'v1', activeVersion: { versionId: 'v1', nodes: left } });
+	assert.deepEqual(left[0].credentials, { openAiApi: { id: 'REPLACE_OPENAI', name: 'OpenAi account' } });
+});
+
 test('a published version that is not the draft: only the version is rewritten', async () => {
 	const ctx = context([{ id: 'abc123', name: 'OneBot account', type: 'oneBotV11Api' }]);
 	const nodes = [node({ oneBotV11Api: { id: 'REPLACE_ONEBOT', name: 'OneBot account' } })];
