@@ -219,6 +219,17 @@ describe('Heychat Trigger: events', () => {
 		await trigger.close();
 	});
 
+	test("a card click names the button's event: server, or link-to as in Heychat's own example (APIFOX 5243816m0)", async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, { events: ['card_message_btn_click'] });
+		hey.pushEvent(hey.event('card_message_btn_click', cardClickData()));
+		hey.pushEvent(hey.event('card_message_btn_click', { ...cardClickData(), event: 'link-to', text: '复制', value: 'https://chat.top' }));
+		const [server, link] = await trigger.waitForEmits(2);
+		assert.deepEqual([server.buttonEvent, server.buttonValue], ['server', 'approve:42']);
+		assert.deepEqual([link.buttonEvent, link.buttonValue, link.buttonText], ['link-to', 'https://chat.top', '复制']);
+		await trigger.close();
+	});
+
 	test('filters from the node parameters: filtered events start nothing', async () => {
 		const hey = await fakeHeychat();
 		// the default: bot commands only

@@ -137,6 +137,8 @@ export interface DerivedFields {
 	/** Card button click: the button's value and label. */
 	buttonValue?: string;
 	buttonText?: string;
+	/** Card button click: the button's event, "server" (or "link-to", as Heychat's own example shows). */
+	buttonEvent?: string;
 }
 
 const TYPE_NAMES: ReadonlyMap<string, string> = new Map(HEYCHAT_EVENT_TYPES.map((t) => [t.value, t.typeName]));
@@ -246,6 +248,7 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 		case 'card_message_btn_click':
 			fields.buttonValue = text(data.value);
 			fields.buttonText = text(data.text);
+			fields.buttonEvent = text(data.event);
 			break;
 	}
 	return fields;
@@ -299,6 +302,8 @@ export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDat
 			if (buttonValue !== undefined) target.buttonValue = buttonValue;
 			const buttonText = text(data.text);
 			if (buttonText !== undefined) target.buttonText = buttonText;
+			const buttonEvent = text(data.event);
+			if (buttonEvent !== undefined) target.buttonEvent = buttonEvent;
 			break;
 		}
 	}
