@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { FakeHeychat, failed, ok } from '../fakes/heychat';
+import { FakeHeychat, failed, fakeRoom, ok } from '../fakes/heychat';
 import { activateTrigger } from '../trigger/context';
 import { HeychatTrigger } from '../trigger/nodes';
 import { paceWindow, type Clock } from '../../nodes/shared/batch';
@@ -384,12 +384,72 @@ describe('Reply', () => {
 		assert.equal(bodies(SEND).length, 0);
 	});
 
-	test('a reaction without room_id (as Heychat documents 5003): an error naming roomId, no private message to the reactor', async () => {
-		// the trigger's item for the documented 5003 example: channel, user and message, no room
+	test('a reaction without room_id (as Heychat documents 5003), from the trigger: answered in its channel, the room found in the rooms the bot is in', async () => {
+		// the reacted channel is a text channel inside a category of the second room
+		const rooms = [fakeRoom(0), fakeRoom(1)];
+		const secondRoom = rooms[1].room.room_id;
+		const channel = (BigInt(secondRoom) + 11n).toString();
+		fake.setRooms(rooms);
+		const trigger = await activateTrigger({
+			node: new HeychatTrigger({ settleMs: 50 }),
+			parameters: { events: ['5003'] },
+			credentialType: 'heychatBotApi',
+			credentials: fake.credentials(),
+		});
+		let items: IDataObject[];
+		try {
+			await fake.waitForGateway();
+			// the reference's example (APIFOX 5243816m0): no room_id
+			fake.pushEvent(fake.event('5003', { channel_id: channel, emoji: '[cube_doge]', is_add: 1, msg_id: BIG_MSG, user_id: 8829926 }));
+			fake.pushEvent(fake.event('5003', { channel_id: channel, emoji: '[cube_doge]', is_add: 0, msg_id: BIG_MSG, user_id: 8829926 }));
+			items = await trigger.waitForEmits(2);
+		} finally {
+			await trigger.close();
+		}
+		assert.equal(items[0].roomId, undefined, 'the event as documented has no room');
+		fake.reset();
+		fake.setRooms(rooms);
+		const result = await run(fake, reply(), { items: items.map((json) => ({ json })) });
+		assert.equal(result.error, undefined);
+		assert.deepEqual(
+			bodies().map((b) => [b.room_id, b.channel_id, b.reply_id]),
+			[
+				[secondRoom, channel, BIG_MSG],
+				[secondRoom, channel, BIG_MSG],
+			],
+		);
+		assert.equal(bodies(PRIVATE).length, 0, 'not a private message to the reactor');
+		// the room list and each room's channels are read once for all the items, before the sends
+		assert.deepEqual(
+			fake.calls.map((c) => c.path + (c.query.room_id ? ` ${c.query.room_id}` : '')),
+			['/chatroom/v2/room/joined', `/chatroom/v2/room/view ${rooms[0].room.room_id}`, `/chatroom/v2/room/view ${secondRoom}`, SEND, SEND],
+		);
+	});
+
+	test('a reaction without room_id in a channel of no room the bot is in: an error naming roomId and the channel, nothing sent', async () => {
+		fake.setRooms([fakeRoom(0)]);
 		const item = { eventType: '5003', typeName: 'reaction', channelId: BIG_CHANNEL, userId: '8829926', msgId: BIG_MSG, added: true };
 		const result = await run(fake, reply(), { items: [{ json: item }] });
 		assert.match(String(result.error?.message), /roomId/);
-		assert.equal(fake.calls.length, 0);
+		assert.match(String(result.error?.message), new RegExp(`channel ${BIG_CHANNEL} is in no room the bot is in \\(1 read\\)`));
+		assert.equal(bodies().length + bodies(PRIVATE).length, 0, 'nothing sent, not privately either');
+	});
+
+	test('a reaction without room_id: a room whose channels cannot be read is passed over, and named when no room has the channel', async () => {
+		const rooms = [fakeRoom(0), fakeRoom(1)];
+		fake.setRooms(rooms);
+		fake.on('/chatroom/v2/room/view', (call) => (call.query.room_id === rooms[0].room.room_id ? { body: failed('权限不足') } : undefined));
+		const reaction = (channelId: string) => ({ eventType: '5003', typeName: 'reaction', channelId, userId: '8829926', msgId: BIG_MSG, added: true });
+		const inSecond = (BigInt(rooms[1].room.room_id) + 1n).toString();
+		const found = await run(fake, reply(), { items: [{ json: reaction(inSecond) }] });
+		assert.equal(found.error, undefined);
+		assert.deepEqual(bodies().map((b) => [b.room_id, b.channel_id]), [[rooms[1].room.room_id, inSecond]]);
+		fake.reset();
+		fake.setRooms(rooms);
+		fake.on('/chatroom/v2/room/view', (call) => (call.query.room_id === rooms[0].room.room_id ? { body: failed('权限不足') } : undefined));
+		const missing = await run(fake, reply(), { items: [{ json: reaction(BIG_CHANNEL) }] });
+		assert.match(String(missing.error?.message), /is in no room the bot is in \(2 read; the channels of 1 could not be read\)/);
+		assert.equal(bodies().length, 0);
 	});
 
 	test('a private reply with Markdown With Mentions: an error naming the message type before anything is sent (DMs take msg_type 3 or 4)', async () => {

@@ -197,6 +197,39 @@ describe('Heychat Trigger: events', () => {
 		await all.close();
 	});
 
+	test('the user of an event: the key Heychat documents for its type first, the other when that one has no user_id', async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, { events: ['3001', 'card_message_btn_click', '50'] });
+		// 3001: the member is user_info (APIFOX, HeyBox.Net); a sender_info beside it is someone else
+		hey.pushEvent(hey.event('3001', { ...memberData(1), sender_info: sender(72053518) }));
+		// a documented key without a user_id does not hide the other one
+		hey.pushEvent(hey.event('3001', { ...memberData(0), user_info: { nickname: 'x' }, sender_info: sender(8829926) }));
+		hey.pushEvent(hey.event('card_message_btn_click', { ...cardClickData(), sender_info: { nickname: 'x' }, user_info: sender(43020000) }));
+		hey.pushEvent(hey.event('50', { ...commandData('/who'), sender_info: sender(43028164), user_info: sender(1) }));
+		const items = await trigger.waitForEmits(4);
+		assert.deepEqual(
+			items.map((i) => [i.typeName, i.userId]),
+			[
+				['memberJoinLeave', '8829926'],
+				['memberJoinLeave', '8829926'],
+				['cardButtonClick', '43020000'],
+				['botCommand', '43028164'],
+			],
+		);
+		await trigger.close();
+	});
+
+	test("a card click names the button's event: server, or link-to as in Heychat's own example (APIFOX 5243816m0)", async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, { events: ['card_message_btn_click'] });
+		hey.pushEvent(hey.event('card_message_btn_click', cardClickData()));
+		hey.pushEvent(hey.event('card_message_btn_click', { ...cardClickData(), event: 'link-to', text: '复制', value: 'https://chat.top' }));
+		const [server, link] = await trigger.waitForEmits(2);
+		assert.deepEqual([server.buttonEvent, server.buttonValue], ['server', 'approve:42']);
+		assert.deepEqual([link.buttonEvent, link.buttonValue, link.buttonText], ['link-to', 'https://chat.top', '复制']);
+		await trigger.close();
+	});
+
 	test('filters from the node parameters: filtered events start nothing', async () => {
 		const hey = await fakeHeychat();
 		// the default: bot commands only

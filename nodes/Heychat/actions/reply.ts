@@ -5,13 +5,16 @@ import { answeredItem } from '../../shared/toolMode';
 import type { HeychatOperationSpec } from '../catalog';
 import { mentionUser } from '../helpers/mentions';
 import { deriveFields } from '../trigger/events';
+import { roomOfChannel } from './joinedRooms';
 import { buildMessage } from './message';
 import { MSG_TYPE, type BuiltMessage } from './builtMessage';
 import { checkPostOptions, postMessage, type MessageDestination } from './post';
 
 /*
  * Reply: answers the event of the input item (from the Heychat Trigger) where it happened: in its
- * channel, quoting its message, or privately to its user when the event has no channel.
+ * channel, quoting its message, or privately to its user when the event has no channel. A channel
+ * without its room (the reaction event, 5003, as Heychat documents it) is looked up in the rooms
+ * the bot is in.
  */
 
 export const REPLY_OPTIONS = 'replyOptions';
@@ -22,6 +25,7 @@ const FROM_TRIGGER =
 /** Where an event happened, from a Heychat Trigger item. */
 export interface HeychatReplyPlace {
 	kind: 'channel' | 'private';
+	/** Absent for a channel event that did not name its room (see channelRoom). */
 	roomId?: string;
 	channelId?: string;
 	userId?: string;
@@ -46,18 +50,26 @@ export function heychatReplyPlace(json: IDataObject): HeychatReplyPlace {
 		userId: idOf('userId', fields.userId),
 		msgId: idOf('msgId', fields.msgId),
 	};
-	if (place.roomId && place.channelId) return { kind: 'channel', ...place };
-	// An event in a channel whose room is not known (Heychat's documented reaction event has no
-	// room_id) happened in a channel: answering it with a private message to its user is not a reply.
-	if (place.channelId) {
-		throw new InputError(
-			'roomId',
-			`The input item has a channelId but no roomId, so the reply cannot be sent to its channel (Heychat's reaction events may leave room_id out). Use Send Channel Message with the room set, or answer the user with Send Private Message.`,
-		);
-	}
+	// An event in a channel whose room is not named (Heychat's documented reaction event has no
+	// room_id) happened in a channel too: replyMessage finds the room; it is not answered privately.
+	if (place.channelId) return { kind: 'channel', ...place };
 	if (place.userId) return { kind: 'private', ...place };
 	const missing = place.roomId ? 'channelId' : 'roomId';
 	throw new InputError(missing, `The input item has no ${place.roomId ? 'channelId' : 'roomId and channelId'} and no userId. ${FROM_TRIGGER}`);
+}
+
+/**
+ * The room of a channel the event did not name the room of: the room the bot is in whose channel
+ * tree holds it (roomOfChannel). None: an error naming roomId, before anything is sent.
+ */
+async function channelRoom(this: IExecuteFunctions, itemIndex: number, channelId: string): Promise<string> {
+	const found = await roomOfChannel.call(this, itemIndex, channelId);
+	if (found.roomId !== undefined) return found.roomId;
+	const unread = found.unreadable > 0 ? `; the channels of ${found.unreadable} could not be read` : '';
+	throw new InputError(
+		'roomId',
+		`The input item has a channelId but no roomId (Heychat's reaction events leave room_id out), and channel ${channelId} is in no room the bot is in (${found.rooms} read${unread}), so the reply cannot be sent to its channel. Use Send Channel Message with the room set, or answer the user with Send Private Message.`,
+	);
 }
 
 /** The message with the sender mentioned in front (markdown becomes msg_type 10); images and cards stay as they are. */
@@ -109,7 +121,10 @@ export async function replyMessage(this: IExecuteFunctions, op: HeychatOperation
 	const place = heychatReplyPlace(answeredItem(this, itemIndex));
 	const options = this.getNodeParameter('messageOptions', itemIndex, {}) as IDataObject;
 	const replyOptions = this.getNodeParameter(REPLY_OPTIONS, itemIndex, {}) as IDataObject;
-	// where it goes and the options a post refuses: checked before buildMessage uploads any image
+	// the options a post refuses, then where it goes: checked before any read, and before
+	// buildMessage uploads any image
+	checkPostOptions(this, options, place.kind);
+	if (place.kind === 'channel' && place.roomId === undefined) place.roomId = await channelRoom.call(this, itemIndex, place.channelId!);
 	const destination: MessageDestination =
 		place.kind === 'channel'
 			? {
@@ -120,7 +135,6 @@ export async function replyMessage(this: IExecuteFunctions, op: HeychatOperation
 				}
 			: // user IDs go out as numbers, as Heychat expects (catalog type `id`)
 				{ kind: 'private', to_user_id: toInt64('userId', place.userId) };
-	checkPostOptions(this, options, destination.kind);
 	let built = await buildMessage.call(this, itemIndex, options, place.kind === 'private');
 	if (place.kind === 'channel' && replyOptions.mention === true && place.userId) built = withSenderMention(built, place.userId);
 	return [await postMessage.call(this, op, itemIndex, built, options, destination)];

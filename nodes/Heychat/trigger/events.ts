@@ -137,6 +137,8 @@ export interface DerivedFields {
 	/** Card button click: the button's value and label. */
 	buttonValue?: string;
 	buttonText?: string;
+	/** Card button click: the button's event, "server" (or "link-to", as Heychat's own example shows). */
+	buttonEvent?: string;
 }
 
 const TYPE_NAMES: ReadonlyMap<string, string> = new Map(HEYCHAT_EVENT_TYPES.map((t) => [t.value, t.typeName]));
@@ -194,6 +196,19 @@ export function channelIdOf(data: Record<string, unknown>): string | undefined {
 	return idText(child(data, 'channel_base_info')?.channel_id) ?? idText(data.channel_id);
 }
 
+/**
+ * The user of the event: in the user object Heychat documents for its type (`user_info` for a
+ * member joining or leaving, 3001; `sender_info` for the others), else in the other one (some SDKs
+ * read it), else flat `user_id`. An object without a user_id does not hide the next.
+ */
+export function userIdOf(data: Record<string, unknown>, type: string): string | undefined {
+	const [first, second] = type === '3001' ? USER_KEYS_MEMBER : USER_KEYS;
+	return idText(child(data, first)?.user_id) ?? idText(child(data, second)?.user_id) ?? idText(data.user_id);
+}
+
+const USER_KEYS = ['sender_info', 'user_info'] as const;
+const USER_KEYS_MEMBER = ['user_info', 'sender_info'] as const;
+
 /** A bot command's name as sent (`command_info.name`). */
 export function commandNameOf(data: Record<string, unknown>): string | undefined {
 	return text(child(data, 'command_info')?.name);
@@ -202,17 +217,16 @@ export function commandNameOf(data: Record<string, unknown>): string | undefined
 /**
  * Reads the derived fields, accepting every shape the sources disagree on: rooms and channels in
  * `room_base_info` / `channel_base_info` or flat (`room_id`, `channel_id`), the user in
- * `sender_info`, `user_info` or flat `user_id`.
+ * `sender_info`, `user_info` or flat `user_id` (userIdOf).
  */
 export function deriveFields(frame: HeychatFrame): DerivedFields {
 	const { data, type } = frame;
-	const user = child(data, 'sender_info') ?? child(data, 'user_info');
 	const fields: DerivedFields = {
 		eventType: type,
 		typeName: typeNameOf(type),
 		roomId: roomIdOf(data),
 		channelId: channelIdOf(data),
-		userId: idText(user?.user_id) ?? idText(data.user_id),
+		userId: userIdOf(data, type),
 		msgId: idText(data.msg_id),
 	};
 	switch (type) {
@@ -234,6 +248,7 @@ export function deriveFields(frame: HeychatFrame): DerivedFields {
 		case 'card_message_btn_click':
 			fields.buttonValue = text(data.value);
 			fields.buttonText = text(data.text);
+			fields.buttonEvent = text(data.event);
 			break;
 	}
 	return fields;
@@ -248,14 +263,13 @@ export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDat
 	// One named store per field (not `target[key] = value` through a helper: a store site that
 	// sees every key is a slow, megamorphic one).
 	const { data, type } = frame;
-	const user = child(data, 'sender_info') ?? child(data, 'user_info');
 	target.eventType = type;
 	target.typeName = typeNameOf(type);
 	const roomId = roomIdOf(data);
 	if (roomId !== undefined) target.roomId = roomId;
 	const channelId = channelIdOf(data);
 	if (channelId !== undefined) target.channelId = channelId;
-	const userId = idText(user?.user_id) ?? idText(data.user_id);
+	const userId = userIdOf(data, type);
 	if (userId !== undefined) target.userId = userId;
 	const msgId = idText(data.msg_id);
 	if (msgId !== undefined) target.msgId = msgId;
@@ -288,6 +302,8 @@ export function addDerivedFields(target: IDataObject, frame: HeychatFrame): IDat
 			if (buttonValue !== undefined) target.buttonValue = buttonValue;
 			const buttonText = text(data.text);
 			if (buttonText !== undefined) target.buttonText = buttonText;
+			const buttonEvent = text(data.event);
+			if (buttonEvent !== undefined) target.buttonEvent = buttonEvent;
 			break;
 		}
 	}
