@@ -302,6 +302,41 @@ describe('forward WebSocket: connection life', () => {
 		await trigger.close();
 	});
 
+	// Docs (Options → Ping Interval): a connection with no frame and no pong for 2.5 × the ping
+	// interval is dropped, even without heartbeats; the Heartbeat Watchdog only concerns the
+	// heartbeat interval. A backend that accepted the upgrade and then went dead (no pong) must be
+	// reconnected with the Heartbeat Watchdog off, and when its heartbeat announces a longer interval.
+	for (const [name, options, heartbeat] of [
+		['with the Heartbeat Watchdog off', { heartbeatWatchdog: false, pingInterval: 0.1 }, undefined],
+		['after a heartbeat announcing 60 s', { pingInterval: 0.1 }, 60_000],
+	] as const) {
+		test(`${name}, a backend that answers no ping is dropped after 2.5 × the ping interval and reconnected`, async () => {
+			const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
+			await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+			let connections = 0;
+			wss.on('connection', (socket) => {
+				connections++;
+				socket.send(JSON.stringify({ post_type: 'meta_event', meta_event_type: 'lifecycle', sub_type: 'connect', self_id: SELF, time: 1 }));
+				// after the connection is established (a frame before that arrives before the watchdog is armed)
+				if (heartbeat) setTimeout(() => socket.readyState === socket.OPEN && socket.send(JSON.stringify(heartbeatEvent(SELF, heartbeat))), 30);
+			});
+			try {
+				const trigger = await activateTrigger({
+					node: fastNode(),
+					parameters: { options: { ...options } },
+					credentials: { wsUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, accessToken: TOKEN },
+				});
+				triggers.push(trigger);
+				await trigger.waitForLog(/for 250 ms \(heartbeat missed\); reconnecting/, 'warn');
+				await waitFor(() => connections >= 2, 3000, 'a reconnect');
+				await trigger.close();
+			} finally {
+				for (const c of wss.clients) c.terminate();
+				await new Promise<void>((resolve) => wss.close(() => resolve()));
+			}
+		});
+	}
+
 	test('regular heartbeats keep the connection', async () => {
 		const bot = await fakeBot();
 		const trigger = await activate(bot);

@@ -120,7 +120,11 @@ export interface ForwardListenerOptions {
 	pingIntervalMs: number;
 	/** See EventSocketOptions.settleMs (default 1 s). */
 	settleMs?: number;
-	/** Reconnect when nothing arrives for 2.5 × the heartbeat (or ping) interval (default true). */
+	/**
+	 * Reconnect when nothing arrives for 2.5 × the heartbeat interval (default true). Independent of
+	 * it, with pings on a connection that sends nothing and answers no ping for 2.5 × the ping
+	 * interval is reconnected.
+	 */
 	watchdog?: boolean;
 	tuning?: Partial<ConnectionTuning>;
 	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
@@ -161,7 +165,9 @@ export class ForwardListener {
 			source: this.url,
 			logger: options.logger,
 			tuning: options.tuning,
-			idleIntervalMs: options.watchdog === false ? 0 : options.pingIntervalMs,
+			// Pings and pongs keep the watchdog armed from the start whatever the heartbeat setting (as on
+			// the reverse server): turning the Heartbeat Watchdog off must not leave a dead connection open.
+			idleIntervalMs: options.pingIntervalMs,
 			open: async (signal) =>
 				await openEventSocket(credentials, credentials.wsUrl, {
 					timeoutMs: options.connectTimeoutMs,
@@ -211,7 +217,11 @@ export class ForwardListener {
 		if (!event) return;
 		if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {
 			const interval = Number(event.interval);
-			if (Number.isFinite(interval) && interval > 0) this.connection.heartbeat(interval);
+			if (Number.isFinite(interval) && interval > 0) {
+				// A heartbeat interval longer than the ping interval does not stretch the ping timeout.
+				const ping = this.options.pingIntervalMs;
+				this.connection.heartbeat(ping > 0 ? Math.min(ping, interval) : interval);
+			}
 		}
 		this.options.onEvent(event);
 	}
