@@ -338,6 +338,30 @@ describe('reverse WebSocket: life', () => {
 		);
 	});
 
+	test('an IPv6 listen address written in brackets ([::1], as in a URL) listens on that address', async (t) => {
+		const probe = createServer();
+		const ipv6 = await new Promise<boolean>((resolve) => {
+			probe.once('error', () => resolve(false));
+			probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+		});
+		if (!ipv6) return t.skip('no IPv6 loopback on this machine');
+		const fake = await bot;
+		const port = await freePort();
+		const trigger = await activateTrigger({
+			node: node(),
+			parameters: { connection: 'reverse', port, options: { listenAddress: '[::1]' } },
+			credentials: { wsUrl: '', accessToken: '' },
+		});
+		triggers.push(trigger);
+		await trigger.waitForLog(new RegExp(`Waiting for OneBot backends at ws://\\[::1\\]:${port}/onebot/v11/ws`), 'info');
+		const conn = await fake.connectReverse(`ws://[::1]:${port}${PATH}`, {});
+		conn.pushEvent(privateMessageEvent(10001, 5, 'over IPv6'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'over IPv6');
+		await conn.close();
+		await trigger.close();
+	});
+
 	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {
 		const fake = await bot;
 		const port = await freePort();
