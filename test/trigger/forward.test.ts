@@ -201,6 +201,32 @@ describe('forward WebSocket', () => {
 		assertNoToken(trigger);
 		await trigger.close();
 	});
+
+	// In a message event twice (message and raw_message): a frame of 18 MiB, over the 16 MiB a frame may have by default.
+	const HUGE_TEXT = 'x'.repeat(9 * 1024 * 1024);
+	assert.ok(JSON.stringify(groupMessageEvent(SELF, 100, 200, HUGE_TEXT)).length > 16 * 1024 * 1024);
+
+	test('Max Event Size raised above 16 MiB: an 18 MiB event is emitted', async () => {
+		const bot = await fakeBot();
+		const trigger = await activate(bot, { options: { maxEventSizeKb: 20 * 1024 } });
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, HUGE_TEXT));
+		const [item] = await trigger.waitForEmits(1, 10_000);
+		assert.equal((item.text as string).length, HUGE_TEXT.length);
+		assert.equal(bot.connections(), 1, 'no reconnect');
+		await trigger.close();
+	});
+
+	test('a frame over 16 MiB at the default Max Event Size is not read: the connection is dropped and opened again', async () => {
+		const bot = await fakeBot();
+		const trigger = await activate(bot);
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, HUGE_TEXT));
+		await trigger.waitForLog(/lost \(Max payload size exceeded/, 'warn', 10_000);
+		await trigger.waitForLog(/Reconnected to/, 'info', 10_000);
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, 'after the big frame'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'after the big frame');
+		await trigger.close();
+	});
 });
 
 describe('forward WebSocket: connection life', () => {

@@ -186,6 +186,19 @@ describe('reverse WebSocket: several bots, filters, frames', () => {
 		await trigger.close();
 	});
 
+	test('Max Event Size raised above 16 MiB: an 18 MiB event is emitted, the connection stays', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', maxEventSizeKb: 20 * 1024 } });
+		const conn = await fake.connectReverse(url, { token: TOKEN });
+		const text = 'z'.repeat(9 * 1024 * 1024); // twice in the event (message, raw_message): an 18 MiB frame
+		conn.pushEvent(privateMessageEvent(10001, 5, text));
+		const [item] = await trigger.waitForEmits(1, 10_000);
+		assert.equal((item.text as string).length, text.length);
+		assert.ok(conn.isOpen);
+		await conn.close();
+		await trigger.close();
+	});
+
 	test('a bot that stops sending heartbeats is dropped by its watchdog (the backend reconnects)', async () => {
 		const fake = await bot;
 		const { trigger, url } = await listen();

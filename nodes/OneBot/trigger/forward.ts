@@ -4,6 +4,7 @@ import {
 	AbortedError,
 	FrameGuard,
 	frameBytes,
+	frameReadLimit,
 	frameText,
 	ManagedConnection,
 	openLink,
@@ -33,6 +34,8 @@ export interface EventSocketOptions {
 	 * otherwise, so this wait only delays activation against a backend that sends nothing.
 	 */
 	settleMs: number;
+	/** Largest frame read (default MAX_FRAME_BYTES); a bigger one ends the connection unread. */
+	maxPayload?: number;
 }
 
 /**
@@ -75,7 +78,7 @@ export async function openEventSocket(
 	const socket = new WebSocket(withQuery(url, auth.query), {
 		headers: auth.headers,
 		handshakeTimeout: options.timeoutMs,
-		maxPayload: MAX_FRAME_BYTES,
+		maxPayload: options.maxPayload ?? MAX_FRAME_BYTES,
 		// A text frame that is not valid UTF-8 is decoded with U+FFFD in place of the bad bytes instead of
 		// closing the connection (1007): one bad byte from a backend must not cost the frames after it.
 		skipUTF8Validation: true,
@@ -174,6 +177,7 @@ export class ForwardListener {
 					signal,
 					pingIntervalMs: options.pingIntervalMs,
 					settleMs: options.settleMs ?? 1_000,
+					maxPayload: frameReadLimit(options.maxEventBytes, MAX_FRAME_BYTES),
 					onActivity: () => this.connection.feed(),
 					onFrame: (data) => this.onFrame(data),
 				}),

@@ -8,15 +8,16 @@ import {
 	AbortedError,
 	DEFAULT_WATCHDOG_FACTOR,
 	FrameGuard,
+	frameReadLimit,
 	Watchdog,
 	withCap,
 	type ConnectionLogger,
 	type RawFrame,
 } from '../../shared/connection';
 import { redact } from '../../shared/redact';
-import { MAX_FRAME_BYTES } from '../transport/websocket';
 import type { OneBotEvent } from './derive';
 import { checkOneBotFrame } from './filters';
+import { MAX_FRAME_BYTES } from '../transport/websocket';
 
 /** Compares two secrets in constant time (hashing first, so lengths leak nothing either). */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -174,7 +175,7 @@ export class ReverseServer {
 		this.path = normalizePath(options.path);
 		// skipUTF8Validation: a text frame that is not valid UTF-8 is decoded with U+FFFD in place of the
 		// bad bytes instead of closing the connection (1007), as on the client sockets.
-		this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: frameReadLimit(options.maxEventBytes, MAX_FRAME_BYTES), skipUTF8Validation: true });
 		this.guard = new FrameGuard<OneBotEvent>({
 			maxBytes: options.maxEventBytes,
 			check: checkOneBotFrame,
