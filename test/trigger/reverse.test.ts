@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, describe, test } from 'node:test';
 
+import WebSocket from 'ws';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { checkReverseAuth, ReverseServer, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
@@ -94,6 +96,25 @@ describe('reverse WebSocket: handshake authentication', () => {
 		await trigger.waitForLog(/wrong access token \(HTTP 403\)/, 'warn');
 		assert.equal(trigger.emits, 0);
 		assertNoToken(trigger);
+		await trigger.close();
+	});
+
+	test("a scheme without a token ('Authorization: Bearer ', sent by a backend whose token is empty) is a missing token: 401", async () => {
+		const { trigger, url } = await listen();
+		for (const authorization of ['Bearer ', 'Token', '  ']) {
+			const status = await new Promise<number>((resolve, reject) => {
+				const ws = new WebSocket(url, { headers: { Authorization: authorization } });
+				ws.once('unexpected-response', (_req, res) => {
+					resolve(res.statusCode ?? 0);
+					ws.terminate();
+				});
+				ws.once('open', () => reject(new Error('the connection was accepted')));
+				ws.once('error', () => undefined);
+			});
+			assert.equal(status, 401, JSON.stringify(authorization));
+		}
+		assert.equal(trigger.logs.filter((l) => /no access token sent \(HTTP 401\)/.test(l.message)).length, 3);
+		assert.equal(checkReverseAuth({ headers: { authorization: 'Bearer' }, url: '/' } as never, 'x'), 401);
 		await trigger.close();
 	});
 

@@ -29,14 +29,17 @@ export function secretsEqual(given: string, expected: string): boolean {
 /**
  * The token a reverse-WS client sent: `Authorization: Bearer <t>` (standard, NapCat, LLOneBot),
  * `Authorization: Token <t>` (go-cqhttp), any other `<scheme> <t>`, a bare header value, or the
- * `access_token` query parameter when there is no Authorization header.
+ * `access_token` query parameter when the Authorization header carries no token (absent, or a
+ * scheme alone).
  */
 export function tokenFromRequest(req: IncomingMessage): string | undefined {
 	const header = req.headers.authorization;
 	if (typeof header === 'string' && header.trim() !== '') {
 		const value = header.trim();
 		const space = value.indexOf(' ');
-		return space >= 0 ? value.slice(space + 1).trim() : value;
+		const token = space >= 0 ? value.slice(space + 1).trim() : /^(bearer|token|basic)$/i.test(value) ? '' : value;
+		// A scheme with no token after it ("Bearer ", what a backend with an empty token sends) is no token.
+		if (token !== '') return token;
 	}
 	try {
 		const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
