@@ -121,7 +121,7 @@ export class OneBotTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to drop and re-open a connection when nothing arrives for 2.5 × the backend's heartbeat interval (turn off for a backend whose heartbeat interval is wrong)",
+							"Whether to drop and re-open a connection when nothing arrives for 2.5 × the backend's heartbeat interval (turn off for a backend whose heartbeat interval is wrong; the Ping Interval check still drops a dead connection)",
 					},
 					{
 						displayName: 'Listen Address',

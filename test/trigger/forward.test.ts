@@ -201,6 +201,32 @@ describe('forward WebSocket', () => {
 		assertNoToken(trigger);
 		await trigger.close();
 	});
+
+	// In a message event twice (message and raw_message): a frame of 18 MiB, over the 16 MiB a frame may have by default.
+	const HUGE_TEXT = 'x'.repeat(9 * 1024 * 1024);
+	assert.ok(JSON.stringify(groupMessageEvent(SELF, 100, 200, HUGE_TEXT)).length > 16 * 1024 * 1024);
+
+	test('Max Event Size raised above 16 MiB: an 18 MiB event is emitted', async () => {
+		const bot = await fakeBot();
+		const trigger = await activate(bot, { options: { maxEventSizeKb: 20 * 1024 } });
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, HUGE_TEXT));
+		const [item] = await trigger.waitForEmits(1, 10_000);
+		assert.equal((item.text as string).length, HUGE_TEXT.length);
+		assert.equal(bot.connections(), 1, 'no reconnect');
+		await trigger.close();
+	});
+
+	test('a frame over 16 MiB at the default Max Event Size is not read: the connection is dropped and opened again', async () => {
+		const bot = await fakeBot();
+		const trigger = await activate(bot);
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, HUGE_TEXT));
+		await trigger.waitForLog(/lost \(Max payload size exceeded/, 'warn', 10_000);
+		await trigger.waitForLog(/Reconnected to/, 'info', 10_000);
+		bot.pushEvent(groupMessageEvent(SELF, 100, 200, 'after the big frame'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'after the big frame');
+		await trigger.close();
+	});
 });
 
 describe('forward WebSocket: connection life', () => {
@@ -301,6 +327,41 @@ describe('forward WebSocket: connection life', () => {
 		assert.ok(!trigger.logs.some((l) => /heartbeat missed/.test(l.message)));
 		await trigger.close();
 	});
+
+	// Docs (Options → Ping Interval): a connection with no frame and no pong for 2.5 × the ping
+	// interval is dropped, even without heartbeats; the Heartbeat Watchdog only concerns the
+	// heartbeat interval. A backend that accepted the upgrade and then went dead (no pong) must be
+	// reconnected with the Heartbeat Watchdog off, and when its heartbeat announces a longer interval.
+	for (const [name, options, heartbeat] of [
+		['with the Heartbeat Watchdog off', { heartbeatWatchdog: false, pingInterval: 0.1 }, undefined],
+		['after a heartbeat announcing 60 s', { pingInterval: 0.1 }, 60_000],
+	] as const) {
+		test(`${name}, a backend that answers no ping is dropped after 2.5 × the ping interval and reconnected`, async () => {
+			const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
+			await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+			let connections = 0;
+			wss.on('connection', (socket) => {
+				connections++;
+				socket.send(JSON.stringify({ post_type: 'meta_event', meta_event_type: 'lifecycle', sub_type: 'connect', self_id: SELF, time: 1 }));
+				// after the connection is established (a frame before that arrives before the watchdog is armed)
+				if (heartbeat) setTimeout(() => socket.readyState === socket.OPEN && socket.send(JSON.stringify(heartbeatEvent(SELF, heartbeat))), 30);
+			});
+			try {
+				const trigger = await activateTrigger({
+					node: fastNode(),
+					parameters: { options: { ...options } },
+					credentials: { wsUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, accessToken: TOKEN },
+				});
+				triggers.push(trigger);
+				await trigger.waitForLog(/for 250 ms \(heartbeat missed\); reconnecting/, 'warn');
+				await waitFor(() => connections >= 2, 3000, 'a reconnect');
+				await trigger.close();
+			} finally {
+				for (const c of wss.clients) c.terminate();
+				await new Promise<void>((resolve) => wss.close(() => resolve()));
+			}
+		});
+	}
 
 	test('regular heartbeats keep the connection', async () => {
 		const bot = await fakeBot();

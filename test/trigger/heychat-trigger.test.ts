@@ -363,6 +363,17 @@ describe('Heychat Trigger: events', () => {
 		await trigger.close();
 	});
 
+	test('Max Event Size raised above 16 MiB: a 17 MiB event is emitted, the connection stays up', async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, { options: { maxEventSizeKb: 20 * 1024 } });
+		const value = 'v'.repeat(17 * 1024 * 1024);
+		hey.pushEvent(hey.event('50', commandData('/big', [{ name: 'text', type: 3, value }])));
+		const [item] = await trigger.waitForEmits(1, 10_000);
+		assert.equal(((item.options as IDataObject).text as string).length, value.length);
+		assert.equal(hey.gatewayConnections.length, 1, 'no reconnect');
+		await trigger.close();
+	});
+
 	test('malformed frames are skipped with a warning and the connection stays up', async () => {
 		const hey = await fakeHeychat();
 		const trigger = await activate(hey, { events: ['*'], options: { maxEventSizeKb: 1 } });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, describe, test } from 'node:test';
 
+import WebSocket from 'ws';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { checkReverseAuth, ReverseServer, tokenFromRequest } from '../../nodes/OneBot/trigger/reverse';
@@ -97,6 +99,25 @@ describe('reverse WebSocket: handshake authentication', () => {
 		await trigger.close();
 	});
 
+	test("a scheme without a token ('Authorization: Bearer ', sent by a backend whose token is empty) is a missing token: 401", async () => {
+		const { trigger, url } = await listen();
+		for (const authorization of ['Bearer ', 'Token', '  ']) {
+			const status = await new Promise<number>((resolve, reject) => {
+				const ws = new WebSocket(url, { headers: { Authorization: authorization } });
+				ws.once('unexpected-response', (_req, res) => {
+					resolve(res.statusCode ?? 0);
+					ws.terminate();
+				});
+				ws.once('open', () => reject(new Error('the connection was accepted')));
+				ws.once('error', () => undefined);
+			});
+			assert.equal(status, 401, JSON.stringify(authorization));
+		}
+		assert.equal(trigger.logs.filter((l) => /no access token sent \(HTTP 401\)/.test(l.message)).length, 3);
+		assert.equal(checkReverseAuth({ headers: { authorization: 'Bearer' }, url: '/' } as never, 'x'), 401);
+		await trigger.close();
+	});
+
 	test('without a token in the credential every backend is accepted', async () => {
 		const fake = await bot;
 		const { trigger, url } = await listen({}, '');
@@ -181,6 +202,19 @@ describe('reverse WebSocket: several bots, filters, frames', () => {
 		const [item] = await trigger.waitForEmits(1);
 		assert.equal(item.text, 'fine');
 		assert.equal(trigger.logs.filter((l) => l.level === 'warn' && l.message.startsWith('Skipped a frame')).length, 4);
+		assert.ok(conn.isOpen);
+		await conn.close();
+		await trigger.close();
+	});
+
+	test('Max Event Size raised above 16 MiB: an 18 MiB event is emitted, the connection stays', async () => {
+		const fake = await bot;
+		const { trigger, url } = await listen({ options: { listenAddress: '127.0.0.1', maxEventSizeKb: 20 * 1024 } });
+		const conn = await fake.connectReverse(url, { token: TOKEN });
+		const text = 'z'.repeat(9 * 1024 * 1024); // twice in the event (message, raw_message): an 18 MiB frame
+		conn.pushEvent(privateMessageEvent(10001, 5, text));
+		const [item] = await trigger.waitForEmits(1, 10_000);
+		assert.equal((item.text as string).length, text.length);
 		assert.ok(conn.isOpen);
 		await conn.close();
 		await trigger.close();
@@ -336,6 +370,30 @@ describe('reverse WebSocket: life', () => {
 			}),
 			/would listen on \[::\]:8095, reachable from other machines/,
 		);
+	});
+
+	test('an IPv6 listen address written in brackets ([::1], as in a URL) listens on that address', async (t) => {
+		const probe = createServer();
+		const ipv6 = await new Promise<boolean>((resolve) => {
+			probe.once('error', () => resolve(false));
+			probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+		});
+		if (!ipv6) return t.skip('no IPv6 loopback on this machine');
+		const fake = await bot;
+		const port = await freePort();
+		const trigger = await activateTrigger({
+			node: node(),
+			parameters: { connection: 'reverse', port, options: { listenAddress: '[::1]' } },
+			credentials: { wsUrl: '', accessToken: '' },
+		});
+		triggers.push(trigger);
+		await trigger.waitForLog(new RegExp(`Waiting for OneBot backends at ws://\\[::1\\]:${port}/onebot/v11/ws`), 'info');
+		const conn = await fake.connectReverse(`ws://[::1]:${port}${PATH}`, {});
+		conn.pushEvent(privateMessageEvent(10001, 5, 'over IPv6'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'over IPv6');
+		await conn.close();
+		await trigger.close();
 	});
 
 	test('manual mode: waits for the first passing event from a backend, emits it, closes the server', async () => {

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import {
 	AbortedError,
 	FrameGuard,
+	frameReadLimit,
 	frameBytes,
 	frameText,
 	ManagedConnection,
@@ -19,7 +20,7 @@ import { checkHeychatFrame, type HeychatFrame } from './events';
 
 /** Heychat's recommended heartbeat: a `PING` text frame every 30 s, answered by `PONG`. */
 export const DEFAULT_PING_INTERVAL_MS = 30_000;
-/** Largest frame `ws` accepts; bigger ones end the connection (smaller ones over the event limit are skipped). */
+/** Largest frame read unless Max Event Size is higher; bigger ones end the connection (smaller ones over the event limit are skipped). */
 export const MAX_GATEWAY_FRAME_BYTES = 16 * 1024 * 1024;
 
 export type GatewayErrorKind = 'auth' | 'network' | 'timeout' | 'protocol';
@@ -120,6 +121,8 @@ export interface GatewaySocketOptions {
 	 * answer (or any frame) arrives, or after this wait. A close before that fails the connection.
 	 */
 	settleMs: number;
+	/** Largest frame read (default MAX_GATEWAY_FRAME_BYTES); a bigger one ends the connection unread. */
+	maxPayload?: number;
 }
 
 /**
@@ -132,7 +135,7 @@ export async function openGatewaySocket(connectUrl: string, options: GatewaySock
 	const socket = new WebSocket(connectUrl, {
 		headers: { token },
 		handshakeTimeout: options.timeoutMs,
-		maxPayload: MAX_GATEWAY_FRAME_BYTES,
+		maxPayload: options.maxPayload ?? MAX_GATEWAY_FRAME_BYTES,
 		// A text frame that is not valid UTF-8 is decoded with U+FFFD in place of the bad bytes instead of
 		// closing the connection (1007): one bad byte from a backend must not cost the frames after it.
 		skipUTF8Validation: true,
@@ -251,6 +254,7 @@ export class GatewayListener {
 					timeoutMs: options.connectTimeoutMs,
 					signal,
 					settleMs: options.settleMs ?? 1_000,
+					maxPayload: frameReadLimit(options.maxEventBytes, MAX_GATEWAY_FRAME_BYTES),
 					onActivity: () => this.connection.feed(),
 					onFrame: (data) => this.onFrame(data, generation),
 				});

@@ -4,6 +4,7 @@ import {
 	AbortedError,
 	FrameGuard,
 	frameBytes,
+	frameReadLimit,
 	frameText,
 	ManagedConnection,
 	openLink,
@@ -33,6 +34,8 @@ export interface EventSocketOptions {
 	 * otherwise, so this wait only delays activation against a backend that sends nothing.
 	 */
 	settleMs: number;
+	/** Largest frame read (default MAX_FRAME_BYTES); a bigger one ends the connection unread. */
+	maxPayload?: number;
 }
 
 /**
@@ -75,7 +78,7 @@ export async function openEventSocket(
 	const socket = new WebSocket(withQuery(url, auth.query), {
 		headers: auth.headers,
 		handshakeTimeout: options.timeoutMs,
-		maxPayload: MAX_FRAME_BYTES,
+		maxPayload: options.maxPayload ?? MAX_FRAME_BYTES,
 		// A text frame that is not valid UTF-8 is decoded with U+FFFD in place of the bad bytes instead of
 		// closing the connection (1007): one bad byte from a backend must not cost the frames after it.
 		skipUTF8Validation: true,
@@ -120,7 +123,11 @@ export interface ForwardListenerOptions {
 	pingIntervalMs: number;
 	/** See EventSocketOptions.settleMs (default 1 s). */
 	settleMs?: number;
-	/** Reconnect when nothing arrives for 2.5 × the heartbeat (or ping) interval (default true). */
+	/**
+	 * Reconnect when nothing arrives for 2.5 × the heartbeat interval (default true). Independent of
+	 * it, with pings on a connection that sends nothing and answers no ping for 2.5 × the ping
+	 * interval is reconnected.
+	 */
 	watchdog?: boolean;
 	tuning?: Partial<ConnectionTuning>;
 	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
@@ -161,13 +168,16 @@ export class ForwardListener {
 			source: this.url,
 			logger: options.logger,
 			tuning: options.tuning,
-			idleIntervalMs: options.watchdog === false ? 0 : options.pingIntervalMs,
+			// Pings and pongs keep the watchdog armed from the start whatever the heartbeat setting (as on
+			// the reverse server): turning the Heartbeat Watchdog off must not leave a dead connection open.
+			idleIntervalMs: options.pingIntervalMs,
 			open: async (signal) =>
 				await openEventSocket(credentials, credentials.wsUrl, {
 					timeoutMs: options.connectTimeoutMs,
 					signal,
 					pingIntervalMs: options.pingIntervalMs,
 					settleMs: options.settleMs ?? 1_000,
+					maxPayload: frameReadLimit(options.maxEventBytes, MAX_FRAME_BYTES),
 					onActivity: () => this.connection.feed(),
 					onFrame: (data) => this.onFrame(data),
 				}),
@@ -211,7 +221,11 @@ export class ForwardListener {
 		if (!event) return;
 		if (this.options.watchdog !== false && event.post_type === 'meta_event' && event.meta_event_type === 'heartbeat') {
 			const interval = Number(event.interval);
-			if (Number.isFinite(interval) && interval > 0) this.connection.heartbeat(interval);
+			if (Number.isFinite(interval) && interval > 0) {
+				// A heartbeat interval longer than the ping interval does not stretch the ping timeout.
+				const ping = this.options.pingIntervalMs;
+				this.connection.heartbeat(ping > 0 ? Math.min(ping, interval) : interval);
+			}
 		}
 		this.options.onEvent(event);
 	}

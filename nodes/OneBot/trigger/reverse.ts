@@ -8,15 +8,16 @@ import {
 	AbortedError,
 	DEFAULT_WATCHDOG_FACTOR,
 	FrameGuard,
+	frameReadLimit,
 	Watchdog,
 	withCap,
 	type ConnectionLogger,
 	type RawFrame,
 } from '../../shared/connection';
 import { redact } from '../../shared/redact';
-import { MAX_FRAME_BYTES } from '../transport/websocket';
 import type { OneBotEvent } from './derive';
 import { checkOneBotFrame } from './filters';
+import { MAX_FRAME_BYTES } from '../transport/websocket';
 
 /** Compares two secrets in constant time (hashing first, so lengths leak nothing either). */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -28,14 +29,17 @@ export function secretsEqual(given: string, expected: string): boolean {
 /**
  * The token a reverse-WS client sent: `Authorization: Bearer <t>` (standard, NapCat, LLOneBot),
  * `Authorization: Token <t>` (go-cqhttp), any other `<scheme> <t>`, a bare header value, or the
- * `access_token` query parameter when there is no Authorization header.
+ * `access_token` query parameter when the Authorization header carries no token (absent, or a
+ * scheme alone).
  */
 export function tokenFromRequest(req: IncomingMessage): string | undefined {
 	const header = req.headers.authorization;
 	if (typeof header === 'string' && header.trim() !== '') {
 		const value = header.trim();
 		const space = value.indexOf(' ');
-		return space >= 0 ? value.slice(space + 1).trim() : value;
+		const token = space >= 0 ? value.slice(space + 1).trim() : /^(bearer|token|basic)$/i.test(value) ? '' : value;
+		// A scheme with no token after it ("Bearer ", what a backend with an empty token sends) is no token.
+		if (token !== '') return token;
 	}
 	try {
 		const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token');
@@ -174,7 +178,7 @@ export class ReverseServer {
 		this.path = normalizePath(options.path);
 		// skipUTF8Validation: a text frame that is not valid UTF-8 is decoded with U+FFFD in place of the
 		// bad bytes instead of closing the connection (1007), as on the client sockets.
-		this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: frameReadLimit(options.maxEventBytes, MAX_FRAME_BYTES), skipUTF8Validation: true });
 		this.guard = new FrameGuard<OneBotEvent>({
 			maxBytes: options.maxEventBytes,
 			check: checkOneBotFrame,

@@ -76,7 +76,8 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 			if (!Number.isInteger(port) || port < 1 || port > 65535) {
 				throw new NodeOperationError(node, `"Port" must be an integer between 1 and 65535, got ${String(port)}`);
 			}
-			const host = String(options.listenAddress ?? DEFAULT_LISTEN_ADDRESS).trim() || DEFAULT_LISTEN_ADDRESS;
+			// An IPv6 address may be written as in a URL ([::1]); the socket wants it bare.
+			const host = String(options.listenAddress ?? DEFAULT_LISTEN_ADDRESS).trim().replace(/^\[(.*)\]$/, '$1').trim() || DEFAULT_LISTEN_ADDRESS;
 			if (!credentials.accessToken && !isLoopbackAddress(host) && options.allowNoToken !== true) {
 				throw new NodeOperationError(
 					node,

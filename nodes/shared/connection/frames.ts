@@ -15,6 +15,15 @@ export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
 /** Default bound for one event frame (a message event with a long forward list still fits). */
 export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The largest frame a trigger's socket reads: `floorBytes` (16 MiB), or Max Event Size when that is
+ * set higher, so the option means what it says. A bigger frame is not read: the socket ends the
+ * connection, which is opened again (a smaller one over Max Event Size is skipped with a warning).
+ */
+export function frameReadLimit(maxEventBytes: number, floorBytes: number): number {
+	return Math.max(floorBytes, maxEventBytes);
+}
+
 export type FrameCheck<T> =
 	/** The frame is what we want. */
 	| { kind: 'accept'; value: T }
