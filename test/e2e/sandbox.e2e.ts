@@ -97,10 +97,20 @@ async function startNpmRunN8n(extraEnv: Record<string, string>, args: string[] =
 	return (performance.now() - startedAt) / 1000;
 }
 
-/** n8n has activated every "(sandbox)" workflow and start.sh said so. */
+/** Triggers of the "(sandbox)" workflows that connect to the sandbox: keyword auto-reply and the bridge (OneBot), the bridge and /roll (Heychat). */
+const SANDBOX_LISTENERS = { OneBot: 2, Heychat: 2 };
+
+/**
+ * n8n has activated every "(sandbox)" workflow and start.sh said so. n8n 2.8 logs each activation
+ * ("Activated workflow … (ID: …)"); n8n 2.41 does not at its default log level, and there every
+ * trigger of those workflows saying it is connected ("Listening for … events") shows it.
+ */
 function sandboxWorkflowsActive(out: string): boolean {
-	const all = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(out));
-	return all && /Ready: open the chat sandbox at/.test(out);
+	const activated = Object.keys(SANDBOX_WORKFLOWS).every((id) => new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(out));
+	const listening = Object.entries(SANDBOX_LISTENERS).every(
+		([platform, count]) => (out.match(new RegExp(`Listening for ${platform} events at`, 'g')) ?? []).length >= count,
+	);
+	return (activated || listening) && /Ready: open the chat sandbox at/.test(out);
 }
 
 /** SIGTERM to start.sh's process (what npm passes on for Ctrl+C); resolves with its exit status. */
@@ -291,7 +301,7 @@ describe('npm run n8n with the chat sandbox: the examples answer in the page', {
 	it('npm run n8n -- --no-sandbox: no sandbox, the (sandbox) workflows unpublished until it runs again', async () => {
 		await startNpmRunN8n({}, ['--no-sandbox'], (out) => /Editor is now accessible via/.test(out));
 		assert.match(output, /No chat sandbox/);
-		assert.doesNotMatch(output, /Chat sandbox:|Activated workflow|Could not connect/);
+		assert.doesNotMatch(output, /Chat sandbox:|Activated workflow|Listening for|Could not connect/);
 		const unpublished = /without the sandbox: unpublished (.*) \(published again/.exec(output)?.[1] ?? '';
 		assert.deepEqual(unpublished.split(', ').sort(), Object.keys(SANDBOX_WORKFLOWS).sort(), output.slice(-3000));
 		for (const port of [sandboxPort, sandboxPort + 1, sandboxPort + 2]) assert.equal(await portOpen(port), false, `port ${port} listens`);
