@@ -111,9 +111,9 @@ export class OneBotTrigger implements INodeType {
 							'Whether the reverse WebSocket may listen on an address others can reach (e.g. 0.0.0.0) while the credential has no Access Token. Anyone reaching the port can then connect and inject events: only for a network where every host is trusted.',
 						displayOptions: { show: { '/connection': ['reverse'] } },
 					},
-					connectTimeoutOption('Forward WebSocket: how long one connection attempt may take', {
-						displayOptions: { show: { '/connection': ['forward'] } },
-					}),
+					connectTimeoutOption(
+						'Forward WebSocket: how long one connection attempt may take. Reverse WebSocket: how long a new connection may take to complete its WebSocket handshake before it is closed.',
+					),
 					...sharedOptionProperties,
 					{
 						displayName: 'Heartbeat Watchdog',

@@ -143,6 +143,8 @@ export interface GatewayConnection {
 	headers: IncomingHttpHeaders;
 	/** Text frames the client sent (PING included). */
 	received: string[];
+	/** WebSocket ping frames the client sent. */
+	webSocketPings: number;
 	/** When it opened: `performance.now()` of this process, for spacing and order, not a date. */
 	at: number;
 	/** Set when the connection closed (by either side), `at` as above. */
@@ -368,6 +370,8 @@ export class FakeHeychat {
 	token: string;
 	/** Whether a text `PING` on the gateway gets an answer (set false to test a client's watchdog). */
 	answerPing = true;
+	/** Whether a WebSocket ping on the gateway gets its pong (set false, with answerPing, for a dead connection). */
+	answerWebSocketPing = true;
 	/** The gateway's answer to `PING` (the real server may append a suffix, e.g. `PONG, tag: []`). */
 	pongText = 'PONG';
 	/** Called for every accepted gateway connection, right after it opened (e.g. to close it at once). */
@@ -633,7 +637,7 @@ export class FakeHeychat {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		this.wss = new WebSocketServer({ noServer: true });
+		this.wss = new WebSocketServer({ noServer: true, autoPong: false });
 		this.server.on('upgrade', (req, socket, head) => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			const token = (req.headers.token as string | undefined) ?? url.searchParams.get('token') ?? '';
@@ -648,6 +652,7 @@ export class FakeHeychat {
 					query: firstValues(url.searchParams),
 					headers: req.headers,
 					received: [],
+					webSocketPings: 0,
 					at: performance.now(),
 				};
 				this.gatewayConnections.push(connection);
@@ -655,6 +660,10 @@ export class FakeHeychat {
 					const text = isBinary ? '' : data.toString();
 					connection.received.push(text);
 					if (text.toUpperCase() === 'PING' && this.answerPing) ws.send(this.pongText);
+				});
+				ws.on('ping', (data) => {
+					connection.webSocketPings++;
+					if (this.answerWebSocketPing) ws.pong(data);
 				});
 				ws.on('close', (code) => {
 					connection.closed = { code, at: performance.now() };

@@ -453,8 +453,43 @@ describe('Heychat Trigger: heartbeat and connection life', () => {
 		await delay(200);
 		assert.equal(hey.gatewayConnections.length, 2);
 		assert.equal(hey.openGatewayConnections().length, 1);
+		assert.ok(hey.gatewayConnections[1].webSocketPings >= 3, 'its WebSocket pongs keep it');
 		assert.ok(!off.logs.some((l) => /heartbeat missed/.test(l.message)));
 		await off.close();
+	});
+
+	test('with the watchdog off, a dead connection (no frame, no pong to the WebSocket pings) is still dropped and reopened', async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, { options: { heartbeatWatchdog: false } }, { pingIntervalMs: 40, settleMs: 20 });
+		const first = await hey.waitForGateway();
+		// The gateway goes dead: it answers neither PING texts nor WebSocket pings, and sends nothing.
+		hey.answerPing = false;
+		hey.answerWebSocketPing = false;
+		const started = performance.now();
+		const closed = await hey.waitForGatewayClose(first, 2000);
+		hey.answerPing = true;
+		hey.answerWebSocketPing = true;
+		// the last pong came at most one interval before `started`: 2.5 × 40 ms - 40 ms
+		assert.ok(closed.at - started >= 55, `dropped after ${closed.at - started} ms`);
+		assert.ok(first.webSocketPings >= 1, 'dropped after WebSocket pings went unanswered');
+		await trigger.waitForLog(/for 100 ms \(heartbeat missed\); reconnecting/, 'warn');
+		await hey.waitForGateway(2, 2000);
+		await waitFor(() => hey.openGatewayConnections().length === 1, 2000, 'the new connection');
+		hey.pushEvent(hey.event('50', commandData('/after-dead-link')));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.command, '/after-dead-link');
+		assert.equal(trigger.errors.length, 0, 'a dead-link reconnect is not an emitError');
+		assertNoToken(trigger);
+		await trigger.close();
+	});
+
+	test('with the watchdog on, no WebSocket pings are sent: PING/PONG is the check', async () => {
+		const hey = await fakeHeychat();
+		const trigger = await activate(hey, {}, { pingIntervalMs: 20, settleMs: 20 });
+		const connection = await hey.waitForGateway();
+		await waitFor(() => connection.received.filter((f) => f === 'PING').length >= 4, 2000, '4 PINGs');
+		assert.equal(connection.webSocketPings, 0);
+		await trigger.close();
 	});
 
 	test('reconnects after the gateway is stopped and restarted on the same port; events after the restart arrive', async () => {

@@ -1,6 +1,6 @@
 // OneBot Trigger, reverse WebSocket mode: the fake backend connects to the trigger's server.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 
 import WebSocket from 'ws';
@@ -17,7 +17,7 @@ import {
 	ReverseConnectError,
 	type ReverseConnection,
 } from '../fakes/onebot';
-import { activateTrigger, activeHandles, delay, leakedHandles, runManualTrigger, type ActiveTrigger } from './context';
+import { activateTrigger, activeHandles, delay, leakedHandles, runManualTrigger, waitFor, type ActiveTrigger } from './context';
 import { OneBotTrigger } from './nodes';
 import { freePort } from '../support/freePort';
 
@@ -139,6 +139,114 @@ describe('reverse WebSocket: handshake authentication', () => {
 		assert.equal(checkReverseAuth(req({ authorization: 'Bearer y' }), 'x'), 403);
 		assert.equal(checkReverseAuth(req({ authorization: 'Bearer x' }), 'x'), null);
 		assert.equal(checkReverseAuth(req({}), ''), null);
+	});
+});
+
+/** A raw TCP client of the reverse server, with whether (and when) the server closed it. */
+async function rawSocket(port: number, send?: string): Promise<{ socket: Socket; closed: () => boolean; closedAt: Promise<number> }> {
+	const socket = connect(port, '127.0.0.1');
+	socket.on('error', () => undefined);
+	socket.on('data', () => undefined);
+	let isClosed = false;
+	const closedAt = new Promise<number>((resolve) =>
+		socket.once('close', () => {
+			isClosed = true;
+			resolve(performance.now());
+		}),
+	);
+	await new Promise<void>((resolve, reject) => {
+		socket.once('connect', resolve);
+		socket.once('error', reject);
+	});
+	if (send !== undefined) socket.write(send);
+	return { socket, closed: () => isClosed, closedAt };
+}
+
+/** Resolves with the close time, or rejects once `ms` pass without the close (the assertion, not a sleep). */
+async function closedWithin(closedAt: Promise<number>, ms: number, what: string): Promise<number> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			closedAt,
+			new Promise<number>((_resolve, reject) => {
+				timer = setTimeout(() => reject(new Error(`${what} was still open after ${ms} ms`)), ms);
+			}),
+		]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+describe('reverse WebSocket: connections that never complete the handshake', () => {
+	test('a socket that sends nothing, or half a request, is closed after the Connect Timeout (not Node\'s 60 s); backends still connect', async () => {
+		const fake = await bot;
+		const { trigger, url, port } = await listen({ options: { listenAddress: '127.0.0.1', connectTimeout: 1 } });
+		const started = performance.now();
+		const silent = await rawSocket(port);
+		const half = await rawSocket(port, `GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n`);
+		const backend = await fake.connectReverse(url, { token: TOKEN });
+		// Closed by the 1 s handshake limit: well before Node's 60 s headers timeout, and not at once.
+		for (const [what, s] of [['the silent socket', silent], ['the half request', half]] as const) {
+			const at = await closedWithin(s.closedAt, 5_000, what);
+			assert.ok(at - started >= 900, `${what} was closed after ${Math.round(at - started)} ms, before the 1 s limit`);
+		}
+		// The upgraded backend is not subject to the handshake limit.
+		backend.pushEvent(privateMessageEvent(10001, 5, 'still here'));
+		const [item] = await trigger.waitForEmits(1);
+		assert.equal(item.text, 'still here');
+		await backend.close();
+		await trigger.close();
+	});
+
+	test('sockets past the pending-handshake bound (2 × Max Connections, at least 8) are destroyed at once; pending ones take no backend place', async () => {
+		const fake = await bot;
+		const port = await freePort();
+		const warnings: string[] = [];
+		const quiet = () => undefined;
+		const events: string[] = [];
+		const server = new ReverseServer({
+			port,
+			host: '127.0.0.1',
+			path: PATH,
+			accessToken: TOKEN,
+			logger: { debug: quiet, info: quiet, warn: (m) => warnings.push(m), error: quiet },
+			maxEventBytes: 1024 * 1024,
+			maxConnections: 2,
+			handshakeTimeoutMs: 60_000,
+			onEvent: (event) => events.push(String(event.raw_message)),
+			onFatal: quiet,
+		});
+		await server.start();
+		try {
+			const url = `ws://127.0.0.1:${port}${PATH}`;
+			const early = await fake.connectReverse(url, { token: TOKEN, selfId: 1 });
+			const pending = [];
+			for (let i = 0; i < 8; i++) pending.push(await rawSocket(port, i % 2 ? 'GET / HTTP/1.1\r\n' : undefined));
+			// The server accepts connections in the order they were made: the 8 first, then these two.
+			const extra = [await rawSocket(port), await rawSocket(port)];
+			for (const s of extra) await closedWithin(s.closedAt, 3_000, 'a socket past the bound');
+			assert.equal(server.pendingHandshakes, 8);
+			assert.equal(server.refusedHandshakes, 2);
+			assert.ok(pending.every((s) => !s.closed()), 'the pending sockets under the bound are left to their timeout');
+			assert.equal(warnings.filter((w) => /have not completed their WebSocket handshake/.test(w)).length, 1, 'one warning per flood');
+			// The backend connected before the flood still delivers events.
+			early.pushEvent(privateMessageEvent(1, 5, 'during the flood'));
+			await waitFor(() => events.includes('during the flood'), 3000, 'the event');
+			// One pending socket goes away: its place is free, and a backend takes it although 7 are still
+			// pending and Max Connections is 2 (pending sockets are not backends).
+			pending[0].socket.destroy();
+			await waitFor(() => server.pendingHandshakes === 7, 3000, '7 pending handshakes');
+			const late = await fake.connectReverse(url, { token: TOKEN, selfId: 2 });
+			assert.equal(server.pendingHandshakes, 7, 'the upgraded backend left the pending set');
+			assert.deepEqual(server.clients.map((c) => c.selfId).sort(), ['1', '2']);
+			late.pushEvent(privateMessageEvent(2, 5, 'late backend'));
+			await waitFor(() => events.includes('late backend'), 3000, 'the late event');
+			await early.close();
+			await late.close();
+		} finally {
+			await server.close();
+		}
+		assert.equal(server.pendingHandshakes, 0, 'close destroys the pending sockets and their timers');
 	});
 });
 

@@ -123,6 +123,8 @@ export interface GatewaySocketOptions {
 	settleMs: number;
 	/** Largest frame read (default MAX_GATEWAY_FRAME_BYTES); a bigger one ends the connection unread. */
 	maxPayload?: number;
+	/** Sends a WebSocket ping this often (0 / undefined: never); the pong counts as activity. */
+	pingIntervalMs?: number;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function openGatewaySocket(connectUrl: string, options: GatewaySock
 		signal: options.signal,
 		onFrame: options.onFrame,
 		onActivity: options.onActivity,
+		pingIntervalMs: options.pingIntervalMs,
 		settleMs: options.settleMs,
 		onOpen: (link) => link.send('PING'),
 		failures: {
@@ -196,7 +199,12 @@ export interface GatewayListenerOptions {
 	pingIntervalMs?: number;
 	/** See GatewaySocketOptions.settleMs (default 1 s). */
 	settleMs?: number;
-	/** Reconnect when nothing (no PONG, no event) arrives for 2.5 × the ping interval (default true). */
+	/**
+	 * true (default): reconnect when no frame (PONG, event) arrives for 2.5 × the ping interval.
+	 * false: the same, but a WebSocket pong also counts (WebSocket pings are sent every interval), so a
+	 * gateway that stops answering `PING` stays connected while its socket is alive, and a dead one is
+	 * still dropped.
+	 */
 	watchdog?: boolean;
 	tuning?: Partial<ConnectionTuning>;
 	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
@@ -208,7 +216,9 @@ export interface GatewayListenerOptions {
 
 /**
  * Keeps one gateway connection alive: `PING` every 30 s, `PONG` (and every frame) feeds the
- * watchdog, drops are reconnected with backoff, a refused token on a reconnect is fatal. Every
+ * watchdog; with the Heartbeat Watchdog off, WebSocket pings are sent too and their pongs feed it,
+ * so a dead connection is dropped either way. Drops are reconnected with backoff, a refused token
+ * on a reconnect is fatal. Every
  * event frame goes through the FrameGuard (size bound, lossless JSON, envelope check).
  */
 export class GatewayListener {
@@ -244,7 +254,9 @@ export class GatewayListener {
 			source: this.url,
 			logger: options.logger,
 			tuning: options.tuning,
-			idleIntervalMs: options.watchdog === false ? 0 : this.pingIntervalMs,
+			// Armed whatever the watchdog setting: turned off, the WebSocket pings below keep a live but
+			// quiet gateway connected, and a dead one (no frame, no pong) is still dropped and reopened.
+			idleIntervalMs: this.pingIntervalMs,
 			open: async (signal) => {
 				// Sequences restart with each connection: number the attempt, and tag its frames with it.
 				const generation = ++this.generation;
@@ -255,6 +267,7 @@ export class GatewayListener {
 					signal,
 					settleMs: options.settleMs ?? 1_000,
 					maxPayload: frameReadLimit(options.maxEventBytes, MAX_GATEWAY_FRAME_BYTES),
+					pingIntervalMs: options.watchdog === false ? this.pingIntervalMs : 0,
 					onActivity: () => this.connection.feed(),
 					onFrame: (data) => this.onFrame(data, generation),
 				});

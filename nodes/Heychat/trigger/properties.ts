@@ -101,7 +101,7 @@ export const heychatTriggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to drop and re-open the connection when nothing (no PONG, no event) arrives for 2.5 × the 30-second PING interval',
+					'Whether to drop and re-open the connection when nothing (no PONG, no event) arrives for 2.5 × the 30-second PING interval. Turned off, a WebSocket ping is sent every 30 seconds and its pong counts too, so a dead connection is still dropped.',
 			},
 			maxEventSizeOption,
 		],

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import WebSocket, { WebSocketServer } from 'ws';
@@ -63,6 +64,17 @@ export const DEFAULT_MAX_REVERSE_CONNECTIONS = 16;
 /** Default WebSocket ping interval of the reverse server (ms); 2.5× this without a sign of life drops a connection. */
 export const DEFAULT_REVERSE_PING_MS = 30_000;
 
+/** Default time (ms) a connection has to complete its WebSocket handshake (the Connect Timeout default). */
+export const DEFAULT_REVERSE_HANDSHAKE_MS = 10_000;
+
+/** At least this many connections may be in their handshake at once, whatever Max Connections is. */
+export const MIN_PENDING_HANDSHAKES = 8;
+
+/** How many connections may be in their handshake at once: 2 × Max Connections, at least 8. */
+export function maxPendingHandshakes(maxConnections: number): number {
+	return Math.max(MIN_PENDING_HANDSHAKES, 2 * maxConnections);
+}
+
 /** WebSocket close code "Try Again Later": the server is at its connection limit. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -116,6 +128,16 @@ export interface ReverseServerOptions {
 	pingIntervalMs?: number;
 	/** Connections past this many are closed with 1013 (default 16). */
 	maxConnections?: number;
+	/**
+	 * A TCP connection that has not completed its WebSocket upgrade this long after it opened (ms,
+	 * default 10 s) is destroyed: a client that sends nothing or half a request holds no socket.
+	 */
+	handshakeTimeoutMs?: number;
+	/**
+	 * Connections still in their handshake past this many are destroyed as they arrive (default
+	 * maxPendingHandshakes(maxConnections)).
+	 */
+	maxPendingHandshakes?: number;
 	watchdogFactor?: number;
 	closeTimeoutMs?: number;
 	/** True for a frame whose event would not be emitted: dropped before it is parsed (prefilter.ts). */
@@ -149,7 +171,9 @@ function refuse(socket: Duplex, status: number): void {
  * with 401, a wrong one with 403, another path with 404, all before the upgrade. Several bots may
  * be connected at once, up to a limit (past it: close code 1013). Every connection is pinged, and
  * its watchdog runs from the start: one that sends nothing and answers no ping for 2.5 × the ping
- * (or heartbeat) interval is dropped, and the backend reconnects by itself.
+ * (or heartbeat) interval is dropped, and the backend reconnects by itself. Before that, a TCP
+ * connection has the handshake timeout (Connect Timeout, 10 s) to complete its upgrade, and at most
+ * 2 × Max Connections (at least 8) may be in their handshake at once; others are destroyed.
  */
 export class ReverseServer {
 	private server: Server | undefined;
@@ -171,6 +195,18 @@ export class ReverseServer {
 
 	/** Connections closed with 1013 because the limit was reached (for diagnostics and tests). */
 	refused = 0;
+
+	/** TCP connections not yet upgraded to a WebSocket, each with the timer that ends it. */
+	private readonly handshaking = new Map<Socket, NodeJS.Timeout>();
+
+	/** Whether the pending-handshake bound was reported since it was last below the bound. */
+	private handshakeFloodLogged = false;
+
+	/** TCP connections destroyed because too many were in their handshake (for diagnostics and tests). */
+	refusedHandshakes = 0;
+
+	/** TCP connections destroyed because their handshake took too long (for diagnostics and tests). */
+	timedOutHandshakes = 0;
 
 	readonly guard: FrameGuard<OneBotEvent>;
 
@@ -199,6 +235,11 @@ export class ReverseServer {
 		return address && typeof address === 'object' ? address.port : this.options.port;
 	}
 
+	/** TCP connections open now that have not completed their WebSocket upgrade. */
+	get pendingHandshakes(): number {
+		return this.handshaking.size;
+	}
+
 	/** The backends connected now. */
 	get clients(): ReverseClient[] {
 		return [...this.connections].map((c) => c.client);
@@ -213,6 +254,7 @@ export class ReverseServer {
 			res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
 			res.end('This endpoint accepts OneBot reverse WebSocket connections only');
 		});
+		server.on('connection', (socket: Socket) => this.onSocket(socket));
 		server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
 		server.on('clientError', (_error, socket) => socket.destroy());
 		await new Promise<void>((resolve, reject) => {
@@ -263,6 +305,60 @@ export class ReverseServer {
 		return Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_MAX_REVERSE_CONNECTIONS;
 	}
 
+	private get handshakeTimeoutMs(): number {
+		const ms = this.options.handshakeTimeoutMs ?? DEFAULT_REVERSE_HANDSHAKE_MS;
+		return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_REVERSE_HANDSHAKE_MS;
+	}
+
+	private get maxPendingHandshakes(): number {
+		const n = this.options.maxPendingHandshakes;
+		return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.floor(n) : maxPendingHandshakes(this.maxConnections);
+	}
+
+	/**
+	 * A new TCP connection: it has `handshakeTimeoutMs` to complete its WebSocket upgrade, and only
+	 * `maxPendingHandshakes` may be in that state at once (past it, it is destroyed at once). Until
+	 * then it is not a backend, so it does not count against Max Connections; this bound keeps a
+	 * client that opens sockets and sends nothing (or half a request) from holding many of them.
+	 */
+	private onSocket(socket: Socket): void {
+		socket.on('error', () => socket.destroy());
+		const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+		if (this.closing) {
+			socket.destroy();
+			return;
+		}
+		if (this.handshaking.size >= this.maxPendingHandshakes) {
+			this.refusedHandshakes++;
+			if (!this.handshakeFloodLogged) {
+				this.handshakeFloodLogged = true;
+				this.options.logger.warn(
+					`Refusing connections to ${this.address}: ${this.maxPendingHandshakes} connections have not completed their WebSocket handshake (the limit; last refused: ${remote})`,
+				);
+			}
+			socket.destroy();
+			return;
+		}
+		const ms = this.handshakeTimeoutMs;
+		const timer = setTimeout(() => {
+			this.handshakeDone(socket);
+			this.timedOutHandshakes++;
+			this.options.logger.debug(`Closed a connection from ${remote} to ${this.address}: no WebSocket handshake within ${ms} ms`);
+			socket.destroy();
+		}, ms);
+		this.handshaking.set(socket, timer);
+		socket.once('close', () => this.handshakeDone(socket));
+	}
+
+	/** The socket left its handshake (upgraded, closed, or timed out): its timer and place are freed. */
+	private handshakeDone(socket: Duplex): void {
+		const timer = this.handshaking.get(socket as Socket);
+		if (timer === undefined) return;
+		clearTimeout(timer);
+		this.handshaking.delete(socket as Socket);
+		if (this.handshaking.size < this.maxPendingHandshakes) this.handshakeFloodLogged = false;
+	}
+
 	/** Closes every connection and the server; resolves within the close cap. */
 	async close(): Promise<void> {
 		this.closed ??= this.doClose();
@@ -275,6 +371,11 @@ export class ReverseServer {
 		this.pingTimer = undefined;
 		const server = this.server;
 		this.server = undefined;
+		for (const [socket, timer] of this.handshaking) {
+			clearTimeout(timer);
+			socket.destroy();
+		}
+		this.handshaking.clear();
 		const sockets = [...this.connections].map(
 			(c) =>
 				new Promise<void>((resolve) => {
@@ -337,6 +438,7 @@ export class ReverseServer {
 				`Refused a OneBot backend from ${remote}: ${this.maxConnections} connections are open, the limit (close code ${CLOSE_TRY_AGAIN_LATER})`,
 			);
 			this.wss.handleUpgrade(req, socket, head, (ws) => {
+				this.handshakeDone(socket);
 				ws.on('error', () => undefined);
 				ws.close(CLOSE_TRY_AGAIN_LATER, 'Too many connections');
 				const timer = setTimeout(() => ws.terminate(), 1_000);
@@ -357,6 +459,7 @@ export class ReverseServer {
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
 			socket.off('close', release);
 			release();
+			this.handshakeDone(socket);
 			this.onConnection(ws, client);
 		});
 	}

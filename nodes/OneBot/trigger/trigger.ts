@@ -112,6 +112,8 @@ export function createOneBotTrigger(tuning: OneBotTriggerTuning = {}) {
 						watchdog,
 						pingIntervalMs: readPingIntervalMs(options, DEFAULT_REVERSE_PING_MS),
 						maxConnections,
+						// A connection that has not upgraded within the Connect Timeout is closed (10 s by default).
+						handshakeTimeoutMs: readConnectTimeoutMs(options),
 						watchdogFactor: tuning.connection?.watchdogFactor,
 						closeTimeoutMs: tuning.connection?.closeTimeoutMs,
 						prefilter: drops,
