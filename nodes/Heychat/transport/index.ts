@@ -20,6 +20,7 @@ import {
 import { DUPLICATE_ACK_MESSAGE, heychatError, isCredentialMessage, type FailureDetails } from './errors';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
 import { executionCancelSignal, stoppableClock } from '../../shared/batch/clock';
+import { isAnswerOverMaxContentLength } from '../../shared/http/answerSize';
 import { AbortedError } from '../../shared/connection/abort';
 import { parseJsonLossless, stringifyWithBigInt } from '../../shared/json';
 import { buildMultipart, type MultipartFile } from './multipart';
@@ -173,11 +174,6 @@ function sharedSettings(session: HeychatSession, credentials: HeychatCredentials
 
 /** The most bytes of one Heychat answer read (after decompression). */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-
-/** axios's refusal of a body over maxContentLength. */
-function isAnswerTooLarge(code: string | undefined, texts: unknown[]): boolean {
-	return code === 'ERR_BAD_RESPONSE' && texts.some((text) => typeof text === 'string' && /maxContentLength/.test(text));
-}
 
 /** A request's own headers (axios copies them into each request's headers: these are never changed). */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -343,7 +339,7 @@ export async function heychatRequest(
 			};
 			const code = cause.cause?.code ?? cause.code ?? (cause.httpCode && /^E[A-Z_]+$/.test(cause.httpCode) ? cause.httpCode : undefined);
 			const texts = [cause.message, cause.cause?.message, ...(Array.isArray(cause.messages) ? cause.messages : [])];
-			if (isAnswerTooLarge(cause.code ?? code, texts)) {
+			if (isAnswerOverMaxContentLength(cause.code ?? code, texts)) {
 				// the call was carried out; only its answer was not read
 				throw fail(failure, 'protocol', `Heychat's answer to ${call.operation} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; it was not read`, {
 					description: 'Heychat answers are JSON pages far smaller than this: the API Base URL may point at something other than the Heychat API.',

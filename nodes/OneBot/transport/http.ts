@@ -1,4 +1,4 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 
 import { oneBotAuth, type OneBotCredentials } from './auth';
@@ -6,6 +6,7 @@ import { authMessage, checkEnvelope, OneBotCallError } from './errors';
 import type { OneBotResponse, OneBotTransport, TransportOptions } from './types';
 import { redact } from '../../shared/redact';
 import { KeepAliveAgents } from '../../shared/http/keepAlive';
+import { isAnswerOverMaxContentLength } from '../../shared/http/answerSize';
 import { parseJsonLossless } from '../../shared/json';
 import { paramsBody } from './bodyText';
 import { parseStreamBody } from './stream';
@@ -130,7 +131,7 @@ export class HttpTransport implements OneBotTransport {
 	private networkError(action: string, url: string, error: unknown): OneBotCallError {
 		const err = error as AxiosError;
 		const code = err.code ?? '';
-		if (code === AxiosError.ERR_BAD_RESPONSE && /maxContentLength/.test(err.message ?? '')) {
+		if (isAnswerOverMaxContentLength(code, [err.message])) {
 			return answerTooLarge(action, url, this.maxAnswerBytes, this.answerCap);
 		}
 		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '')) {

@@ -16,6 +16,7 @@ import {
 	type RawFrame,
 } from '../../shared/connection';
 import { redact } from '../../shared/redact';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../shared/trigger/options';
 import type { OneBotEvent } from './derive';
 import { checkOneBotFrame } from './filters';
 import { MAX_FRAME_BYTES } from '../transport/websocket';
@@ -63,9 +64,6 @@ export const DEFAULT_MAX_REVERSE_CONNECTIONS = 16;
 
 /** Default WebSocket ping interval of the reverse server (ms); 2.5× this without a sign of life drops a connection. */
 export const DEFAULT_REVERSE_PING_MS = 30_000;
-
-/** Default time (ms) a connection has to complete its WebSocket handshake (the Connect Timeout default). */
-export const DEFAULT_REVERSE_HANDSHAKE_MS = 10_000;
 
 /** At least this many connections may be in their handshake at once, whatever Max Connections is. */
 export const MIN_PENDING_HANDSHAKES = 8;
@@ -306,8 +304,8 @@ export class ReverseServer {
 	}
 
 	private get handshakeTimeoutMs(): number {
-		const ms = this.options.handshakeTimeoutMs ?? DEFAULT_REVERSE_HANDSHAKE_MS;
-		return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_REVERSE_HANDSHAKE_MS;
+		const ms = this.options.handshakeTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+		return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_CONNECT_TIMEOUT_MS;
 	}
 
 	private get maxPendingHandshakes(): number {

@@ -5,6 +5,9 @@ import { InputError } from '../validation';
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
+/** Connect Timeout's default in ms (the reverse server's handshake limit when none is given). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = DEFAULT_CONNECT_TIMEOUT_SECONDS * 1000;
+
 /** The triggers' "Max Event Size (KB)" option: larger frames are skipped. */
 export const maxEventSizeOption: INodeProperties = {
 	displayName: 'Max Event Size (KB)',
